@@ -1,0 +1,138 @@
+//! Deterministic identifiers and randomness. Every id a persona hands out comes from here,
+//! derived from the world's seed, so the same seed gives the same ids in every run.
+
+use serde::Serialize;
+
+/// SplitMix64: tiny, fast, and good enough for ids and simulated choices (not crypto).
+#[derive(Debug, Clone, Serialize)]
+pub struct SeededRng {
+    state: u64,
+}
+
+impl SeededRng {
+    pub fn new(seed: u64) -> Self {
+        SeededRng { state: seed ^ 0x9E37_79B9_7F4A_7C15 }
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A value in `0..bound` (bound > 0).
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound.max(1)
+    }
+}
+
+/// Hands out the ids of every persona: numeric ids in the Shopify and ShipBob styles,
+/// prefixed hex ids in the EasyPost style, and tracking numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdGen {
+    rng: SeededRng,
+    shopify_next: u64,
+    shipbob_next: u64,
+    tracking_next: u64,
+}
+
+impl IdGen {
+    pub fn new(seed: u64) -> Self {
+        // Offsets keep ids of different seeds apart, so an integration that keeps state
+        // between runs is less likely to confuse two worlds.
+        let offset = seed % 10_000;
+        IdGen {
+            rng: SeededRng::new(seed),
+            shopify_next: 5_500_000_000_000 + offset * 100_000,
+            shipbob_next: 310_000_000 + offset * 1_000,
+            tracking_next: offset * 100_000,
+        }
+    }
+
+    /// A Shopify-style numeric id (orders, line items, fulfillments, ...).
+    pub fn shopify(&mut self) -> u64 {
+        self.shopify_next += 1;
+        self.shopify_next
+    }
+
+    /// A ShipBob-style numeric id (orders, shipments, inventory items).
+    pub fn shipbob(&mut self) -> u64 {
+        self.shipbob_next += 1;
+        self.shipbob_next
+    }
+
+    /// An EasyPost-style id: the object prefix (`shp`, `adr`, ...) and 32 hex digits.
+    pub fn easypost(&mut self, prefix: &str) -> String {
+        format!("{prefix}_{:016x}{:016x}", self.rng.next_u64(), self.rng.next_u64())
+    }
+
+    /// A USPS-style 22-digit tracking number, unique within the world.
+    pub fn tracking_number(&mut self) -> String {
+        self.tracking_next += 1;
+        format!("9400{:08}{:010}", self.rng.below(100_000_000), self.tracking_next)
+    }
+
+    /// A v4-shaped UUID for webhook ids.
+    pub fn uuid(&mut self) -> String {
+        let a = self.rng.next_u64();
+        let b = self.rng.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0x0fff,
+            ((b >> 48) & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    pub fn rng(&mut self) -> &mut SeededRng {
+        &mut self.rng
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_ids() {
+        let mut a = IdGen::new(7);
+        let mut b = IdGen::new(7);
+        for _ in 0..10 {
+            assert_eq!(a.easypost("shp"), b.easypost("shp"));
+            assert_eq!(a.shopify(), b.shopify());
+            assert_eq!(a.tracking_number(), b.tracking_number());
+        }
+    }
+
+    #[test]
+    fn different_seeds_differ() {
+        assert_ne!(IdGen::new(1).easypost("shp"), IdGen::new(2).easypost("shp"));
+    }
+
+    #[test]
+    fn easypost_ids_carry_prefix_and_32_hex_digits() {
+        let id = IdGen::new(1).easypost("trk");
+        assert!(id.starts_with("trk_"));
+        assert_eq!(id.len(), 4 + 32);
+        assert!(id[4..].chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn uuid_has_version_4_shape() {
+        let id = IdGen::new(3).uuid();
+        let parts: Vec<_> = id.split('-').collect();
+        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), vec![8, 4, 4, 4, 12]);
+        assert!(parts[2].starts_with('4'));
+    }
+
+    #[test]
+    fn tracking_numbers_are_22_digits() {
+        let n = IdGen::new(9).tracking_number();
+        assert_eq!(n.len(), 22, "{n}");
+        assert!(n.chars().all(|c| c.is_ascii_digit()));
+    }
+}

@@ -1,0 +1,31 @@
+//! The simulated world of drydock: one consistent model of catalog, storefront, warehouse,
+//! carrier and alerts, moved only by explicit operations and by a virtual clock.
+//!
+//! **Architecture invariant:** this crate does no I/O. Time comes from the world's
+//! [`clock::Agenda`], randomness from the seeded [`ids::IdGen`]. Wire formats live in the
+//! persona crate; this crate speaks only domain terms.
+
+pub mod address;
+pub mod alerts;
+pub mod carrier;
+pub mod catalog;
+pub mod clock;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod signing;
+pub mod spec;
+pub mod storefront;
+pub mod warehouse;
+pub mod world;
+
+pub use error::WorldError;
+pub use events::{WorldEvent, WorldEventKind};
+pub use spec::WorldSpec;
+pub use world::World;
+
+/// Instants in the world: virtual, UTC.
+pub type Timestamp = jiff::Timestamp;
+/// Durations on the virtual clock.
+pub type Duration = jiff::SignedDuration;
+pub mod timeline;

@@ -1,0 +1,654 @@
+//! The storefront (Shopify-style): orders placed by customers, fulfillment orders, the
+//! fulfillments an integration creates with tracking, fulfillment events that tell the
+//! customer where the parcel is, stock levels per inventory item, webhook subscriptions.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::address::Address;
+use crate::{Timestamp, World, WorldError, WorldEventKind};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Storefront {
+    pub shop_domain: String,
+    pub location_id: u64,
+    pub orders: BTreeMap<u64, Order>,
+    pub fulfillment_orders: BTreeMap<u64, FulfillmentOrder>,
+    pub fulfillments: BTreeMap<u64, Fulfillment>,
+    /// Available quantity per inventory item at the one location.
+    pub inventory: BTreeMap<u64, InventoryLevel>,
+    pub webhooks: Vec<WebhookSubscription>,
+    pub next_order_number: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InventoryLevel {
+    pub sku: String,
+    pub available: i64,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Customer {
+    pub id: u64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Order {
+    pub id: u64,
+    pub number: u64,
+    pub name: String,
+    pub customer: Customer,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub cancelled_at: Option<Timestamp>,
+    pub cancel_reason: Option<String>,
+    pub line_items: Vec<LineItem>,
+    pub shipping_address: Address,
+    pub fulfillment_order_ids: Vec<u64>,
+    pub fulfillment_ids: Vec<u64>,
+}
+
+impl Order {
+    pub fn total_cents(&self) -> i64 {
+        self.line_items.iter().map(|l| l.price_cents * i64::from(l.quantity)).sum()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LineItem {
+    pub id: u64,
+    pub sku: String,
+    pub title: String,
+    pub quantity: u32,
+    pub price_cents: i64,
+    pub product_id: u64,
+    pub variant_id: u64,
+    pub inventory_item_id: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FulfillmentOrderStatus {
+    Open,
+    InProgress,
+    OnHold,
+    Closed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Submitted,
+    Accepted,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FulfillmentHold {
+    pub reason: String,
+    pub reason_notes: String,
+    pub held_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FulfillmentOrder {
+    pub id: u64,
+    pub order_id: u64,
+    pub status: FulfillmentOrderStatus,
+    pub request_status: RequestStatus,
+    pub accepted_at: Option<Timestamp>,
+    pub holds: Vec<FulfillmentHold>,
+    pub line_items: Vec<FulfillmentOrderLine>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FulfillmentOrderLine {
+    pub id: u64,
+    pub line_item_id: u64,
+    pub inventory_item_id: u64,
+    pub variant_id: u64,
+    pub quantity: u32,
+}
+
+/// Shipment status of a fulfillment, in the order a parcel normally moves through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShipmentStatus {
+    LabelPrinted,
+    LabelPurchased,
+    Confirmed,
+    InTransit,
+    OutForDelivery,
+    AttemptedDelivery,
+    ReadyForPickup,
+    Delivered,
+    Failure,
+}
+
+impl ShipmentStatus {
+    pub const ALL: [ShipmentStatus; 9] = [
+        ShipmentStatus::LabelPrinted,
+        ShipmentStatus::LabelPurchased,
+        ShipmentStatus::Confirmed,
+        ShipmentStatus::InTransit,
+        ShipmentStatus::OutForDelivery,
+        ShipmentStatus::AttemptedDelivery,
+        ShipmentStatus::ReadyForPickup,
+        ShipmentStatus::Delivered,
+        ShipmentStatus::Failure,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShipmentStatus::LabelPrinted => "label_printed",
+            ShipmentStatus::LabelPurchased => "label_purchased",
+            ShipmentStatus::Confirmed => "confirmed",
+            ShipmentStatus::InTransit => "in_transit",
+            ShipmentStatus::OutForDelivery => "out_for_delivery",
+            ShipmentStatus::AttemptedDelivery => "attempted_delivery",
+            ShipmentStatus::ReadyForPickup => "ready_for_pickup",
+            ShipmentStatus::Delivered => "delivered",
+            ShipmentStatus::Failure => "failure",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrackingInfo {
+    pub number: String,
+    pub url: String,
+    pub company: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FulfillmentEvent {
+    pub id: u64,
+    pub status: ShipmentStatus,
+    pub happened_at: Timestamp,
+    /// When the storefront recorded the event (virtual time of the request).
+    pub created_at: Timestamp,
+    pub estimated_delivery_at: Option<Timestamp>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FulfillmentState {
+    Success,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fulfillment {
+    pub id: u64,
+    pub order_id: u64,
+    pub name: String,
+    pub fulfillment_order_ids: Vec<u64>,
+    pub status: FulfillmentState,
+    pub tracking: Option<TrackingInfo>,
+    pub shipment_status: Option<ShipmentStatus>,
+    pub estimated_delivery_at: Option<Timestamp>,
+    pub events: Vec<FulfillmentEvent>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookSubscription {
+    pub id: u64,
+    pub topic: String,
+    pub address: String,
+    pub created_at: Timestamp,
+}
+
+/// The storefront topics a subscription may name.
+pub const WEBHOOK_TOPICS: &[&str] = &[
+    "orders/create",
+    "orders/updated",
+    "orders/cancelled",
+    "fulfillments/create",
+    "fulfillments/update",
+    "inventory_levels/update",
+];
+
+/// What a customer submits at checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkout {
+    pub email: String,
+    pub ship_to: Address,
+    pub lines: Vec<(String, u32)>,
+}
+
+impl Storefront {
+    pub fn order(&self, id: u64) -> Result<&Order, WorldError> {
+        self.orders.get(&id).ok_or_else(|| WorldError::not_found("order", id))
+    }
+
+    pub fn fulfillment_order(&self, id: u64) -> Result<&FulfillmentOrder, WorldError> {
+        self.fulfillment_orders.get(&id).ok_or_else(|| WorldError::not_found("fulfillment order", id))
+    }
+
+    pub fn fulfillment(&self, id: u64) -> Result<&Fulfillment, WorldError> {
+        self.fulfillments.get(&id).ok_or_else(|| WorldError::not_found("fulfillment", id))
+    }
+
+    /// `fulfilled`, `partial` or none, as the storefront reports an order.
+    pub fn fulfillment_status(&self, order: &Order) -> Option<&'static str> {
+        let fos: Vec<_> =
+            order.fulfillment_order_ids.iter().filter_map(|id| self.fulfillment_orders.get(id)).collect();
+        let closed = fos.iter().filter(|fo| fo.status == FulfillmentOrderStatus::Closed).count();
+        match closed {
+            0 => None,
+            n if n == fos.len() => Some("fulfilled"),
+            _ => Some("partial"),
+        }
+    }
+
+    pub fn available(&self, sku: &str) -> Option<i64> {
+        self.inventory.values().find(|l| l.sku == sku).map(|l| l.available)
+    }
+}
+
+impl World {
+    /// A customer checks out: the order is created, stock is committed (available drops),
+    /// one fulfillment order is submitted to the fulfillment location, `orders/create` fires.
+    pub fn place_order(&mut self, checkout: Checkout) -> Result<u64, WorldError> {
+        if checkout.lines.is_empty() {
+            return Err(WorldError::invalid("line_items", "must have at least one line"));
+        }
+        let now = self.now();
+        let mut wanted: BTreeMap<&str, u32> = BTreeMap::new();
+        for (sku, qty) in &checkout.lines {
+            if *qty == 0 {
+                return Err(WorldError::invalid("quantity", format!("of {sku} must be at least 1")));
+            }
+            if !self.catalog.contains_key(sku) {
+                return Err(WorldError::not_found("sku", sku));
+            }
+            *wanted.entry(sku).or_default() += qty;
+        }
+        for (sku, qty) in &wanted {
+            let available = self.storefront.available(sku).unwrap_or(0);
+            if available < i64::from(*qty) {
+                return Err(WorldError::conflict(
+                    "insufficient_stock",
+                    format!("only {available} of {sku} available, {qty} requested"),
+                ));
+            }
+        }
+        let order_id = self.ids.shopify();
+        let number = self.storefront.next_order_number;
+        self.storefront.next_order_number += 1;
+        let mut line_items = Vec::new();
+        for (sku, qty) in &checkout.lines {
+            let p = &self.catalog[sku];
+            line_items.push(LineItem {
+                id: self.ids.shopify(),
+                sku: sku.clone(),
+                title: p.title.clone(),
+                quantity: *qty,
+                price_cents: p.price_cents,
+                product_id: p.product_id,
+                variant_id: p.variant_id,
+                inventory_item_id: p.inventory_item_id,
+            });
+        }
+        for line in &line_items {
+            if let Some(level) = self.storefront.inventory.get_mut(&line.inventory_item_id) {
+                level.available -= i64::from(line.quantity);
+                level.updated_at = now;
+            }
+        }
+        let fo_id = self.ids.shopify();
+        let fo_lines = line_items
+            .iter()
+            .map(|l| FulfillmentOrderLine {
+                id: 0,
+                line_item_id: l.id,
+                inventory_item_id: l.inventory_item_id,
+                variant_id: l.variant_id,
+                quantity: l.quantity,
+            })
+            .collect::<Vec<_>>();
+        let fo_lines = fo_lines
+            .into_iter()
+            .map(|mut l| {
+                l.id = self.ids.shopify();
+                l
+            })
+            .collect();
+        self.storefront.fulfillment_orders.insert(
+            fo_id,
+            FulfillmentOrder {
+                id: fo_id,
+                order_id,
+                status: FulfillmentOrderStatus::Open,
+                request_status: RequestStatus::Submitted,
+                accepted_at: None,
+                holds: Vec::new(),
+                line_items: fo_lines,
+                created_at: now,
+                updated_at: now,
+            },
+        );
+        let (first_name, last_name) = split_name(&checkout.ship_to.name);
+        let customer = Customer {
+            id: self.ids.shopify(),
+            first_name,
+            last_name,
+            email: checkout.email.clone(),
+        };
+        self.storefront.orders.insert(
+            order_id,
+            Order {
+                id: order_id,
+                number,
+                name: format!("#{number}"),
+                customer,
+                created_at: now,
+                updated_at: now,
+                cancelled_at: None,
+                cancel_reason: None,
+                line_items,
+                shipping_address: checkout.ship_to,
+                fulfillment_order_ids: vec![fo_id],
+                fulfillment_ids: Vec::new(),
+            },
+        );
+        self.emit(WorldEventKind::OrderCreated { order_id });
+        Ok(order_id)
+    }
+
+    /// Cancels an order that has not been fulfilled; restocking returns its units to
+    /// `available`. Fires `orders/cancelled`.
+    pub fn cancel_order(&mut self, order_id: u64, reason: &str, restock: bool) -> Result<(), WorldError> {
+        let now = self.now();
+        let order = self.storefront.order(order_id)?;
+        if order.cancelled_at.is_some() {
+            return Err(WorldError::conflict("already_cancelled", "order has already been cancelled"));
+        }
+        let active_fulfillment = order.fulfillment_ids.iter().any(|id| {
+            self.storefront.fulfillments.get(id).is_some_and(|f| f.status == FulfillmentState::Success)
+        });
+        if active_fulfillment {
+            return Err(WorldError::conflict(
+                "fulfilled",
+                "cannot cancel an order with active fulfillments",
+            ));
+        }
+        let lines = order.line_items.clone();
+        let fo_ids = order.fulfillment_order_ids.clone();
+        if restock {
+            for line in &lines {
+                if let Some(level) = self.storefront.inventory.get_mut(&line.inventory_item_id) {
+                    level.available += i64::from(line.quantity);
+                    level.updated_at = now;
+                }
+            }
+        }
+        for fo_id in fo_ids {
+            if let Some(fo) = self.storefront.fulfillment_orders.get_mut(&fo_id) {
+                fo.status = FulfillmentOrderStatus::Cancelled;
+                fo.updated_at = now;
+            }
+        }
+        if let Some(order) = self.storefront.orders.get_mut(&order_id) {
+            order.cancelled_at = Some(now);
+            order.cancel_reason = Some(reason.to_string());
+            order.updated_at = now;
+        }
+        self.emit(WorldEventKind::OrderCancelled { order_id });
+        Ok(())
+    }
+
+    /// The fulfillment service accepts a submitted fulfillment request: work begins.
+    pub fn accept_fulfillment_request(&mut self, fo_id: u64) -> Result<(), WorldError> {
+        let now = self.now();
+        let fo = self.fulfillment_order_mut(fo_id)?;
+        if fo.status != FulfillmentOrderStatus::Open || fo.request_status != RequestStatus::Submitted {
+            return Err(WorldError::conflict(
+                "invalid_transition",
+                format!("fulfillment order {fo_id} has no submitted request to accept"),
+            ));
+        }
+        fo.status = FulfillmentOrderStatus::InProgress;
+        fo.request_status = RequestStatus::Accepted;
+        fo.accepted_at = Some(now);
+        fo.updated_at = now;
+        Ok(())
+    }
+
+    /// Puts a fulfillment order on hold with a reason the merchant can see.
+    pub fn hold_fulfillment_order(&mut self, fo_id: u64, reason: &str, notes: &str) -> Result<(), WorldError> {
+        let now = self.now();
+        let fo = self.fulfillment_order_mut(fo_id)?;
+        if matches!(fo.status, FulfillmentOrderStatus::Closed | FulfillmentOrderStatus::Cancelled) {
+            return Err(WorldError::conflict(
+                "invalid_transition",
+                format!("fulfillment order {fo_id} is already {}", status_word(fo.status)),
+            ));
+        }
+        fo.status = FulfillmentOrderStatus::OnHold;
+        fo.holds.push(FulfillmentHold {
+            reason: reason.to_string(),
+            reason_notes: notes.to_string(),
+            held_at: now,
+        });
+        fo.updated_at = now;
+        Ok(())
+    }
+
+    pub fn release_fulfillment_hold(&mut self, fo_id: u64) -> Result<(), WorldError> {
+        let now = self.now();
+        let fo = self.fulfillment_order_mut(fo_id)?;
+        if fo.status != FulfillmentOrderStatus::OnHold {
+            return Err(WorldError::conflict(
+                "invalid_transition",
+                format!("fulfillment order {fo_id} is not on hold"),
+            ));
+        }
+        fo.status = if fo.request_status == RequestStatus::Accepted {
+            FulfillmentOrderStatus::InProgress
+        } else {
+            FulfillmentOrderStatus::Open
+        };
+        fo.holds.clear();
+        fo.updated_at = now;
+        Ok(())
+    }
+
+    /// Fulfills whole fulfillment orders of one order, optionally with tracking.
+    pub fn create_fulfillment(
+        &mut self,
+        fo_ids: &[u64],
+        tracking: Option<TrackingInfo>,
+    ) -> Result<u64, WorldError> {
+        let now = self.now();
+        let Some(&first) = fo_ids.first() else {
+            return Err(WorldError::invalid("line_items_by_fulfillment_order", "must not be empty"));
+        };
+        let order_id = self.storefront.fulfillment_order(first)?.order_id;
+        for id in fo_ids {
+            let fo = self.storefront.fulfillment_order(*id)?;
+            if fo.order_id != order_id {
+                return Err(WorldError::invalid(
+                    "line_items_by_fulfillment_order",
+                    "must all belong to the same order",
+                ));
+            }
+            if !matches!(fo.status, FulfillmentOrderStatus::Open | FulfillmentOrderStatus::InProgress) {
+                return Err(WorldError::conflict(
+                    "invalid_transition",
+                    format!("fulfillment order {id} is {} and cannot be fulfilled", status_word(fo.status)),
+                ));
+            }
+        }
+        let id = self.ids.shopify();
+        let order = self.storefront.order(order_id)?;
+        let name = format!("{}.{}", order.name, order.fulfillment_ids.len() + 1);
+        for fo_id in fo_ids {
+            if let Some(fo) = self.storefront.fulfillment_orders.get_mut(fo_id) {
+                fo.status = FulfillmentOrderStatus::Closed;
+                fo.updated_at = now;
+            }
+        }
+        let shipment_status = tracking.as_ref().map(|_| ShipmentStatus::Confirmed);
+        self.storefront.fulfillments.insert(
+            id,
+            Fulfillment {
+                id,
+                order_id,
+                name,
+                fulfillment_order_ids: fo_ids.to_vec(),
+                status: FulfillmentState::Success,
+                tracking,
+                shipment_status,
+                estimated_delivery_at: None,
+                events: Vec::new(),
+                created_at: now,
+                updated_at: now,
+            },
+        );
+        if let Some(order) = self.storefront.orders.get_mut(&order_id) {
+            order.fulfillment_ids.push(id);
+            order.updated_at = now;
+        }
+        Ok(id)
+    }
+
+    pub fn update_tracking(&mut self, fulfillment_id: u64, tracking: TrackingInfo) -> Result<(), WorldError> {
+        let now = self.now();
+        let f = self
+            .storefront
+            .fulfillments
+            .get_mut(&fulfillment_id)
+            .ok_or_else(|| WorldError::not_found("fulfillment", fulfillment_id))?;
+        f.tracking = Some(tracking);
+        f.updated_at = now;
+        Ok(())
+    }
+
+    /// Records where the parcel is, as the customer will see it.
+    pub fn add_fulfillment_event(
+        &mut self,
+        order_id: u64,
+        fulfillment_id: u64,
+        status: ShipmentStatus,
+        happened_at: Option<Timestamp>,
+        estimated_delivery_at: Option<Timestamp>,
+        message: &str,
+    ) -> Result<u64, WorldError> {
+        let now = self.now();
+        let id = self.ids.shopify();
+        let f = self
+            .storefront
+            .fulfillments
+            .get_mut(&fulfillment_id)
+            .filter(|f| f.order_id == order_id)
+            .ok_or_else(|| WorldError::not_found("fulfillment", fulfillment_id))?;
+        f.events.push(FulfillmentEvent {
+            id,
+            status,
+            happened_at: happened_at.unwrap_or(now),
+            created_at: now,
+            estimated_delivery_at,
+            message: message.to_string(),
+        });
+        f.shipment_status = Some(status);
+        if estimated_delivery_at.is_some() {
+            f.estimated_delivery_at = estimated_delivery_at;
+        }
+        f.updated_at = now;
+        Ok(id)
+    }
+
+    pub fn set_available(&mut self, inventory_item_id: u64, location_id: u64, available: i64) -> Result<(), WorldError> {
+        let now = self.now();
+        let level = self.inventory_level_mut(inventory_item_id, location_id)?;
+        level.available = available;
+        level.updated_at = now;
+        Ok(())
+    }
+
+    pub fn adjust_available(&mut self, inventory_item_id: u64, location_id: u64, delta: i64) -> Result<(), WorldError> {
+        let now = self.now();
+        let level = self.inventory_level_mut(inventory_item_id, location_id)?;
+        level.available += delta;
+        level.updated_at = now;
+        Ok(())
+    }
+
+    pub fn subscribe_storefront(&mut self, topic: &str, address: &str) -> Result<u64, WorldError> {
+        if !WEBHOOK_TOPICS.contains(&topic) {
+            return Err(WorldError::invalid("topic", "Invalid topic specified."));
+        }
+        if !(address.starts_with("http://") || address.starts_with("https://")) {
+            return Err(WorldError::invalid("address", "is invalid"));
+        }
+        if self.storefront.webhooks.iter().any(|w| w.topic == topic && w.address == address) {
+            return Err(WorldError::invalid("address", "for this topic has already been taken"));
+        }
+        let id = self.ids.shopify();
+        let created_at = self.now();
+        self.storefront.webhooks.push(WebhookSubscription {
+            id,
+            topic: topic.to_string(),
+            address: address.to_string(),
+            created_at,
+        });
+        Ok(id)
+    }
+
+    pub fn unsubscribe_storefront(&mut self, id: u64) -> Result<(), WorldError> {
+        let before = self.storefront.webhooks.len();
+        self.storefront.webhooks.retain(|w| w.id != id);
+        if self.storefront.webhooks.len() == before {
+            return Err(WorldError::not_found("webhook", id));
+        }
+        Ok(())
+    }
+
+    fn fulfillment_order_mut(&mut self, id: u64) -> Result<&mut FulfillmentOrder, WorldError> {
+        self.storefront
+            .fulfillment_orders
+            .get_mut(&id)
+            .ok_or_else(|| WorldError::not_found("fulfillment order", id))
+    }
+
+    fn inventory_level_mut(&mut self, item: u64, location: u64) -> Result<&mut InventoryLevel, WorldError> {
+        if location != self.storefront.location_id {
+            return Err(WorldError::not_found("location", location));
+        }
+        self.storefront.inventory.get_mut(&item).ok_or_else(|| WorldError::not_found("inventory item", item))
+    }
+}
+
+fn status_word(status: FulfillmentOrderStatus) -> &'static str {
+    match status {
+        FulfillmentOrderStatus::Open => "open",
+        FulfillmentOrderStatus::InProgress => "in progress",
+        FulfillmentOrderStatus::OnHold => "on hold",
+        FulfillmentOrderStatus::Closed => "closed",
+        FulfillmentOrderStatus::Cancelled => "cancelled",
+    }
+}
+
+/// Splits "Ada King Lovelace" into ("Ada King", "Lovelace"), as storefronts store names.
+pub fn split_name(name: &str) -> (String, String) {
+    let name = name.trim();
+    match name.rsplit_once(' ') {
+        Some((first, last)) => (first.trim().to_string(), last.to_string()),
+        None => (name.to_string(), String::new()),
+    }
+}

@@ -1,0 +1,358 @@
+//! The warehouse (3PL/WMS, ShipBob-style): stock per SKU (on hand, committed to open
+//! orders), orders that are picked, packed and shipped on the virtual clock, and the
+//! handover of each parcel to the carrier.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::address::Address;
+use crate::clock::Scheduled;
+use crate::{Timestamp, World, WorldError, WorldEventKind};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Warehouse {
+    pub channel_id: u64,
+    pub location_name: String,
+    pub orders: BTreeMap<u64, WarehouseOrder>,
+    pub stock: BTreeMap<String, StockLevel>,
+    pub webhooks: Vec<WarehouseSubscription>,
+}
+
+/// Units of one SKU in the building.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StockLevel {
+    pub inventory_id: u64,
+    /// Physically on the shelves.
+    pub on_hand: i64,
+    /// Promised to open orders that have not shipped yet.
+    pub committed: i64,
+}
+
+impl StockLevel {
+    /// What can still be promised to new orders.
+    pub fn fulfillable(&self) -> i64 {
+        (self.on_hand - self.committed).max(0)
+    }
+
+    /// What a storefront may offer for sale.
+    pub fn sellable(&self) -> i64 {
+        self.fulfillable()
+    }
+}
+
+/// Where an order is in the building.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Processing,
+    Picked,
+    Packed,
+    Shipped,
+    Cancelled,
+    Exception,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarehouseLine {
+    pub line_id: u64,
+    pub sku: String,
+    pub name: String,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tag {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShipmentTracking {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub tracking_url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WarehouseOrder {
+    pub id: u64,
+    pub shipment_id: u64,
+    pub reference_id: String,
+    pub order_number: String,
+    pub order_type: String,
+    pub shipping_method: String,
+    pub recipient: Address,
+    pub lines: Vec<WarehouseLine>,
+    pub tags: Vec<Tag>,
+    pub stage: Stage,
+    pub exception_reason: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub picked_at: Option<Timestamp>,
+    pub packed_at: Option<Timestamp>,
+    pub shipped_at: Option<Timestamp>,
+    pub tracking: Option<ShipmentTracking>,
+}
+
+impl WarehouseOrder {
+    pub fn tag(&self, name: &str) -> Option<&str> {
+        self.tags.iter().find(|t| t.name == name).map(|t| t.value.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WarehouseSubscription {
+    pub id: String,
+    pub topics: Vec<String>,
+    pub url: String,
+    pub description: String,
+    pub created_at: Timestamp,
+}
+
+/// The warehouse topics a subscription may name.
+pub const WEBHOOK_TOPICS: &[&str] = &[
+    "order.shipped",
+    "order.shipment.delivered",
+    "order.shipment.exception",
+    "order.shipment.on_hold",
+    "order.shipment.cancelled",
+];
+
+/// The tag through which an integration hands its carrier label to the warehouse.
+pub const TRACKING_TAG: &str = "carrier_tracking_code";
+pub const LABEL_URL_TAG: &str = "carrier_label_url";
+pub const CARRIER_TAG: &str = "carrier";
+
+/// A new order as the integration sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarehouseOrderRequest {
+    pub reference_id: String,
+    pub order_number: String,
+    pub order_type: String,
+    pub shipping_method: String,
+    pub recipient: Address,
+    pub lines: Vec<(String, String, u32)>,
+    pub tags: Vec<Tag>,
+}
+
+impl Warehouse {
+    pub fn order(&self, id: u64) -> Result<&WarehouseOrder, WorldError> {
+        self.orders.get(&id).ok_or_else(|| WorldError::not_found("order", id))
+    }
+
+    pub fn by_reference(&self, reference_id: &str) -> Option<&WarehouseOrder> {
+        self.orders.values().find(|o| o.reference_id == reference_id)
+    }
+}
+
+impl World {
+    /// Accepts an order into the warehouse. Stock is committed at once; if it is short the
+    /// order goes to Exception (`order.shipment.exception`) and waits.
+    pub fn create_warehouse_order(&mut self, req: WarehouseOrderRequest) -> Result<u64, WorldError> {
+        if req.reference_id.trim().is_empty() {
+            return Err(WorldError::invalid("ReferenceId", "The ReferenceId field is required."));
+        }
+        if self.warehouse.by_reference(&req.reference_id).is_some() {
+            return Err(WorldError::conflict(
+                "duplicate_reference",
+                format!("An order with reference id {} already exists", req.reference_id),
+            ));
+        }
+        if req.lines.is_empty() {
+            return Err(WorldError::invalid("Products", "At least one product is required."));
+        }
+        if req.recipient.street1.trim().is_empty() || req.recipient.country.trim().is_empty() {
+            return Err(WorldError::invalid("Recipient.Address", "address1 and country are required."));
+        }
+        let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
+        for (sku, _, qty) in &req.lines {
+            if *qty == 0 {
+                return Err(WorldError::invalid("Products.Quantity", "Quantity must be at least 1."));
+            }
+            if !self.warehouse.stock.contains_key(sku) {
+                return Err(WorldError::invalid(
+                    "Products.ReferenceId",
+                    format!("No product with reference id {sku} exists."),
+                ));
+            }
+            *wanted.entry(sku).or_default() += i64::from(*qty);
+        }
+        let short = wanted.iter().find(|(sku, qty)| self.warehouse.stock[**sku].fulfillable() < **qty);
+        let now = self.now();
+        let id = self.ids.shipbob();
+        let shipment_id = self.ids.shipbob();
+        let (stage, exception_reason) = match short {
+            Some((sku, _)) => (Stage::Exception, Some(format!("OutOfStock: {sku}"))),
+            None => {
+                for (sku, qty) in &wanted {
+                    if let Some(level) = self.warehouse.stock.get_mut(*sku) {
+                        level.committed += qty;
+                    }
+                }
+                (Stage::Processing, None)
+            }
+        };
+        let mut lines = Vec::new();
+        for (sku, name, quantity) in req.lines {
+            lines.push(WarehouseLine { line_id: self.ids.shipbob(), sku, name, quantity });
+        }
+        self.warehouse.orders.insert(
+            id,
+            WarehouseOrder {
+                id,
+                shipment_id,
+                reference_id: req.reference_id,
+                order_number: req.order_number,
+                order_type: req.order_type,
+                shipping_method: req.shipping_method,
+                recipient: req.recipient,
+                lines,
+                tags: req.tags,
+                stage,
+                exception_reason,
+                created_at: now,
+                updated_at: now,
+                picked_at: None,
+                packed_at: None,
+                shipped_at: None,
+                tracking: None,
+            },
+        );
+        if stage == Stage::Exception {
+            self.emit(WorldEventKind::WarehouseOrderException { order_id: id });
+        } else {
+            let at = now + self.warehouse_handling.pick;
+            self.agenda.schedule(at, Scheduled::WarehouseStep { order_id: id });
+        }
+        Ok(id)
+    }
+
+    /// Cancels an order that has not left the building; committed stock is released.
+    pub fn cancel_warehouse_order(&mut self, id: u64) -> Result<(), WorldError> {
+        let now = self.now();
+        let order = self.warehouse.order(id)?;
+        match order.stage {
+            Stage::Shipped => {
+                return Err(WorldError::conflict(
+                    "already_shipped",
+                    format!("Order {id} cannot be cancelled: shipment is Completed"),
+                ));
+            }
+            Stage::Cancelled => {
+                return Err(WorldError::conflict(
+                    "already_cancelled",
+                    format!("Order {id} is already cancelled"),
+                ));
+            }
+            _ => {}
+        }
+        let committed = order.stage != Stage::Exception;
+        let lines = order.lines.clone();
+        if committed {
+            for line in &lines {
+                if let Some(level) = self.warehouse.stock.get_mut(&line.sku) {
+                    level.committed -= i64::from(line.quantity);
+                }
+            }
+        }
+        if let Some(order) = self.warehouse.orders.get_mut(&id) {
+            order.stage = Stage::Cancelled;
+            order.updated_at = now;
+        }
+        self.agenda.retain(|item| *item != Scheduled::WarehouseStep { order_id: id });
+        self.emit(WorldEventKind::WarehouseOrderCancelled { order_id: id });
+        Ok(())
+    }
+
+    /// A cycle count or a receipt: the shelves now hold `on_hand` units of `sku`.
+    pub fn set_on_hand(&mut self, sku: &str, on_hand: i64) -> Result<(), WorldError> {
+        if on_hand < 0 {
+            return Err(WorldError::invalid("on_hand", "must not be negative"));
+        }
+        let level = self.warehouse.stock.get_mut(sku).ok_or_else(|| WorldError::not_found("sku", sku))?;
+        level.on_hand = on_hand;
+        Ok(())
+    }
+
+    pub fn subscribe_warehouse(&mut self, topics: &[String], url: &str, description: &str) -> Result<String, WorldError> {
+        if topics.is_empty() {
+            return Err(WorldError::invalid("Topics", "At least one topic is required."));
+        }
+        if let Some(bad) = topics.iter().find(|t| !WEBHOOK_TOPICS.contains(&t.as_str())) {
+            return Err(WorldError::invalid("Topics", format!("'{bad}' is not a valid topic.")));
+        }
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(WorldError::invalid("Url", "The Url field is not a valid URL."));
+        }
+        let id = self.ids.shipbob().to_string();
+        let created_at = self.now();
+        self.warehouse.webhooks.push(WarehouseSubscription {
+            id: id.clone(),
+            topics: topics.to_vec(),
+            url: url.to_string(),
+            description: description.to_string(),
+            created_at,
+        });
+        Ok(id)
+    }
+
+    pub fn unsubscribe_warehouse(&mut self, id: &str) -> Result<(), WorldError> {
+        let before = self.warehouse.webhooks.len();
+        self.warehouse.webhooks.retain(|w| w.id != id);
+        if before == self.warehouse.webhooks.len() {
+            return Err(WorldError::not_found("webhook", id));
+        }
+        Ok(())
+    }
+
+    /// The next stage of a warehouse order, fired by the clock.
+    pub(crate) fn warehouse_step(&mut self, id: u64) {
+        let now = self.now();
+        let handling = self.warehouse_handling.clone();
+        let Some(order) = self.warehouse.orders.get_mut(&id) else { return };
+        order.updated_at = now;
+        match order.stage {
+            Stage::Processing => {
+                order.stage = Stage::Picked;
+                order.picked_at = Some(now);
+                self.agenda.schedule(now + handling.pack, Scheduled::WarehouseStep { order_id: id });
+            }
+            Stage::Picked => {
+                order.stage = Stage::Packed;
+                order.packed_at = Some(now);
+                self.agenda.schedule(now + handling.ship, Scheduled::WarehouseStep { order_id: id });
+            }
+            Stage::Packed => self.ship_warehouse_order(id),
+            Stage::Shipped | Stage::Cancelled | Stage::Exception => {}
+        }
+    }
+
+    fn ship_warehouse_order(&mut self, id: u64) {
+        let now = self.now();
+        let Some(order) = self.warehouse.orders.get_mut(&id) else { return };
+        order.stage = Stage::Shipped;
+        order.shipped_at = Some(now);
+        let code = order.tag(TRACKING_TAG).map(str::to_string);
+        let lines = order.lines.clone();
+        for line in &lines {
+            if let Some(level) = self.warehouse.stock.get_mut(&line.sku) {
+                level.on_hand -= i64::from(line.quantity);
+                level.committed -= i64::from(line.quantity);
+            }
+        }
+        if let Some(code) = code {
+            let carrier = order.tag(CARRIER_TAG).unwrap_or("USPS").to_string();
+            let url = self.carrier.public_tracking_url(&code);
+            if let Some(order) = self.warehouse.orders.get_mut(&id) {
+                order.tracking = Some(ShipmentTracking {
+                    carrier,
+                    tracking_number: code.clone(),
+                    tracking_url: url,
+                });
+            }
+            self.hand_over_parcel(&code);
+        }
+        self.emit(WorldEventKind::WarehouseOrderShipped { order_id: id });
+    }
+}
