@@ -1,1 +1,24 @@
-//! placeholder
+//! The simulator's HTTP shell. It owns the registry of worlds; each world has its own
+//! personas (one loopback port each), journal, credentials and webhook deliveries.
+//!
+//! **Architecture invariant:** the persona modules only translate between a provider's
+//! wire format and `drydock_core` operations; all state changes happen in the core.
+
+pub mod activity;
+pub mod control;
+pub mod credentials;
+pub mod delivery;
+pub mod error;
+pub mod handle;
+pub mod journal;
+pub mod listen;
+pub mod personas;
+pub mod registry;
+pub mod wire;
+
+pub use credentials::Credentials;
+pub use error::SimulatorError;
+pub use handle::{Endpoints, WorldHandle};
+pub use journal::{Journal, JournalEntry};
+pub use listen::PortPlan;
+pub use registry::Simulator;

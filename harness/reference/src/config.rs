@@ -1,0 +1,329 @@
+//! Reads the integration contract variables (`PORT`, `DRYDOCK_*`) into a validated
+//! [`Config`]. Every problem names the variable and says how to fix it.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+const RUN_HINT: &str =
+    "run it under `drydock run --sut-cmd` or export the variables `drydock serve` prints";
+
+/// Everything the reference integration needs to talk to the four personas.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Port to listen on (`PORT`); only the binary uses it, [`crate::serve`] takes a listener.
+    pub port: Option<u16>,
+    /// Public base URL of this integration (`DRYDOCK_SUT_URL`), used in webhook subscriptions.
+    pub public_url: String,
+    pub shopify: ShopifyConfig,
+    pub easypost: EasyPostConfig,
+    pub shipbob: ShipBobConfig,
+    /// Slack incoming-webhook URL for alerts.
+    pub slack_webhook_url: String,
+    /// Warehouse origin address used as the carrier `from_address`.
+    pub ship_from: ShipFrom,
+    pub timings: Timings,
+}
+
+#[derive(Clone, Debug)]
+pub struct ShopifyConfig {
+    /// `.../admin/api/{version}`, without a trailing slash.
+    pub base_url: String,
+    pub shop_domain: String,
+    pub access_token: String,
+    /// App secret: HMAC key for `X-Shopify-Hmac-Sha256`.
+    pub webhook_secret: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct EasyPostConfig {
+    /// `.../v2`, without a trailing slash.
+    pub base_url: String,
+    pub api_key: String,
+    /// Plain string; the HMAC key is its NFKD form.
+    pub webhook_secret: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ShipBobConfig {
+    /// `.../{YYYY-MM}`, without a trailing slash.
+    pub base_url: String,
+    pub token: String,
+    pub channel_id: u64,
+    /// Standard Webhooks key: the base64-decoded part after `whsec_`.
+    pub webhook_key: Vec<u8>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShipFrom {
+    pub name: String,
+    pub street1: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    pub country: String,
+}
+
+/// Pacing of the integration; defaults suit drills on a virtual clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timings {
+    pub inventory_poll: Duration,
+    pub retry_base: Duration,
+    pub max_attempts: u32,
+    pub request_timeout: Duration,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            inventory_poll: Duration::from_millis(100),
+            retry_base: Duration::from_millis(50),
+            max_attempts: 5,
+            request_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{var} is not set: {RUN_HINT}")]
+    Missing { var: &'static str },
+    #[error("{var} is invalid ({value:?}): {fix}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        fix: &'static str,
+    },
+}
+
+impl Config {
+    /// Reads the integration contract variables (see the persona wire contract, "Environment").
+    pub fn from_vars(vars: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
+        let vars = Vars(vars);
+        let port = match vars.optional("PORT") {
+            Some(raw) => Some(vars.parse_port(raw)?),
+            None => None,
+        };
+        let shipbob_secret = vars.required("DRYDOCK_SHIPBOB_WEBHOOK_SECRET")?;
+        let channel_raw = vars.required("DRYDOCK_SHIPBOB_CHANNEL_ID")?;
+        let channel_id = channel_raw
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| ConfigError::Invalid {
+                var: "DRYDOCK_SHIPBOB_CHANNEL_ID",
+                value: channel_raw.to_owned(),
+                fix: "use the integer channel id ShipBob assigned, e.g. 100101",
+            })?;
+        Ok(Config {
+            port,
+            public_url: vars.url("DRYDOCK_SUT_URL")?,
+            shopify: ShopifyConfig {
+                base_url: vars.url("DRYDOCK_SHOPIFY_URL")?,
+                shop_domain: vars
+                    .optional("DRYDOCK_SHOPIFY_SHOP_DOMAIN")
+                    .unwrap_or_default()
+                    .to_owned(),
+                access_token: vars.required("DRYDOCK_SHOPIFY_ACCESS_TOKEN")?.to_owned(),
+                webhook_secret: vars.required("DRYDOCK_SHOPIFY_WEBHOOK_SECRET")?.to_owned(),
+            },
+            easypost: EasyPostConfig {
+                base_url: vars.url("DRYDOCK_EASYPOST_URL")?,
+                api_key: vars.required("DRYDOCK_EASYPOST_API_KEY")?.to_owned(),
+                webhook_secret: vars.required("DRYDOCK_EASYPOST_WEBHOOK_SECRET")?.to_owned(),
+            },
+            shipbob: ShipBobConfig {
+                base_url: vars.url("DRYDOCK_SHIPBOB_URL")?,
+                token: vars.required("DRYDOCK_SHIPBOB_TOKEN")?.to_owned(),
+                channel_id,
+                webhook_key: decode_whsec(shipbob_secret)?,
+            },
+            slack_webhook_url: vars.url("DRYDOCK_SLACK_WEBHOOK_URL")?,
+            ship_from: ShipFrom {
+                name: vars.required("DRYDOCK_SHIP_FROM_NAME")?.to_owned(),
+                street1: vars.required("DRYDOCK_SHIP_FROM_STREET1")?.to_owned(),
+                city: vars.required("DRYDOCK_SHIP_FROM_CITY")?.to_owned(),
+                state: vars.required("DRYDOCK_SHIP_FROM_STATE")?.to_owned(),
+                zip: vars.required("DRYDOCK_SHIP_FROM_ZIP")?.to_owned(),
+                country: vars.required("DRYDOCK_SHIP_FROM_COUNTRY")?.to_owned(),
+            },
+            timings: timings(&vars)?,
+        })
+    }
+
+    /// Reads the process environment, then [`Config::from_vars`].
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let vars: BTreeMap<String, String> = std::env::vars().collect();
+        Config::from_vars(&vars)
+    }
+}
+
+fn timings(vars: &Vars<'_>) -> Result<Timings, ConfigError> {
+    let mut timings = Timings::default();
+    if let Some(ms) = vars.millis("DRYDOCK_REF_INVENTORY_POLL_MS")? {
+        timings.inventory_poll = ms;
+    }
+    if let Some(ms) = vars.millis("DRYDOCK_REF_RETRY_BASE_MS")? {
+        timings.retry_base = ms;
+    }
+    if let Some(ms) = vars.millis("DRYDOCK_REF_REQUEST_TIMEOUT_MS")? {
+        timings.request_timeout = ms;
+    }
+    if let Some(raw) = vars.optional("DRYDOCK_REF_MAX_ATTEMPTS") {
+        timings.max_attempts = match raw.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    var: "DRYDOCK_REF_MAX_ATTEMPTS",
+                    value: raw.to_owned(),
+                    fix: "use a whole number of attempts, at least 1",
+                });
+            }
+        };
+    }
+    Ok(timings)
+}
+
+/// The Standard Webhooks key is the base64 part after `whsec_`.
+fn decode_whsec(secret: &str) -> Result<Vec<u8>, ConfigError> {
+    let invalid = || ConfigError::Invalid {
+        var: "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",
+        value: secret.to_owned(),
+        fix: "use the `whsec_<base64>` secret ShipBob returned from POST /webhook",
+    };
+    let encoded = secret.trim().strip_prefix("whsec_").ok_or_else(invalid)?;
+    STANDARD.decode(encoded).map_err(|_| invalid())
+}
+
+struct Vars<'a>(&'a BTreeMap<String, String>);
+
+impl<'a> Vars<'a> {
+    fn optional(&self, var: &str) -> Option<&'a str> {
+        self.0
+            .get(var)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    fn required(&self, var: &'static str) -> Result<&'a str, ConfigError> {
+        self.optional(var).ok_or(ConfigError::Missing { var })
+    }
+
+    fn url(&self, var: &'static str) -> Result<String, ConfigError> {
+        let raw = self.required(var)?.trim();
+        if !(raw.starts_with("http://") || raw.starts_with("https://")) {
+            return Err(ConfigError::Invalid {
+                var,
+                value: raw.to_owned(),
+                fix: "use an absolute http:// or https:// URL",
+            });
+        }
+        Ok(raw.trim_end_matches('/').to_owned())
+    }
+
+    fn parse_port(&self, raw: &str) -> Result<u16, ConfigError> {
+        raw.trim().parse::<u16>().map_err(|_| ConfigError::Invalid {
+            var: "PORT",
+            value: raw.to_owned(),
+            fix: "use a TCP port number between 1 and 65535",
+        })
+    }
+
+    fn millis(&self, var: &'static str) -> Result<Option<Duration>, ConfigError> {
+        let Some(raw) = self.optional(var) else {
+            return Ok(None);
+        };
+        raw.trim()
+            .parse::<u64>()
+            .map(|ms| Some(Duration::from_millis(ms)))
+            .map_err(|_| ConfigError::Invalid {
+                var,
+                value: raw.to_owned(),
+                fix: "use a whole number of milliseconds",
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete() -> BTreeMap<String, String> {
+        [
+            ("PORT", "38211"),
+            ("DRYDOCK_SUT_URL", "http://127.0.0.1:38211/"),
+            (
+                "DRYDOCK_SHOPIFY_URL",
+                "http://127.0.0.1:40001/admin/api/2026-10",
+            ),
+            ("DRYDOCK_SHOPIFY_SHOP_DOMAIN", "drydock-shop.myshopify.com"),
+            ("DRYDOCK_SHOPIFY_ACCESS_TOKEN", "shpat_x"),
+            ("DRYDOCK_SHOPIFY_WEBHOOK_SECRET", "shpss_x"),
+            ("DRYDOCK_EASYPOST_URL", "http://127.0.0.1:40002/v2"),
+            ("DRYDOCK_EASYPOST_API_KEY", "EZTKx"),
+            ("DRYDOCK_EASYPOST_WEBHOOK_SECRET", "s3cret"),
+            ("DRYDOCK_SHIPBOB_URL", "http://127.0.0.1:40003/2026-01"),
+            ("DRYDOCK_SHIPBOB_TOKEN", "pat"),
+            ("DRYDOCK_SHIPBOB_CHANNEL_ID", "100101"),
+            ("DRYDOCK_SHIPBOB_WEBHOOK_SECRET", "whsec_aGVsbG8="),
+            (
+                "DRYDOCK_SLACK_WEBHOOK_URL",
+                "http://127.0.0.1:40004/services/T/B/x",
+            ),
+            ("DRYDOCK_SHIP_FROM_NAME", "Drydock Warehouse"),
+            ("DRYDOCK_SHIP_FROM_STREET1", "1 Dock St"),
+            ("DRYDOCK_SHIP_FROM_CITY", "Oakland"),
+            ("DRYDOCK_SHIP_FROM_STATE", "CA"),
+            ("DRYDOCK_SHIP_FROM_ZIP", "94607"),
+            ("DRYDOCK_SHIP_FROM_COUNTRY", "US"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    }
+
+    #[test]
+    fn reads_complete_environment_with_default_timings() {
+        let config = Config::from_vars(&complete()).expect("valid");
+        assert_eq!(config.port, Some(38211));
+        assert_eq!(config.public_url, "http://127.0.0.1:38211");
+        assert_eq!(config.shipbob.channel_id, 100_101);
+        assert_eq!(config.shipbob.webhook_key, b"hello");
+        assert_eq!(config.timings, Timings::default());
+    }
+
+    #[test]
+    fn missing_variable_names_it_and_says_how_to_fix() {
+        let mut vars = complete();
+        vars.remove("DRYDOCK_SHOPIFY_URL");
+        let err = Config::from_vars(&vars).expect_err("missing");
+        assert_eq!(
+            err.to_string(),
+            "DRYDOCK_SHOPIFY_URL is not set: run it under `drydock run --sut-cmd` or export the variables `drydock serve` prints"
+        );
+    }
+
+    #[test]
+    fn timing_overrides_are_read() {
+        let mut vars = complete();
+        vars.insert("DRYDOCK_REF_INVENTORY_POLL_MS".into(), "250".into());
+        vars.insert("DRYDOCK_REF_MAX_ATTEMPTS".into(), "2".into());
+        let config = Config::from_vars(&vars).expect("valid");
+        assert_eq!(config.timings.inventory_poll, Duration::from_millis(250));
+        assert_eq!(config.timings.max_attempts, 2);
+    }
+
+    #[test]
+    fn rejects_secret_without_whsec_prefix() {
+        let mut vars = complete();
+        vars.insert("DRYDOCK_SHIPBOB_WEBHOOK_SECRET".into(), "aGVsbG8=".into());
+        assert!(matches!(
+            Config::from_vars(&vars),
+            Err(ConfigError::Invalid {
+                var: "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",
+                ..
+            })
+        ));
+    }
+}

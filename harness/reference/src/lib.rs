@@ -1,0 +1,119 @@
+//! drydock's reference integration: a small, honest fulfilment service that connects
+//! a Shopify storefront, an EasyPost carrier account, a ShipBob warehouse and a Slack
+//! alert channel, speaking only their public HTTP dialects. The harness runs it as
+//! the "integration under test" to check that drills and checks behave sensibly.
+//!
+//! **Architecture Invariant:** it reaches the personas only over HTTP; it shares no
+//! code (not even signature checks) with the simulator.
+
+mod address;
+mod client;
+mod config;
+mod easypost;
+mod pipeline;
+mod shipbob;
+mod shopify;
+mod signatures;
+mod slack;
+mod startup;
+mod state;
+mod stock;
+mod tracking;
+mod webhooks;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+pub use config::{
+    Config, ConfigError, EasyPostConfig, ShipBobConfig, ShipFrom, ShopifyConfig, Timings,
+};
+
+/// Pause between startup attempts while a persona is not answering yet.
+const STARTUP_RETRY: Duration = Duration::from_millis(500);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("failed to build the http client: {0}")]
+    Client(#[source] reqwest::Error),
+    #[error("failed to serve http on the given listener: {0}")]
+    Io(#[source] std::io::Error),
+}
+
+/// Serves until `shutdown` resolves. Binds nothing itself: the caller passes the listener.
+///
+/// `/health` answers 503 until the catalog is loaded and webhooks are subscribed
+/// (retried until it works), then 200. Webhooks received meanwhile are queued.
+pub async fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let http = client::HttpClient::new(config.timings).map_err(ServeError::Client)?;
+    let shopify = shopify::ShopifyApi::new(http.clone(), &config.shopify);
+    let easypost = easypost::EasyPostApi::new(http.clone(), &config.easypost);
+    let shipbob = shipbob::ShipBobApi::new(http.clone(), &config.shipbob);
+    let slack = slack::SlackApi::new(http, &config.slack_webhook_url);
+    let book = state::SharedBook::default();
+    let ready = Arc::new(AtomicBool::new(false));
+    let (jobs, job_queue) = mpsc::unbounded_channel();
+
+    let router = webhooks::app(webhooks::AppState {
+        secrets: Arc::new(webhooks::Secrets {
+            shopify: config.shopify.webhook_secret.clone(),
+            easypost: config.easypost.webhook_secret.clone(),
+            shipbob_key: config.shipbob.webhook_key.clone(),
+        }),
+        book: book.clone(),
+        jobs,
+        ready: ready.clone(),
+    });
+
+    let trigger = stock::StockTrigger::default();
+    let pipeline = pipeline::Pipeline {
+        shopify: shopify.clone(),
+        easypost: easypost.clone(),
+        shipbob: shipbob.clone(),
+        slack,
+        book: book.clone(),
+        stock: trigger.clone(),
+        ship_from: config.ship_from.clone(),
+    };
+    let public_url = config.public_url.clone();
+    let poll = config.timings.inventory_poll;
+    let background = tokio::spawn(async move {
+        let personas = startup::Personas {
+            shopify: &shopify,
+            easypost: &easypost,
+            shipbob: &shipbob,
+        };
+        let catalog = loop {
+            match startup::prepare(&personas, &public_url).await {
+                Ok(catalog) => break catalog,
+                Err(err) => {
+                    tracing::error!(error = %err, "startup failed; retrying");
+                    tokio::time::sleep(STARTUP_RETRY).await;
+                }
+            }
+        };
+        let sync = stock::StockSync {
+            shopify: shopify.clone(),
+            shipbob: shipbob.clone(),
+            book,
+            catalog: Arc::new(catalog),
+        };
+        ready.store(true, Ordering::Release);
+        tracing::info!("ready");
+        tokio::join!(sync.run(trigger, poll), pipeline.run(job_queue));
+    });
+
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(ServeError::Io);
+    background.abort();
+    served
+}

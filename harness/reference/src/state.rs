@@ -1,0 +1,235 @@
+//! The in-memory order book: per-order progress, pending stock reservations,
+//! delivery ids already seen, and carrier updates waiting for their fulfillment.
+//! Guarded by one `std::sync::Mutex` that is never held across an `.await`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use crate::address::PostalAddress;
+use crate::easypost::{Label, Tracker};
+use crate::shopify;
+
+/// One storefront order and how far the pipeline has taken it.
+#[derive(Clone, Debug)]
+pub(crate) struct OrderRecord {
+    pub(crate) id: u64,
+    /// Storefront name, e.g. "#1001".
+    pub(crate) name: String,
+    /// (sku, quantity) per line; lines without a SKU cannot be fulfilled and are skipped.
+    pub(crate) lines: Vec<(String, u32)>,
+    pub(crate) address: PostalAddress,
+    pub(crate) fulfillment_order_id: Option<u64>,
+    pub(crate) label: Option<Label>,
+    pub(crate) warehouse_order_id: Option<u64>,
+    pub(crate) fulfillment_id: Option<u64>,
+    /// Rank of the last fulfillment event pushed to the storefront.
+    pub(crate) last_event_rank: Option<u8>,
+    /// Accepted but not yet in the warehouse: its units are held back from the storefront.
+    pub(crate) reserved: bool,
+    pub(crate) shipped: bool,
+    pub(crate) cancelled: bool,
+    /// Why the order is on hold, if it is.
+    pub(crate) held: Option<String>,
+}
+
+impl OrderRecord {
+    pub(crate) fn from_shopify(order: &shopify::Order) -> OrderRecord {
+        let lines = order
+            .line_items
+            .iter()
+            .filter_map(|line| {
+                let sku = line
+                    .sku
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())?;
+                Some((sku.to_owned(), line.quantity))
+            })
+            .collect();
+        let address = order
+            .shipping_address
+            .as_ref()
+            .map(|a| PostalAddress::from_shopify(a, order.email.as_deref()))
+            .unwrap_or_default();
+        let name = if order.name.is_empty() {
+            format!("#{}", order.id)
+        } else {
+            order.name.clone()
+        };
+        OrderRecord {
+            id: order.id,
+            name,
+            lines,
+            address,
+            fulfillment_order_id: None,
+            label: None,
+            warehouse_order_id: None,
+            fulfillment_id: None,
+            last_event_rank: None,
+            reserved: true,
+            shipped: false,
+            cancelled: false,
+            held: None,
+        }
+    }
+
+    pub(crate) fn units(&self) -> u32 {
+        self.lines.iter().map(|(_, qty)| *qty).sum()
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct OrderBook {
+    orders: HashMap<u64, OrderRecord>,
+    /// Cancels seen, possibly before the order itself: the pipeline stops for these.
+    cancel_requested: HashSet<u64>,
+    seen_deliveries: HashSet<String>,
+    tracking_to_order: HashMap<String, u64>,
+    parked_trackers: HashMap<String, Vec<Tracker>>,
+}
+
+impl OrderBook {
+    /// True the first time a delivery key ("source:id") is seen.
+    pub(crate) fn first_delivery(&mut self, key: String) -> bool {
+        self.seen_deliveries.insert(key)
+    }
+
+    pub(crate) fn request_cancel(&mut self, order_id: u64) {
+        self.cancel_requested.insert(order_id);
+        if let Some(order) = self.orders.get_mut(&order_id) {
+            order.cancelled = true;
+        }
+    }
+
+    pub(crate) fn is_cancel_requested(&self, order_id: u64) -> bool {
+        self.cancel_requested.contains(&order_id)
+    }
+
+    /// Records a new order; false when it is already known.
+    pub(crate) fn insert(&mut self, mut order: OrderRecord) -> bool {
+        if self.orders.contains_key(&order.id) {
+            return false;
+        }
+        if self.cancel_requested.contains(&order.id) {
+            order.cancelled = true;
+            order.reserved = false;
+        }
+        self.orders.insert(order.id, order);
+        true
+    }
+
+    pub(crate) fn get(&self, order_id: u64) -> Option<&OrderRecord> {
+        self.orders.get(&order_id)
+    }
+
+    pub(crate) fn get_mut(&mut self, order_id: u64) -> Option<&mut OrderRecord> {
+        self.orders.get_mut(&order_id)
+    }
+
+    pub(crate) fn find_by_warehouse_order(&self, warehouse_order_id: u64) -> Option<u64> {
+        self.orders
+            .values()
+            .find(|o| o.warehouse_order_id == Some(warehouse_order_id))
+            .map(|o| o.id)
+    }
+
+    pub(crate) fn link_tracking(&mut self, tracking_code: &str, order_id: u64) {
+        if !tracking_code.is_empty() {
+            self.tracking_to_order
+                .insert(tracking_code.to_owned(), order_id);
+        }
+    }
+
+    pub(crate) fn order_for_tracking(&self, tracking_code: &str) -> Option<u64> {
+        self.tracking_to_order.get(tracking_code).copied()
+    }
+
+    /// Keeps a carrier update until its fulfillment exists.
+    pub(crate) fn park(&mut self, tracker: Tracker) {
+        self.parked_trackers
+            .entry(tracker.tracking_code.clone())
+            .or_default()
+            .push(tracker);
+    }
+
+    pub(crate) fn take_parked(&mut self, tracking_code: &str) -> Vec<Tracker> {
+        self.parked_trackers
+            .remove(tracking_code)
+            .unwrap_or_default()
+    }
+
+    /// Units per SKU accepted by the storefront but not yet ordered from the warehouse.
+    pub(crate) fn pending_by_sku(&self) -> HashMap<String, u32> {
+        let mut pending: HashMap<String, u32> = HashMap::new();
+        for order in self.orders.values().filter(|o| o.reserved) {
+            for (sku, qty) in &order.lines {
+                *pending.entry(sku.clone()).or_default() += qty;
+            }
+        }
+        pending
+    }
+}
+
+/// The order book shared by the webhook handlers, the pipeline and the stock sync.
+#[derive(Clone, Default)]
+pub(crate) struct SharedBook(Arc<Mutex<OrderBook>>);
+
+impl SharedBook {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, OrderBook> {
+        // A panic elsewhere must not wedge every webhook: the book stays usable.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: u64, lines: &[(&str, u32)]) -> OrderRecord {
+        let order = shopify::Order {
+            id,
+            name: format!("#{id}"),
+            email: None,
+            line_items: lines
+                .iter()
+                .map(|(sku, quantity)| shopify::LineItem {
+                    sku: Some((*sku).to_owned()),
+                    quantity: *quantity,
+                })
+                .collect(),
+            shipping_address: None,
+        };
+        OrderRecord::from_shopify(&order)
+    }
+
+    #[test]
+    fn pending_sums_reserved_orders_only() {
+        let mut book = OrderBook::default();
+        assert!(book.insert(record(1, &[("MUG", 2), ("TEE", 1)])));
+        assert!(book.insert(record(2, &[("MUG", 3)])));
+        assert!(!book.insert(record(2, &[("MUG", 3)])));
+        if let Some(order) = book.get_mut(2) {
+            order.reserved = false;
+        }
+        let pending = book.pending_by_sku();
+        assert_eq!(pending.get("MUG"), Some(&2));
+        assert_eq!(pending.get("TEE"), Some(&1));
+    }
+
+    #[test]
+    fn cancel_before_create_leaves_nothing_reserved() {
+        let mut book = OrderBook::default();
+        book.request_cancel(7);
+        assert!(book.insert(record(7, &[("MUG", 1)])));
+        assert!(book.get(7).is_some_and(|o| o.cancelled && !o.reserved));
+        assert!(book.pending_by_sku().is_empty());
+    }
+
+    #[test]
+    fn deliveries_are_deduplicated() {
+        let mut book = OrderBook::default();
+        assert!(book.first_delivery("shopify:abc".into()));
+        assert!(!book.first_delivery("shopify:abc".into()));
+        assert!(book.first_delivery("shipbob:abc".into()));
+    }
+}

@@ -1,0 +1,167 @@
+//! Inventory sync: the storefront shows what the warehouse can sell minus what the
+//! storefront already accepted but the warehouse has not been told about yet.
+//! Runs every `inventory_poll` and whenever the pipeline asks (`StockTrigger`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::client::CallError;
+use crate::shipbob::{InventoryItem, ShipBobApi};
+use crate::shopify::ShopifyApi;
+use crate::state::SharedBook;
+
+/// What startup learned from the storefront: where stock lives and which item is which SKU.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Catalog {
+    pub(crate) location_id: u64,
+    /// sku -> inventory_item_id
+    pub(crate) items: HashMap<String, u64>,
+}
+
+/// Lets the pipeline ask for a stock push right after it changed a reservation.
+#[derive(Clone, Default)]
+pub(crate) struct StockTrigger(Arc<Notify>);
+
+impl StockTrigger {
+    pub(crate) fn push_soon(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// The storefront quantity for one SKU; never negative.
+pub(crate) fn desired_available(sellable: i64, pending: u32) -> i64 {
+    sellable.saturating_sub(i64::from(pending)).max(0)
+}
+
+/// The `(inventory_item_id, available)` writes needed to bring the storefront in line.
+/// SKUs the warehouse does not list, or the storefront does not sell, are left alone.
+pub(crate) fn plan_updates(
+    warehouse: &[InventoryItem],
+    pending: &HashMap<String, u32>,
+    catalog: &HashMap<String, u64>,
+    current: &HashMap<u64, i64>,
+) -> Vec<(u64, i64)> {
+    let mut sellable: HashMap<&str, i64> = HashMap::new();
+    for item in warehouse {
+        if let Some(sku) = item.sku.as_deref() {
+            *sellable.entry(sku).or_default() += item.total_sellable_quantity;
+        }
+    }
+    let mut updates: Vec<(u64, i64)> = sellable
+        .into_iter()
+        .filter_map(|(sku, sellable)| {
+            let item_id = *catalog.get(sku)?;
+            let desired = desired_available(sellable, pending.get(sku).copied().unwrap_or(0));
+            (current.get(&item_id) != Some(&desired)).then_some((item_id, desired))
+        })
+        .collect();
+    updates.sort_unstable();
+    updates
+}
+
+#[derive(Clone)]
+pub(crate) struct StockSync {
+    pub(crate) shopify: ShopifyApi,
+    pub(crate) shipbob: ShipBobApi,
+    pub(crate) book: SharedBook,
+    pub(crate) catalog: Arc<Catalog>,
+}
+
+impl StockSync {
+    /// Syncs every `poll`, or sooner when triggered; never returns.
+    pub(crate) async fn run(self, trigger: StockTrigger, poll: Duration) {
+        let mut ticker = tokio::time::interval(poll.max(Duration::from_millis(1)));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                () = trigger.0.notified() => {}
+            }
+            if let Err(err) = self.sync_once().await {
+                tracing::warn!(error = %err, "inventory sync failed; will try again");
+            }
+        }
+    }
+
+    pub(crate) async fn sync_once(&self) -> Result<(), CallError> {
+        // Reservations first, warehouse second: an order handed over in between is then
+        // subtracted twice (briefly under-selling) rather than not at all (overselling).
+        let pending = self.book.lock().pending_by_sku();
+        let warehouse = self.shipbob.inventory_levels().await?;
+        let item_ids: Vec<u64> = {
+            let mut ids: Vec<u64> = self.catalog.items.values().copied().collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        if item_ids.is_empty() {
+            return Ok(());
+        }
+        let current: HashMap<u64, i64> = self
+            .shopify
+            .inventory_levels(&item_ids, self.catalog.location_id)
+            .await?
+            .into_iter()
+            .filter_map(|level| Some((level.inventory_item_id, level.available?)))
+            .collect();
+        for (item_id, available) in
+            plan_updates(&warehouse, &pending, &self.catalog.items, &current)
+        {
+            tracing::info!(item_id, available, "pushing stock to the storefront");
+            if let Err(err) = self
+                .shopify
+                .set_inventory_level(self.catalog.location_id, item_id, available)
+                .await
+            {
+                tracing::warn!(item_id, error = %err, "stock push failed");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(sku: &str, sellable: i64) -> InventoryItem {
+        InventoryItem {
+            sku: Some(sku.into()),
+            total_sellable_quantity: sellable,
+        }
+    }
+
+    #[test]
+    fn desired_subtracts_pending_and_floors_at_zero() {
+        assert_eq!(desired_available(10, 3), 7);
+        assert_eq!(desired_available(2, 5), 0);
+        assert_eq!(desired_available(-4, 0), 0);
+    }
+
+    #[test]
+    fn plans_only_differing_known_skus() {
+        let warehouse = vec![item("MUG", 10), item("TEE", 4), item("HAT", 9)];
+        let pending = HashMap::from([("MUG".to_owned(), 2)]);
+        let catalog = HashMap::from([
+            ("MUG".to_owned(), 11),
+            ("TEE".to_owned(), 12),
+            ("CAP".to_owned(), 13),
+        ]);
+        let current = HashMap::from([(11, 10), (12, 4), (13, 1)]);
+        assert_eq!(
+            plan_updates(&warehouse, &pending, &catalog, &current),
+            vec![(11, 8)]
+        );
+    }
+
+    #[test]
+    fn missing_storefront_level_is_written() {
+        let warehouse = vec![item("MUG", 3)];
+        let catalog = HashMap::from([("MUG".to_owned(), 11)]);
+        let plan = plan_updates(&warehouse, &HashMap::new(), &catalog, &HashMap::new());
+        assert_eq!(plan, vec![(11, 3)]);
+    }
+}

@@ -1,0 +1,269 @@
+//! HTTP surface of the integration: `/health` and the three webhook receivers.
+//! Each receiver verifies the signature, drops repeated deliveries, enqueues a job
+//! and answers at once; the pipeline does the slow work. Bad signature → 401.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::easypost::{Event, Tracker};
+use crate::pipeline::Job;
+use crate::signatures::{self, SignatureError};
+use crate::state::SharedBook;
+use crate::{shipbob, shopify};
+
+/// Keys the receivers verify with.
+pub(crate) struct Secrets {
+    pub(crate) shopify: String,
+    pub(crate) easypost: String,
+    pub(crate) shipbob_key: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub(crate) secrets: Arc<Secrets>,
+    pub(crate) book: SharedBook,
+    pub(crate) jobs: UnboundedSender<Job>,
+    /// Set once webhooks are subscribed and the catalog is loaded.
+    pub(crate) ready: Arc<AtomicBool>,
+}
+
+pub(crate) fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/webhooks/shopify", post(shopify_webhook))
+        .route("/webhooks/easypost", post(easypost_webhook))
+        .route("/webhooks/shipbob", post(shipbob_webhook))
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.ready.load(Ordering::Acquire) {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "starting")
+    }
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn refuse(source: &str, err: &SignatureError) -> StatusCode {
+    tracing::warn!(source, error = %err, "webhook refused");
+    StatusCode::UNAUTHORIZED
+}
+
+fn parse<T: serde::de::DeserializeOwned>(source: &str, body: &[u8]) -> Result<T, StatusCode> {
+    serde_json::from_slice(body).map_err(|err| {
+        tracing::warn!(source, error = %err, "signed webhook body could not be read");
+        StatusCode::BAD_REQUEST
+    })
+}
+
+/// Enqueues `job` unless `delivery` (already prefixed by source) was seen before.
+fn enqueue(state: &AppState, delivery: Option<String>, job: Job) -> StatusCode {
+    if let Some(key) = delivery
+        && !state.book.lock().first_delivery(key.clone())
+    {
+        tracing::info!(delivery = %key, "repeated delivery ignored");
+        return StatusCode::OK;
+    }
+    match state.jobs.send(job) {
+        Ok(()) => StatusCode::OK,
+        Err(_) => {
+            tracing::error!("pipeline is not running; asking the sender to retry");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+    }
+}
+
+async fn shopify_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let signature = header(&headers, "x-shopify-hmac-sha256");
+    if let Err(err) = signatures::verify_shopify(&state.secrets.shopify, &body, signature) {
+        return refuse("shopify", &err);
+    }
+    let topic = header(&headers, "x-shopify-topic").unwrap_or_default();
+    let delivery = header(&headers, "x-shopify-webhook-id").map(|id| format!("shopify:{id}"));
+    let job = match topic {
+        "orders/create" => match parse::<shopify::Order>("shopify", &body) {
+            Ok(order) => Job::OrderCreated(order),
+            Err(status) => return status,
+        },
+        "orders/cancelled" => match parse::<shopify::Order>("shopify", &body) {
+            Ok(order) => {
+                // Flag at once so a pipeline already working on the order stops early.
+                state.book.lock().request_cancel(order.id);
+                Job::OrderCancelled(order)
+            }
+            Err(status) => return status,
+        },
+        other => {
+            tracing::debug!(topic = other, "shopify topic not handled");
+            return StatusCode::OK;
+        }
+    };
+    enqueue(&state, delivery, job)
+}
+
+async fn easypost_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let signature = header(&headers, "x-hmac-signature");
+    if let Err(err) = signatures::verify_easypost(&state.secrets.easypost, &body, signature) {
+        return refuse("easypost", &err);
+    }
+    let event = match parse::<Event>("easypost", &body) {
+        Ok(event) => event,
+        Err(status) => return status,
+    };
+    if event.description != "tracker.updated" {
+        tracing::debug!(description = %event.description, "easypost event not handled");
+        return StatusCode::OK;
+    }
+    let tracker = match serde_json::from_value::<Tracker>(event.result) {
+        Ok(tracker) => tracker,
+        Err(err) => {
+            tracing::warn!(event = %event.id, error = %err, "tracker in event could not be read");
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    enqueue(
+        &state,
+        Some(format!("easypost:{}", event.id)),
+        Job::TrackerUpdated(tracker),
+    )
+}
+
+async fn shipbob_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let id = header(&headers, "webhook-id");
+    let verified = signatures::verify_standard_webhook(
+        &state.secrets.shipbob_key,
+        &body,
+        id,
+        header(&headers, "webhook-timestamp"),
+        header(&headers, "webhook-signature"),
+    );
+    if let Err(err) = verified {
+        return refuse("shipbob", &err);
+    }
+    let topic = header(&headers, "x-webhook-topic").unwrap_or_default();
+    let wrap: fn(shipbob::Shipment) -> Job = match topic {
+        "order.shipped" => Job::Shipped,
+        "order.shipment.exception" => Job::ShipmentException,
+        "order.shipment.cancelled" => Job::ShipmentCancelled,
+        other => {
+            tracing::debug!(topic = other, "shipbob topic not handled");
+            return StatusCode::OK;
+        }
+    };
+    let shipment = match parse::<shipbob::Shipment>("shipbob", &body) {
+        Ok(shipment) => shipment,
+        Err(status) => return status,
+    };
+    enqueue(&state, id.map(|id| format!("shipbob:{id}")), wrap(shipment))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
+    use tokio::sync::mpsc;
+
+    const ORDER: &str = r##"{"id":5500000000001,"name":"#1001","line_items":[{"sku":"MUG","quantity":2}],"shipping_address":{"name":"Ada","address1":"1 Main St","city":"Oakland","province_code":"CA","zip":"94607","country_code":"US"}}"##;
+
+    fn shopify_signature(secret: &str, body: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+        mac.update(body.as_bytes());
+        STANDARD.encode(mac.finalize().into_bytes())
+    }
+
+    async fn start() -> (String, mpsc::UnboundedReceiver<Job>, Arc<AtomicBool>) {
+        let (jobs, rx) = mpsc::unbounded_channel();
+        let ready = Arc::new(AtomicBool::new(false));
+        let state = AppState {
+            secrets: Arc::new(Secrets {
+                shopify: "shpss_test".into(),
+                easypost: "ep".into(),
+                shipbob_key: b"key".to_vec(),
+            }),
+            book: SharedBook::default(),
+            jobs,
+            ready: ready.clone(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app(state)).await });
+        (url, rx, ready)
+    }
+
+    async fn post_order(url: &str, signature: &str, webhook_id: &str) -> u16 {
+        reqwest::Client::new()
+            .post(format!("{url}/webhooks/shopify"))
+            .header("X-Shopify-Topic", "orders/create")
+            .header("X-Shopify-Hmac-Sha256", signature)
+            .header("X-Shopify-Webhook-Id", webhook_id)
+            .body(ORDER)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
+    }
+
+    #[tokio::test]
+    async fn health_turns_ready() {
+        let (url, _rx, ready) = start().await;
+        let status = |url: String| async move {
+            reqwest::get(format!("{url}/health"))
+                .await
+                .expect("get")
+                .status()
+                .as_u16()
+        };
+        assert_eq!(status(url.clone()).await, 503);
+        ready.store(true, Ordering::Release);
+        assert_eq!(status(url).await, 200);
+    }
+
+    #[tokio::test]
+    async fn bad_signature_is_refused_and_nothing_happens() {
+        let (url, mut rx, _) = start().await;
+        let wrong = shopify_signature("not-the-secret", ORDER);
+        assert_eq!(post_order(&url, &wrong, "w-1").await, 401);
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn signed_order_is_enqueued_once() {
+        let (url, mut rx, _) = start().await;
+        let signature = shopify_signature("shpss_test", ORDER);
+        assert_eq!(post_order(&url, &signature, "w-1").await, 200);
+        assert_eq!(post_order(&url, &signature, "w-1").await, 200);
+        assert!(
+            matches!(rx.try_recv(), Ok(Job::OrderCreated(order)) if order.id == 5_500_000_000_001)
+        );
+        assert!(rx.try_recv().is_err());
+    }
+}

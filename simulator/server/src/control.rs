@@ -1,0 +1,210 @@
+//! The control API: separate from the personas, loopback by default. It loads worlds,
+//! moves their clocks, acts as the customer and the warehouse floor, and reads state and
+//! journals. A token is required when one is configured.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use drydock_core::address::Address;
+use drydock_core::storefront::Checkout;
+use drydock_core::{Duration, Timestamp, WorldSpec};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::handle::{WorldHandle, WorldSettings};
+use crate::listen::PortPlan;
+use crate::registry::Simulator;
+
+#[derive(Clone)]
+pub struct ControlState {
+    pub simulator: Arc<Simulator>,
+    pub token: Option<String>,
+}
+
+pub struct ControlError(StatusCode, String);
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({"error": self.1}))).into_response()
+    }
+}
+
+type Reply = Result<Json<Value>, ControlError>;
+
+fn unknown(id: &str) -> ControlError {
+    ControlError(StatusCode::NOT_FOUND, format!("world {id} does not exist"))
+}
+
+fn rejected(e: impl std::fmt::Display) -> ControlError {
+    ControlError(StatusCode::UNPROCESSABLE_ENTITY, format!("failed to {e}"))
+}
+
+pub fn router(state: ControlState) -> Router {
+    Router::new()
+        .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/worlds", get(list_worlds).post(create_world))
+        .route("/worlds/{id}", get(world_info).delete(delete_world))
+        .route("/worlds/{id}/state", get(world_state))
+        .route("/worlds/{id}/journal", get(journal))
+        .route("/worlds/{id}/env", get(env))
+        .route("/worlds/{id}/clock/advance", post(advance))
+        .route("/worlds/{id}/orders", post(place_order))
+        .route("/worlds/{id}/orders/{order_id}/cancel", post(cancel_order))
+        .route("/worlds/{id}/stock", post(set_stock))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), require_token))
+        .with_state(state)
+}
+
+async fn require_token(
+    State(state): State<ControlState>,
+    headers: HeaderMap,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if let Some(token) = &state.token {
+        let sent = headers.get("authorization").and_then(|v| v.to_str().ok());
+        if sent != Some(format!("Bearer {token}").as_str()) {
+            return ControlError(StatusCode::UNAUTHORIZED, "a control token is required: send Authorization: Bearer <token>".into())
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+fn world(state: &ControlState, id: &str) -> Result<Arc<WorldHandle>, ControlError> {
+    state.simulator.world(id).ok_or_else(|| unknown(id))
+}
+
+pub fn world_summary(w: &WorldHandle) -> Value {
+    json!({
+        "id": w.id,
+        "now": w.now(),
+        "endpoints": w.endpoints,
+        "credentials": w.credentials,
+    })
+}
+
+async fn list_worlds(State(state): State<ControlState>) -> Reply {
+    let list: Vec<Value> = state.simulator.worlds().iter().map(|w| world_summary(w)).collect();
+    Ok(Json(json!({"worlds": list})))
+}
+
+async fn create_world(State(state): State<ControlState>, Json(spec): Json<WorldSpec>) -> Result<(StatusCode, Json<Value>), ControlError> {
+    let handle = state
+        .simulator
+        .create_world(&spec, PortPlan::Ephemeral, WorldSettings::default())
+        .await
+        .map_err(rejected)?;
+    Ok((StatusCode::CREATED, Json(world_summary(&handle))))
+}
+
+async fn world_info(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
+    let w = world(&state, &id)?;
+    Ok(Json(world_summary(&w)))
+}
+
+async fn delete_world(State(state): State<ControlState>, Path(id): Path<String>) -> Result<StatusCode, ControlError> {
+    if state.simulator.remove_world(&id) { Ok(StatusCode::NO_CONTENT) } else { Err(unknown(&id)) }
+}
+
+async fn world_state(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
+    let w = world(&state, &id)?;
+    Ok(Json(serde_json::to_value(w.snapshot()).unwrap_or(Value::Null)))
+}
+
+async fn journal(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
+    let w = world(&state, &id)?;
+    Ok(Json(json!({"entries": w.journal.entries()})))
+}
+
+#[derive(Deserialize)]
+struct EnvQuery {
+    sut_url: Option<String>,
+}
+
+async fn env(State(state): State<ControlState>, Path(id): Path<String>, Query(q): Query<EnvQuery>) -> Reply {
+    let w = world(&state, &id)?;
+    let sut_url = q.sut_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+    let port = sut_url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).unwrap_or(8080);
+    Ok(Json(json!(w.sut_env(&sut_url, port))))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceBody {
+    by: Option<Duration>,
+    to: Option<Timestamp>,
+}
+
+async fn advance(State(state): State<ControlState>, Path(id): Path<String>, Json(body): Json<AdvanceBody>) -> Reply {
+    let w = world(&state, &id)?;
+    let to = match (body.by, body.to) {
+        (Some(by), None) if !by.is_negative() => w.now() + by,
+        (None, Some(to)) => to,
+        _ => return Err(ControlError(StatusCode::BAD_REQUEST, "send exactly one of `by` (e.g. \"2h\") or `to` (RFC 3339)".into())),
+    };
+    let report = w.advance_to(to).await;
+    Ok(Json(json!({"now": w.now(), "report": report})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderLine {
+    sku: String,
+    quantity: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceOrderBody {
+    #[serde(default)]
+    email: String,
+    ship_to: Address,
+    lines: Vec<OrderLine>,
+}
+
+async fn place_order(State(state): State<ControlState>, Path(id): Path<String>, Json(body): Json<PlaceOrderBody>) -> Reply {
+    let w = world(&state, &id)?;
+    let checkout = Checkout {
+        email: body.email,
+        ship_to: body.ship_to,
+        lines: body.lines.into_iter().map(|l| (l.sku, l.quantity)).collect(),
+    };
+    let order_id = w.act(|world| world.place_order(checkout)).await.map_err(|e| rejected(format!("place order: {e}")))?;
+    let name = w.read(|world| world.storefront.orders.get(&order_id).map(|o| o.name.clone()));
+    Ok(Json(json!({"order_id": order_id, "name": name})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CancelBody {
+    reason: Option<String>,
+}
+
+async fn cancel_order(
+    State(state): State<ControlState>,
+    Path((id, order_id)): Path<(String, u64)>,
+    body: Option<Json<CancelBody>>,
+) -> Reply {
+    let w = world(&state, &id)?;
+    let reason = body.and_then(|b| b.0.reason).unwrap_or_else(|| "customer".into());
+    w.act(|world| world.cancel_order(order_id, &reason, true)).await.map_err(|e| rejected(format!("cancel order: {e}")))?;
+    Ok(Json(json!({"order_id": order_id, "cancelled": true})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StockBody {
+    sku: String,
+    on_hand: i64,
+}
+
+async fn set_stock(State(state): State<ControlState>, Path(id): Path<String>, Json(body): Json<StockBody>) -> Reply {
+    let w = world(&state, &id)?;
+    w.act(|world| world.set_on_hand(&body.sku, body.on_hand)).await.map_err(|e| rejected(format!("set stock: {e}")))?;
+    Ok(Json(json!({"sku": body.sku, "on_hand": body.on_hand})))
+}

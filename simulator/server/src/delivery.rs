@@ -1,0 +1,183 @@
+//! Webhook delivery: turns world events into each subscriber's signed request, posts it
+//! to the integration, journals every attempt, and schedules retries on the virtual clock
+//! with the provider's own schedule when the integration does not answer 2xx.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use drydock_core::{Duration, Timestamp, WorldEvent, WorldEventKind};
+
+use crate::handle::WorldHandle;
+use crate::journal::{Direction, JournalEntry, keep_headers};
+use crate::personas::{self, PersonaKind};
+
+/// A webhook on its way, kept between attempts. Its id and provider webhook id stay the
+/// same across retries, as the providers' do.
+#[derive(Debug, Clone)]
+pub struct PendingDelivery {
+    pub id: u64,
+    pub persona: PersonaKind,
+    pub topic: String,
+    pub url: String,
+    pub body: Vec<u8>,
+    pub webhook_id: String,
+    pub event_at: Timestamp,
+    pub attempt: u32,
+    /// A per-subscription signing secret (EasyPost webhooks may carry their own).
+    pub secret: Option<String>,
+}
+
+/// A webhook the persona wants sent, before it has a delivery id.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub persona: PersonaKind,
+    pub topic: String,
+    pub url: String,
+    pub body: Vec<u8>,
+    pub webhook_id: String,
+    pub secret: Option<String>,
+}
+
+/// Delivers everything `events` call for, one after another, in event order.
+pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
+    for event in events {
+        let deliveries = match event.kind {
+            WorldEventKind::RedeliveryDue { delivery_id } => {
+                let pending = handle.pending.lock().ok().and_then(|mut p| p.remove(&delivery_id));
+                pending.into_iter().collect::<Vec<_>>()
+            }
+            _ => {
+                let outgoing = handle.read(|w| personas::render_event(w, &event, &handle.settings));
+                let outgoing = handle.with_world(|w| {
+                    outgoing
+                        .into_iter()
+                        .map(|mut o| {
+                            if o.webhook_id.is_empty() {
+                                o.webhook_id = w.next_uuid();
+                            }
+                            o
+                        })
+                        .collect::<Vec<_>>()
+                });
+                outgoing
+                    .0
+                    .into_iter()
+                    .map(|o| PendingDelivery {
+                        id: handle.next_delivery_id(),
+                        persona: o.persona,
+                        topic: o.topic,
+                        url: o.url,
+                        body: o.body,
+                        webhook_id: o.webhook_id,
+                        event_at: event.at,
+                        attempt: 0,
+                        secret: o.secret,
+                    })
+                    .collect()
+            }
+        };
+        for delivery in deliveries {
+            attempt(handle, delivery).await;
+        }
+    }
+}
+
+async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
+    delivery.attempt += 1;
+    let now = handle.now();
+    let headers = personas::webhook_headers(handle, &delivery, now);
+    let mut request = handle.http.post(&delivery.url).body(delivery.body.clone());
+    for (name, value) in &headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    handle.activity.touch();
+    let started = Instant::now();
+    let outcome = request.send().await;
+    let duration_ms = started.elapsed().as_millis() as u64;
+    let (status, response_headers, response_body, error) = match outcome {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let kept = keep_headers(response.headers().iter().filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))));
+            let body = response.text().await.unwrap_or_default();
+            (Some(status), kept, body, None)
+        }
+        Err(e) => (None, Vec::new(), String::new(), Some(describe(&e))),
+    };
+    handle.activity.touch();
+    handle.journal.record(JournalEntry {
+        seq: 0,
+        direction: Direction::Webhook,
+        persona: delivery.persona.name().to_string(),
+        virtual_time: now,
+        real_ms: handle.real_ms(),
+        method: "POST".into(),
+        target: delivery.url.clone(),
+        topic: Some(delivery.topic.clone()),
+        request_headers: headers,
+        request_body: String::from_utf8_lossy(&delivery.body).into_owned(),
+        status,
+        response_headers,
+        response_body,
+        error,
+        duration_ms,
+        delivery_id: Some(delivery.id),
+        attempt: Some(delivery.attempt),
+    });
+    let delivered = status.is_some_and(|s| (200..300).contains(&s));
+    if delivered {
+        return;
+    }
+    let schedule = delivery.persona.retry_schedule();
+    let Some(wait) = schedule.get(delivery.attempt as usize - 1).copied() else {
+        tracing::info!(url = %delivery.url, topic = %delivery.topic, "webhook given up after {} attempts", delivery.attempt);
+        return;
+    };
+    let id = delivery.id;
+    if let Ok(mut pending) = handle.pending.lock() {
+        pending.insert(id, delivery);
+    }
+    handle.with_world(|w| w.schedule_redelivery(now + wait, id));
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_connect() {
+        "connection refused".into()
+    } else {
+        format!("request failed: {e}")
+    }
+}
+
+/// Shopify: 8 retries over about 4 hours, doubling.
+pub const SHOPIFY_RETRIES: &[Duration] = &[
+    Duration::from_secs(60),
+    Duration::from_secs(120),
+    Duration::from_secs(240),
+    Duration::from_secs(480),
+    Duration::from_secs(960),
+    Duration::from_secs(1920),
+    Duration::from_secs(3840),
+    Duration::from_secs(4800),
+];
+
+/// ShipBob: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
+pub const SHIPBOB_RETRIES: &[Duration] = &[
+    Duration::from_secs(0),
+    Duration::from_secs(5),
+    Duration::from_secs(300),
+    Duration::from_secs(1800),
+    Duration::from_secs(7200),
+    Duration::from_secs(18000),
+    Duration::from_secs(36000),
+    Duration::from_secs(36000),
+];
+
+/// EasyPost retries failed events with growing gaps (schedule unverified: a reasonable default).
+pub const EASYPOST_RETRIES: &[Duration] = &[
+    Duration::from_secs(60),
+    Duration::from_secs(300),
+    Duration::from_secs(1800),
+    Duration::from_secs(3600),
+    Duration::from_secs(7200),
+];

@@ -1,0 +1,16 @@
+//! Errors of the simulator shell (binding ports, unknown worlds).
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimulatorError {
+    #[error("cannot bind {what} on {addr}: {source} (is another drydock running? pick other ports with --port-base)")]
+    Bind {
+        what: String,
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("world {0} does not exist")]
+    UnknownWorld(String),
+    #[error("invalid world: {0}")]
+    InvalidWorld(#[from] drydock_core::WorldError),
+}

@@ -1,0 +1,361 @@
+//! The carrier persona in the EasyPost dialect (`/v2`): Bearer or Basic auth, bodies
+//! wrapped by object name, prefixed ids, `{"error": {...}}` bodies, and `tracker.updated`
+//! events signed with `X-Hmac-Signature`.
+
+use std::sync::Arc;
+
+use axum::http::Method;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use drydock_core::carrier::ShipmentRequest;
+use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
+use serde_json::{Value, json};
+
+use super::PersonaKind;
+use super::easypost_wire as wire;
+use crate::delivery::{Outgoing, PendingDelivery};
+use crate::handle::WorldHandle;
+use crate::wire::{WireRequest, WireResponse, iso};
+
+fn error(status: u16, code: &str, message: &str, errors: Value) -> WireResponse {
+    WireResponse::json(status, &json!({"error": {"code": code, "message": message, "errors": errors}}))
+}
+
+fn not_found() -> WireResponse {
+    error(404, "NOT_FOUND", "The requested resource could not be found.", json!([]))
+}
+
+fn world_error(e: WorldError) -> WireResponse {
+    match e {
+        WorldError::NotFound { .. } => not_found(),
+        WorldError::Invalid { field, message } => error(
+            422,
+            "PARAMETER.INVALID",
+            &format!("{field} {message}"),
+            json!([{"field": field, "message": message}]),
+        ),
+        WorldError::Conflict { code, message } => error(422, code, &message, json!([])),
+    }
+}
+
+fn missing(field: &str) -> WireResponse {
+    error(422, "PARAMETER.REQUIRED", "Missing required parameter.", json!([{"field": field, "message": "cannot be blank"}]))
+}
+
+fn bad_json() -> WireResponse {
+    error(400, "PARAMETER.INVALID_JSON", "The request body is not valid JSON.", json!([]))
+}
+
+/// The API key sent as `Bearer <key>` (Python SDK) or Basic `key:` (Node SDK).
+fn api_key(req: &WireRequest) -> Option<String> {
+    let auth = req.header("authorization")?;
+    if let Some(key) = auth.strip_prefix("Bearer ") {
+        return Some(key.trim().to_string());
+    }
+    let decoded = STANDARD.decode(auth.strip_prefix("Basic ")?.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    Some(text.split(':').next().unwrap_or("").to_string())
+}
+
+pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    if req.method == Method::GET && req.path.starts_with("/files/postage_label/") && req.path.ends_with(".png") {
+        return label_png().operation("postage_label.download");
+    }
+    let Some(segs) = req.segments_after("/v2") else { return not_found() };
+    match api_key(req) {
+        None => return error(401, "APIKEY.REQUIRED", "No API key provided.", json!([])),
+        Some(key) if key != world.credentials.easypost_api_key => {
+            return error(401, "APIKEY.INACTIVE", "The API key provided is invalid or inactive.", json!([]));
+        }
+        Some(_) => {}
+    }
+    let m = &req.method;
+    match segs.as_slice() {
+        ["addresses"] if m == Method::POST => create_address(world, req).operation("addresses.create"),
+        ["addresses", "create_and_verify"] if m == Method::POST => {
+            create_and_verify(world, req).operation("addresses.create_and_verify")
+        }
+        ["addresses", id] if m == Method::GET => get_address(world, id).operation("addresses.get"),
+        ["addresses", id, "verify"] if m == Method::GET => verify_address(world, id).operation("addresses.verify"),
+        ["shipments"] if m == Method::POST => create_shipment(world, req).operation("shipments.create"),
+        ["shipments"] if m == Method::GET => list_shipments(world).operation("shipments.list"),
+        ["shipments", id] if m == Method::GET => get_shipment(world, id, 200).operation("shipments.get"),
+        ["shipments", id, "buy"] if m == Method::POST => buy(world, req, id).operation("shipments.buy"),
+        ["shipments", id, "refund"] if m == Method::POST => refund(world, id).operation("shipments.refund"),
+        ["trackers"] if m == Method::POST => create_tracker(world, req).operation("trackers.create"),
+        ["trackers"] if m == Method::GET => list_trackers(world, req).operation("trackers.list"),
+        ["trackers", id] if m == Method::GET => get_tracker(world, id).operation("trackers.get"),
+        ["webhooks"] if m == Method::POST => create_webhook(world, req).operation("webhooks.create"),
+        ["webhooks"] if m == Method::GET => list_webhooks(world).operation("webhooks.list"),
+        ["webhooks", id] if m == Method::DELETE => match world.act_in_background(|w| w.unsubscribe_carrier(id)) {
+            Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
+            Err(e) => world_error(e),
+        },
+        _ => not_found(),
+    }
+}
+
+/// The smallest valid PNG, so a label URL can be downloaded.
+fn label_png() -> WireResponse {
+    const PNG_1X1: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1,
+        8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5,
+        0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let mut r = WireResponse::empty(200).header("content-type", "image/png");
+    r.body = PNG_1X1.to_vec();
+    r
+}
+
+fn render_address(world: &WorldHandle, id: &str, status: u16, wrapped: bool) -> WireResponse {
+    world.read(|w| match w.carrier.address(id) {
+        Ok(a) => {
+            let v = wire::address(a);
+            WireResponse::json(status, &if wrapped { json!({"address": v}) } else { v })
+        }
+        Err(e) => world_error(e),
+    })
+}
+
+fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let Ok(body) = req.json::<wire::AddressBody>() else { return bad_json() };
+    let Some(fields) = body.address else { return missing("address") };
+    let strict = wire::flag(&body.verify_strict);
+    let verify = strict || wire::flag(&body.verify);
+    let id = world.act_in_background(|w| w.create_carrier_address(fields.into_address(), verify));
+    if strict {
+        let failed = world.read(|w| w.carrier.address(&id).ok().and_then(|a| a.verification.clone()));
+        if let Some(v) = failed.filter(|v| !v.success) {
+            return verification_failure(&v);
+        }
+    }
+    render_address(world, &id, 201, false)
+}
+
+fn verification_failure(v: &drydock_core::address::Verification) -> WireResponse {
+    let errors: Vec<Value> = v
+        .errors
+        .iter()
+        .map(|e| json!({"code": e.code, "field": e.field, "message": e.message, "suggestion": Value::Null}))
+        .collect();
+    error(422, "ADDRESS.VERIFY.FAILURE", "Unable to verify address.", json!(errors))
+}
+
+fn create_and_verify(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let Ok(body) = req.json::<wire::AddressBody>() else { return bad_json() };
+    let Some(fields) = body.address else { return missing("address") };
+    let id = world.act_in_background(|w| w.create_carrier_address(fields.into_address(), true));
+    let verification = world.read(|w| w.carrier.address(&id).ok().and_then(|a| a.verification.clone()));
+    match verification {
+        Some(v) if !v.success => verification_failure(&v),
+        _ => render_address(world, &id, 200, true),
+    }
+}
+
+fn get_address(world: &WorldHandle, id: &str) -> WireResponse {
+    render_address(world, id, 200, false)
+}
+
+fn verify_address(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
+    match world.act_in_background(|w| w.verify_carrier_address(id)) {
+        Ok(v) if !v.success => verification_failure(&v),
+        Ok(_) => render_address(world, id, 200, true),
+        Err(e) => world_error(e),
+    }
+}
+
+/// An address given inline is stored first; one given as `{"id": ...}` must exist.
+fn resolve_address(w: &mut World, fields: wire::AddressFields, field: &str) -> Result<String, WireResponse> {
+    match fields.id.clone() {
+        Some(id) => w.carrier.address(&id).map(|a| a.id.clone()).map_err(|_| {
+            error(422, "ADDRESS.NOT_FOUND", &format!("{field} id {id} was not found."), json!([]))
+        }),
+        None => Ok(w.create_carrier_address(fields.into_address(), false)),
+    }
+}
+
+fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let Ok(body) = req.json::<wire::ShipmentBody>() else { return bad_json() };
+    let Some(s) = body.shipment else { return missing("shipment") };
+    let Some(to) = s.to_address else { return missing("shipment.to_address") };
+    let Some(from) = s.from_address else { return missing("shipment.from_address") };
+    let Some(parcel) = s.parcel else { return missing("shipment.parcel") };
+    let Some(weight) = parcel.weight else { return missing("shipment.parcel.weight") };
+    let reference = match s.reference {
+        Some(Value::String(r)) => Some(r),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let created = world.act_in_background(|w| -> Result<String, WireResponse> {
+        let to_address_id = resolve_address(w, to, "to_address")?;
+        let from_address_id = resolve_address(w, from, "from_address")?;
+        w.create_shipment(ShipmentRequest {
+            to_address_id,
+            from_address_id,
+            weight_oz: weight,
+            length_in: parcel.length,
+            width_in: parcel.width,
+            height_in: parcel.height,
+            reference,
+        })
+        .map_err(world_error)
+    });
+    match created {
+        Ok(id) => get_shipment(world, &id, 201),
+        Err(r) => r,
+    }
+}
+
+fn base_url(world: &WorldHandle) -> String {
+    world.endpoints.easypost.trim_end_matches("/v2").to_string()
+}
+
+fn get_shipment(world: &WorldHandle, id: &str, status: u16) -> WireResponse {
+    let base = base_url(world);
+    world.read(|w| match w.carrier.shipment(id) {
+        Ok(s) => WireResponse::json(status, &wire::shipment(w, s, &base)),
+        Err(e) => world_error(e),
+    })
+}
+
+fn list_shipments(world: &WorldHandle) -> WireResponse {
+    let base = base_url(world);
+    world.read(|w| {
+        let list: Vec<Value> = w.carrier.shipments.values().rev().take(100).map(|s| wire::shipment(w, s, &base)).collect();
+        WireResponse::json(200, &json!({"shipments": list, "has_more": false}))
+    })
+}
+
+fn buy(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
+    let Ok(body) = req.json::<wire::BuyBody>() else { return bad_json() };
+    let Some(rate_id) = body.rate.and_then(|r| r.id) else { return missing("rate.id") };
+    match world.act_in_background(|w| w.buy_label(id, &rate_id)) {
+        Ok(()) => get_shipment(world, id, 200),
+        Err(e) => world_error(e),
+    }
+}
+
+fn refund(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
+    match world.act_in_background(|w| w.refund_label(id)) {
+        Ok(()) => get_shipment(world, id, 200),
+        Err(e) => world_error(e),
+    }
+}
+
+fn get_tracker(world: &WorldHandle, id: &str) -> WireResponse {
+    world.read(|w| match w.carrier.tracker(id) {
+        Ok(t) => WireResponse::json(200, &wire::tracker(t)),
+        Err(e) => world_error(e),
+    })
+}
+
+fn create_tracker(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let Ok(body) = req.json::<wire::TrackerBody>() else { return bad_json() };
+    let Some(t) = body.tracker else { return missing("tracker") };
+    let Some(code) = t.tracking_code else { return missing("tracker.tracking_code") };
+    match world.act_in_background(|w| w.create_tracker(&code, t.carrier.as_deref())) {
+        Ok(id) => get_tracker(world, &id),
+        Err(e) => world_error(e),
+    }
+}
+
+fn list_trackers(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+    let code = req.query().get("tracking_code").cloned();
+    world.read(|w| {
+        let list: Vec<Value> = w
+            .carrier
+            .trackers
+            .values()
+            .filter(|t| code.as_ref().is_none_or(|c| &t.tracking_code == c))
+            .map(wire::tracker)
+            .collect();
+        WireResponse::json(200, &json!({"trackers": list, "has_more": false}))
+    })
+}
+
+fn webhook_json(h: &drydock_core::carrier::CarrierWebhook) -> Value {
+    json!({"id": h.id, "object": "Webhook", "mode": "test", "url": h.url, "disabled_at": Value::Null, "created_at": iso(h.created_at)})
+}
+
+fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let Ok(body) = req.json::<wire::WebhookBody>() else { return bad_json() };
+    let Some(h) = body.webhook else { return missing("webhook") };
+    let Some(url) = h.url else { return missing("webhook.url") };
+    match world.act_in_background(|w| w.subscribe_carrier(&url, h.webhook_secret)) {
+        Ok(id) => world.read(|w| match w.carrier.webhooks.iter().find(|h| h.id == id) {
+            Some(h) => WireResponse::json(201, &webhook_json(h)),
+            None => not_found(),
+        }),
+        Err(e) => world_error(e),
+    }
+}
+
+fn list_webhooks(world: &WorldHandle) -> WireResponse {
+    world.read(|w| {
+        let list: Vec<Value> = w.carrier.webhooks.iter().map(webhook_json).collect();
+        WireResponse::json(200, &json!({"webhooks": list}))
+    })
+}
+
+fn event_body(world: &World, event: &WorldEvent) -> Option<Vec<u8>> {
+    let WorldEventKind::TrackerUpdated { tracker_id, previous_status } = &event.kind else { return None };
+    let tracker = world.carrier.trackers.get(tracker_id)?;
+    // The event id must differ per event but not per retry: derive it from the tracker
+    // and the position of this update in its history.
+    let event_id = format!("evt_{}{:08x}", &tracker.id[4..28.min(tracker.id.len())], tracker.details.len());
+    let body = json!({
+        "object": "Event",
+        "id": event_id,
+        "mode": "test",
+        "description": "tracker.updated",
+        "previous_attributes": {"status": previous_status.as_str()},
+        "pending_urls": [],
+        "completed_urls": [],
+        "result": wire::tracker(tracker),
+        "status": "pending",
+        "user_id": "user_drydock",
+        "created_at": iso(event.at),
+        "updated_at": iso(event.at),
+    });
+    serde_json::to_vec(&body).ok()
+}
+
+pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
+    let Some(body) = event_body(world, event) else { return Vec::new() };
+    world
+        .carrier
+        .webhooks
+        .iter()
+        .map(|h| Outgoing {
+            persona: PersonaKind::EasyPost,
+            topic: "tracker.updated".into(),
+            url: h.url.clone(),
+            body: body.clone(),
+            webhook_id: String::new(),
+            secret: h.secret.clone(),
+        })
+        .collect()
+}
+
+pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
+    event_body(world, event)
+        .map(|body| Outgoing {
+            persona: PersonaKind::EasyPost,
+            topic: "tracker.updated".into(),
+            url: String::new(),
+            body,
+            webhook_id: String::new(),
+            secret: None,
+        })
+        .into_iter()
+        .collect()
+}
+
+pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
+    let secret = d.secret.as_deref().unwrap_or(&world.credentials.easypost_webhook_secret);
+    vec![
+        ("content-type".into(), "application/json".into()),
+        ("x-hmac-signature".into(), drydock_core::signing::easypost_signature(secret, &d.body)),
+        ("user-agent".into(), "EasyPost WebHook Agent 1.0".into()),
+    ]
+}

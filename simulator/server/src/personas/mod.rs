@@ -1,0 +1,192 @@
+//! The personas: each impersonates one provider's API on its own port. This module holds
+//! what they share: the kinds, the axum shell that journals every call, and the routing
+//! of world events to each provider's webhooks.
+
+pub mod easypost;
+mod easypost_wire;
+pub mod shipbob;
+mod shipbob_wire;
+pub mod shopify;
+mod shopify_wire;
+pub mod slack;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use drydock_core::{Duration, Timestamp, World, WorldEvent};
+use serde::Serialize;
+
+use crate::delivery::{self, Outgoing, PendingDelivery};
+use crate::handle::{WorldHandle, WorldSettings};
+use crate::journal::{Direction, JournalEntry, keep_headers};
+use crate::wire::{WireRequest, WireResponse};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonaKind {
+    Shopify,
+    EasyPost,
+    ShipBob,
+    Slack,
+}
+
+impl PersonaKind {
+    pub const ALL: [PersonaKind; 4] = [PersonaKind::Shopify, PersonaKind::EasyPost, PersonaKind::ShipBob, PersonaKind::Slack];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PersonaKind::Shopify => "shopify",
+            PersonaKind::EasyPost => "easypost",
+            PersonaKind::ShipBob => "shipbob",
+            PersonaKind::Slack => "slack",
+        }
+    }
+
+    /// What the persona stands in for.
+    pub fn role(self) -> &'static str {
+        match self {
+            PersonaKind::Shopify => "storefront",
+            PersonaKind::EasyPost => "carrier",
+            PersonaKind::ShipBob => "warehouse",
+            PersonaKind::Slack => "alerts",
+        }
+    }
+
+    pub(crate) fn port_offset(self) -> u16 {
+        match self {
+            PersonaKind::Shopify => 1,
+            PersonaKind::EasyPost => 2,
+            PersonaKind::ShipBob => 3,
+            PersonaKind::Slack => 4,
+        }
+    }
+
+    pub fn retry_schedule(self) -> &'static [Duration] {
+        match self {
+            PersonaKind::Shopify => delivery::SHOPIFY_RETRIES,
+            PersonaKind::EasyPost => delivery::EASYPOST_RETRIES,
+            PersonaKind::ShipBob => delivery::SHIPBOB_RETRIES,
+            PersonaKind::Slack => &[],
+        }
+    }
+
+    /// The base URL path the provider's SDKs are pointed at.
+    pub fn base_path(self, slack_token: &str) -> String {
+        match self {
+            PersonaKind::Shopify => format!("/admin/api/{}", shopify::CURRENT_VERSION),
+            PersonaKind::EasyPost => "/v2".into(),
+            PersonaKind::ShipBob => format!("/{}", shipbob::CURRENT_VERSION),
+            PersonaKind::Slack => format!("/services/{}/{}/{slack_token}", slack::TEAM, slack::CHANNEL),
+        }
+    }
+
+    fn handle(self, world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+        match self {
+            PersonaKind::Shopify => shopify::handle(world, req),
+            PersonaKind::EasyPost => easypost::handle(world, req),
+            PersonaKind::ShipBob => shipbob::handle(world, req),
+            PersonaKind::Slack => slack::handle(world, req),
+        }
+    }
+}
+
+/// The axum app of one persona of one world: every request goes through [`serve_call`].
+pub fn router(world: Arc<WorldHandle>, kind: PersonaKind) -> Router {
+    Router::new().fallback(serve_call).with_state((world, kind))
+}
+
+async fn serve_call(
+    State((world, kind)): State<(Arc<WorldHandle>, PersonaKind)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> WireResponse {
+    let req = WireRequest {
+        method,
+        path: uri.path().to_string(),
+        query: uri.query().unwrap_or("").to_string(),
+        headers,
+        body,
+    };
+    call(&world, kind, &req)
+}
+
+/// Handles one request and journals it. Tests call this directly, without sockets.
+pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> WireResponse {
+    let _in_flight = world.activity.begin(req.changes_state());
+    let started = Instant::now();
+    let virtual_time = world.now();
+    let response = kind.handle(world, req);
+    let target = if req.query.is_empty() { req.path.clone() } else { format!("{}?{}", req.path, req.query) };
+    world.journal.record(JournalEntry {
+        seq: 0,
+        direction: Direction::Inbound,
+        persona: kind.name().to_string(),
+        virtual_time,
+        real_ms: world.real_ms(),
+        method: req.method.to_string(),
+        target,
+        topic: response.operation.clone(),
+        request_headers: keep_headers(req.headers.iter().filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))),
+        request_body: String::from_utf8_lossy(&req.body).into_owned(),
+        status: Some(response.status),
+        response_headers: response.headers.clone(),
+        response_body: response.body_text(),
+        error: None,
+        duration_ms: started.elapsed().as_millis() as u64,
+        delivery_id: None,
+        attempt: None,
+    });
+    if req.changes_state() {
+        world.activity.touch();
+    }
+    response
+}
+
+/// Every webhook an event causes, one per subscriber, rendered in the provider's format.
+pub(crate) fn render_event(world: &World, event: &WorldEvent, settings: &WorldSettings) -> Vec<Outgoing> {
+    let mut out = shopify::render_event(world, event);
+    out.extend(easypost::render_event(world, event));
+    out.extend(shipbob::render_event(world, event));
+    if let Some(base) = &settings.default_webhook_base {
+        for kind in [PersonaKind::Shopify, PersonaKind::EasyPost, PersonaKind::ShipBob] {
+            if out.iter().any(|o| o.persona == kind) || has_subscriptions(world, kind) {
+                continue;
+            }
+            let unsubscribed = match kind {
+                PersonaKind::Shopify => shopify::render_unsubscribed(world, event),
+                PersonaKind::EasyPost => easypost::render_unsubscribed(world, event),
+                _ => shipbob::render_unsubscribed(world, event),
+            };
+            out.extend(unsubscribed.into_iter().map(|mut o| {
+                o.url = format!("{}/webhooks/{}", base.trim_end_matches('/'), kind.name());
+                o
+            }));
+        }
+    }
+    out
+}
+
+fn has_subscriptions(world: &World, kind: PersonaKind) -> bool {
+    match kind {
+        PersonaKind::Shopify => !world.storefront.webhooks.is_empty(),
+        PersonaKind::EasyPost => !world.carrier.webhooks.is_empty(),
+        PersonaKind::ShipBob => !world.warehouse.webhooks.is_empty(),
+        PersonaKind::Slack => false,
+    }
+}
+
+/// The signed headers of one delivery attempt.
+pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery, now: Timestamp) -> Vec<(String, String)> {
+    match d.persona {
+        PersonaKind::Shopify => shopify::webhook_headers(world, d),
+        PersonaKind::EasyPost => easypost::webhook_headers(world, d),
+        PersonaKind::ShipBob => shipbob::webhook_headers(world, d, now),
+        PersonaKind::Slack => Vec::new(),
+    }
+}

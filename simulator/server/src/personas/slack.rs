@@ -1,0 +1,43 @@
+//! The alert sink, in the shape of a Slack incoming webhook: `POST /services/T/B/token`
+//! with `{"text": ...}` answers `ok`; Slack's plain-text errors otherwise.
+
+use std::sync::Arc;
+
+use axum::http::Method;
+use serde_json::Value;
+
+use crate::handle::WorldHandle;
+use crate::wire::{WireRequest, WireResponse};
+
+pub const TEAM: &str = "T0DRYDOCK";
+pub const CHANNEL: &str = "B0ALERTS";
+
+pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let expected = format!("/services/{TEAM}/{CHANNEL}/{}", world.credentials.slack_token);
+    if req.path.trim_end_matches('/') != expected {
+        return WireResponse::text(404, "no_service").operation("post_message");
+    }
+    if req.method != Method::POST {
+        return WireResponse::text(405, "invalid_method").operation("post_message");
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+        return WireResponse::text(400, "invalid_payload").operation("post_message");
+    };
+    let text = body.get("text").and_then(Value::as_str).map(str::to_string).or_else(|| blocks_text(&body));
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return WireResponse::text(400, "no_text").operation("post_message");
+    };
+    world.act_in_background(|w| w.record_alert("#alerts", &text));
+    WireResponse::text(200, "ok").operation("post_message")
+}
+
+/// The text of a message sent only as blocks (`blocks[].text.text`).
+fn blocks_text(body: &Value) -> Option<String> {
+    let parts: Vec<&str> = body
+        .get("blocks")?
+        .as_array()?
+        .iter()
+        .filter_map(|b| b.get("text")?.get("text")?.as_str())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\n"))
+}
