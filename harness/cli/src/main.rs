@@ -1,1 +1,62 @@
-fn main() {}
+//! The `drydock` command: parses arguments into plain structs, builds validated
+//! configurations, and maps every outcome to an exit code in one place.
+
+mod args;
+mod embedded;
+mod print;
+mod run;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes, documented in the README.
+pub const EXIT_PASSED: u8 = 0;
+pub const EXIT_FAILED: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DRYDOCK_LOG").unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            args::Command::Run(a) => run::run(a).await,
+            args::Command::Serve(a) => serve::serve(a).await,
+            args::Command::Schema(a) => schema(a),
+        }
+    });
+    ExitCode::from(code)
+}
+
+fn schema(a: args::SchemaArgs) -> u8 {
+    let text = drydock_scenario::schema::scenario_schema_json();
+    match a.output {
+        Some(path) => match std::fs::write(&path, text) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                EXIT_PASSED
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                EXIT_BAD_INPUT
+            }
+        },
+        None => {
+            print!("{text}");
+            EXIT_PASSED
+        }
+    }
+}

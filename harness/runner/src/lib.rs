@@ -1,1 +1,23 @@
-//! placeholder
+//! The runner: plays scenario files against an integration and judges the result.
+//!
+//! For each scenario it creates an isolated world, starts (or finds) the integration,
+//! plays the steps, then checks the always-on invariants, the expectations written in the
+//! file, and the snapshot stored beside it.
+//!
+//! **Architecture invariant:** the judging (`checks/`) is pure: it reads a world snapshot
+//! and the journal and does no I/O. Only `sut.rs`, `play.rs` and `suite.rs` touch sockets,
+//! processes and files.
+
+pub mod checks;
+pub mod config;
+pub mod error;
+pub mod outcome;
+pub mod play;
+pub mod snapshot;
+pub mod suite;
+pub mod sut;
+
+pub use config::{RunConfig, SutMode};
+pub use error::RunError;
+pub use outcome::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
+pub use suite::run_suite;

@@ -1,1 +1,21 @@
-//! placeholder
+//! The scenario language of drydock: what a scenario file may say, how it is parsed with
+//! source locations, how it is validated (all problems at once), and its JSON Schema.
+//!
+//! **Architecture invariant:** this crate does no I/O. Callers hand in the file's name and
+//! text; the crate hands back a validated [`Scenario`] or every [`Problem`] it found.
+
+pub mod condition;
+pub mod diagnostic;
+pub mod duration;
+pub mod model;
+pub mod parse;
+pub mod schema;
+
+pub use condition::Condition;
+pub use diagnostic::{Problem, ScenarioErrors};
+pub use duration::VirtualDuration;
+pub use model::{Scenario, Step};
+pub use parse::parse_scenario;
+
+/// The scenario format version this build understands.
+pub const FORMAT_VERSION: u32 = 1;

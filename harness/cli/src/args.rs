@@ -1,0 +1,74 @@
+//! Command-line arguments as plain structs. Nothing here runs anything.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "drydock", version, about = "Prove an e-commerce logistics integration before go-live")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay scenarios against an integration and judge the result.
+    Run(RunArgs),
+    /// Run the simulator alone and print every persona's URL and credentials.
+    Serve(ServeArgs),
+    /// Print the JSON Schema of the scenario format.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario files or directories (default: ./scenarios, else the bundled suite).
+    pub paths: Vec<PathBuf>,
+    /// Start the integration with this shell command for each scenario; it gets the
+    /// personas' URLs and credentials in its environment and must listen on $PORT.
+    #[arg(long, conflicts_with = "endpoint")]
+    pub sut_cmd: Option<String>,
+    /// Test an integration that is already running at this URL (configured from the
+    /// environment `drydock serve` prints).
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// With --endpoint: control API on this port, personas on the next four.
+    #[arg(long, default_value_t = 4780)]
+    pub port_base: u16,
+    /// Write new and changed snapshots instead of failing on them.
+    #[arg(long)]
+    pub accept: bool,
+    /// Seconds the integration has to answer GET /health with 2xx.
+    #[arg(long, default_value_t = 20)]
+    pub ready_timeout: u64,
+    /// Milliseconds the integration must be quiet before the virtual clock moves on.
+    #[arg(long, default_value_t = 40)]
+    pub quiet_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Control API on this port, personas on the next four (Shopify, EasyPost, ShipBob, Slack).
+    #[arg(long, default_value_t = 4780)]
+    pub port_base: u16,
+    /// Start the world from this scenario file's `world:` section.
+    #[arg(long)]
+    pub world: Option<PathBuf>,
+    /// Require `Authorization: Bearer <token>` on the control API.
+    #[arg(long, env = "DRYDOCK_CONTROL_TOKEN")]
+    pub control_token: Option<String>,
+    /// Also write the integration's environment to this file (KEY=value lines).
+    #[arg(long, default_value = ".drydock/serve.env")]
+    pub env_file: PathBuf,
+    /// Where the integration will listen (used for DRYDOCK_SUT_URL and PORT in the env file).
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub sut_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write the schema to this file instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}

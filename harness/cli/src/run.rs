@@ -1,0 +1,65 @@
+//! `drydock run`: builds the run configuration, runs the suite, prints as it goes.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use drydock_runner::suite::SuiteError;
+use drydock_runner::{RunConfig, SutMode, run_suite};
+
+use crate::args::RunArgs;
+use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, embedded, print};
+
+pub async fn run(a: RunArgs) -> u8 {
+    let paths = if !a.paths.is_empty() {
+        a.paths.clone()
+    } else if PathBuf::from("scenarios").is_dir() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        match embedded::materialize(&PathBuf::from(".drydock")) {
+            Ok(dir) => vec![dir],
+            Err(e) => {
+                eprintln!("error: cannot write the bundled suite to .drydock/suite: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        }
+    };
+    let sut = match (&a.sut_cmd, &a.endpoint) {
+        (Some(cmd), _) if cmd.trim().is_empty() => {
+            eprintln!("error: --sut-cmd is empty; give the command that starts your integration");
+            return EXIT_BAD_INPUT;
+        }
+        (Some(cmd), _) => SutMode::Command(cmd.clone()),
+        (None, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => {
+            eprintln!("error: --endpoint {url} is not an http(s) URL; write e.g. http://127.0.0.1:8080");
+            return EXIT_BAD_INPUT;
+        }
+        (None, Some(url)) => SutMode::Endpoint { url: url.clone(), port_base: a.port_base },
+        (None, None) => SutMode::Embedded,
+    };
+    let mut cfg = RunConfig::new(paths, sut);
+    cfg.accept_snapshots = a.accept;
+    cfg.ready_timeout = Duration::from_secs(a.ready_timeout);
+    cfg.quiet = Duration::from_millis(a.quiet_ms);
+    let target = match &cfg.sut {
+        SutMode::Embedded => "the bundled reference integration".to_string(),
+        SutMode::Command(c) => format!("`{c}`"),
+        SutMode::Endpoint { url, .. } => url.clone(),
+    };
+    eprintln!("drydock: running scenarios against {target}");
+    match run_suite(&cfg, print::scenario_done).await {
+        Ok(suite) => {
+            print::summary(&suite);
+            if suite.failed() == 0 { EXIT_PASSED } else { EXIT_FAILED }
+        }
+        Err(SuiteError::Invalid(errors)) => {
+            for e in errors {
+                eprintln!("{:?}", miette::Report::new(e));
+            }
+            EXIT_BAD_INPUT
+        }
+        Err(SuiteError::Run(e)) => {
+            eprintln!("error: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}

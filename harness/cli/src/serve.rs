@@ -1,0 +1,96 @@
+//! `drydock serve`: one world on fixed loopback ports plus the control API, until Ctrl-C.
+//! Prints every persona's URL and credentials and writes the integration's environment.
+
+use std::sync::Arc;
+
+use drydock_scenario::parse_scenario;
+use drydock_simulator::control::{self, ControlState};
+use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::listen::bind_loopback;
+use drydock_simulator::{PortPlan, Simulator};
+
+use crate::args::ServeArgs;
+use crate::{EXIT_BAD_INPUT, EXIT_PASSED};
+
+pub async fn serve(a: ServeArgs) -> u8 {
+    let spec = match &a.world {
+        None => default_world(),
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: cannot read {}: {e}", path.display());
+                    return EXIT_BAD_INPUT;
+                }
+            };
+            match parse_scenario(&path.display().to_string(), &text) {
+                Ok(s) => s.world_spec(),
+                Err(e) => {
+                    eprintln!("{:?}", miette::Report::new(e));
+                    return EXIT_BAD_INPUT;
+                }
+            }
+        }
+    };
+    let simulator = Simulator::new();
+    let ports = PortPlan::Base(a.port_base);
+    let world = match simulator.create_world(&spec, ports, WorldSettings::default()).await {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let listener = match bind_loopback(ports.control(), "the control API").await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let state = ControlState { simulator: Arc::clone(&simulator), token: a.control_token.clone() };
+    let app = control::router(state);
+    let port = a.sut_url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).unwrap_or(8080);
+    let env = world.sut_env(&a.sut_url, port);
+    let env_text: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    if let Some(dir) = a.env_file.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if let Err(e) = std::fs::write(&a.env_file, &env_text) {
+        eprintln!("warning: cannot write {}: {e}", a.env_file.display());
+    }
+    println!("drydock simulator — world {} ({})", world.id, spec.name);
+    println!("  control API  http://127.0.0.1:{}  (POST /worlds/{}/clock/advance, GET /worlds/{}/state, ...)", ports.control(), world.id, world.id);
+    println!("  storefront   Shopify   {}", world.endpoints.shopify);
+    println!("  carrier      EasyPost  {}", world.endpoints.easypost);
+    println!("  warehouse    ShipBob   {}", world.endpoints.shipbob);
+    println!("  alerts       Slack     {}", world.endpoints.slack);
+    println!();
+    println!("Environment for your integration (also written to {}):", a.env_file.display());
+    print!("{env_text}");
+    println!();
+    println!("Press Ctrl-C to stop.");
+    let server = axum::serve(listener, app).with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    if let Err(e) = server.await {
+        eprintln!("error: the control API stopped: {e}");
+        return EXIT_BAD_INPUT;
+    }
+    world.shut_down();
+    EXIT_PASSED
+}
+
+/// The world `drydock serve` starts with when no scenario is named.
+fn default_world() -> drydock_core::WorldSpec {
+    use drydock_core::spec::ProductSpec;
+    drydock_core::WorldSpec {
+        name: "serve".into(),
+        seed: 1,
+        catalog: vec![
+            ProductSpec { sku: "MUG-BLUE".into(), title: "Blue enamel mug".into(), price_cents: 1400, weight_oz: 12, stock: 50 },
+            ProductSpec { sku: "TEE-M".into(), title: "Logo tee, medium".into(), price_cents: 2500, weight_oz: 6, stock: 40 },
+        ],
+        ..drydock_core::WorldSpec::default()
+    }
+}

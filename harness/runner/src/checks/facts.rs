@@ -1,0 +1,61 @@
+//! Facts about one storefront order gathered across personas: its warehouse order, its
+//! paid labels, its tracker. The attribution rules live here, once.
+
+use drydock_core::World;
+use drydock_core::carrier::{CarrierShipment, Tracker};
+use drydock_core::storefront::{FulfillmentState, Order};
+use drydock_core::warehouse::{TRACKING_TAG, WarehouseOrder};
+
+/// The warehouse order the integration created for a storefront order (by reference id:
+/// the storefront order id or name).
+pub fn warehouse_order<'a>(world: &'a World, order: &Order) -> Option<&'a WarehouseOrder> {
+    let id = order.id.to_string();
+    world.warehouse.orders.values().find(|w| w.reference_id == id || w.reference_id == order.name)
+}
+
+/// Tracking numbers the storefront shows for the order (successful fulfillments).
+pub fn storefront_tracking(world: &World, order: &Order) -> Vec<String> {
+    order
+        .fulfillment_ids
+        .iter()
+        .filter_map(|id| world.storefront.fulfillments.get(id))
+        .filter(|f| f.status == FulfillmentState::Success)
+        .filter_map(|f| f.tracking.as_ref().map(|t| t.number.clone()))
+        .collect()
+}
+
+/// Whether a carrier shipment belongs to the order: its reference names the order, or its
+/// tracking code was handed to the warehouse order or shown on the storefront.
+pub fn label_belongs_to(world: &World, order: &Order, shipment: &CarrierShipment) -> bool {
+    let id = order.id.to_string();
+    if shipment.reference.as_deref().is_some_and(|r| r == id || r == order.name) {
+        return true;
+    }
+    let Some(code) = shipment.tracking_code.as_deref() else { return false };
+    warehouse_order(world, order).and_then(|w| w.tag(TRACKING_TAG)).is_some_and(|t| t == code)
+        || storefront_tracking(world, order).iter().any(|t| t == code)
+}
+
+/// Every label bought for the order (paid or refunded).
+pub fn labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipment> {
+    world.carrier.shipments.values().filter(|s| s.postage_label.is_some() && label_belongs_to(world, order, s)).collect()
+}
+
+pub fn paid_labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipment> {
+    labels(world, order).into_iter().filter(|s| s.is_paid_label()).collect()
+}
+
+/// The tracker of the order's label: the one shown on the storefront if any, else the one
+/// handed to the warehouse, else the latest label's.
+pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
+    let shown = storefront_tracking(world, order);
+    if let Some(t) = shown.iter().find_map(|code| world.carrier.tracker_by_code(code)) {
+        return Some(t);
+    }
+    if let Some(code) = warehouse_order(world, order).and_then(|w| w.tag(TRACKING_TAG))
+        && let Some(t) = world.carrier.tracker_by_code(code)
+    {
+        return Some(t);
+    }
+    labels(world, order).last().and_then(|s| s.tracker_id.as_ref()).and_then(|id| world.carrier.trackers.get(id))
+}

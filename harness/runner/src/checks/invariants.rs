@@ -1,0 +1,191 @@
+//! The always-on invariants. Each reads the final world and says, in the user's terms,
+//! what went wrong. A scenario may waive one with a reason.
+
+use drydock_core::World;
+use drydock_core::carrier::TrackingStatus;
+use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, ShipmentStatus};
+
+use super::facts;
+
+/// An invariant: its name (as scenarios waive it), what it promises, and its judge.
+pub struct Invariant {
+    pub name: &'static str,
+    pub promise: &'static str,
+    pub judge: fn(&World) -> Vec<String>,
+}
+
+pub const ALL: &[Invariant] = &[
+    Invariant {
+        name: "no_order_lost",
+        promise: "every order ends fulfilled with tracking, cancelled, or held with a visible reason",
+        judge: no_order_lost,
+    },
+    Invariant {
+        name: "one_label_per_order",
+        promise: "at most one paid label per order, and no paid label that belongs to no order",
+        judge: one_label_per_order,
+    },
+    Invariant {
+        name: "tracking_matches_carrier",
+        promise: "tracking shown to the customer matches the carrier and never goes backwards",
+        judge: tracking_matches_carrier,
+    },
+    Invariant {
+        name: "stock_converges",
+        promise: "storefront stock converges to what the warehouse can sell",
+        judge: stock_converges,
+    },
+    Invariant {
+        name: "no_oversell",
+        promise: "stock is never oversold",
+        judge: no_oversell,
+    },
+];
+
+pub fn by_name(name: &str) -> Option<&'static Invariant> {
+    ALL.iter().find(|i| i.name == name)
+}
+
+fn no_order_lost(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for order in world.storefront.orders.values() {
+        if order.cancelled_at.is_some() || !facts::storefront_tracking(world, order).is_empty() {
+            continue;
+        }
+        let held = order.fulfillment_order_ids.iter().filter_map(|id| world.storefront.fulfillment_orders.get(id)).any(|fo| {
+            fo.status == FulfillmentOrderStatus::OnHold && fo.holds.iter().any(|h| !h.reason.is_empty())
+        });
+        let alerted = world.alerts.iter().any(|a| a.text.contains(&order.name));
+        if held || alerted {
+            continue;
+        }
+        let fulfilled_without_tracking = order
+            .fulfillment_ids
+            .iter()
+            .filter_map(|id| world.storefront.fulfillments.get(id))
+            .any(|f| f.status == FulfillmentState::Success);
+        let where_it_is = match facts::warehouse_order(world, order) {
+            _ if fulfilled_without_tracking => "fulfilled on the storefront without a tracking number".to_string(),
+            Some(w) => format!(
+                "its warehouse order is {} but the storefront shows no tracking",
+                super::condition::warehouse_word(w.stage)
+            ),
+            None => "it never reached the warehouse".to_string(),
+        };
+        out.push(format!(
+            "order {} is not fulfilled with tracking, not cancelled and not held with a reason or alert: {where_it_is}",
+            order.name
+        ));
+    }
+    out
+}
+
+fn one_label_per_order(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for order in world.storefront.orders.values() {
+        let paid = facts::paid_labels(world, order);
+        if paid.len() > 1 {
+            let codes: Vec<&str> = paid.iter().filter_map(|s| s.tracking_code.as_deref()).collect();
+            out.push(format!("order {} has {} paid labels ({})", order.name, paid.len(), codes.join(", ")));
+        }
+    }
+    for shipment in world.carrier.paid_labels() {
+        let owned = world.storefront.orders.values().any(|o| facts::label_belongs_to(world, o, shipment));
+        if !owned {
+            out.push(format!(
+                "label {} ({}) was paid for but belongs to no order",
+                shipment.id,
+                shipment.tracking_code.as_deref().unwrap_or("no tracking code")
+            ));
+        }
+    }
+    out
+}
+
+/// The storefront shipment status that shows a carrier status truthfully.
+fn storefront_status_for(status: TrackingStatus) -> Option<ShipmentStatus> {
+    match status {
+        TrackingStatus::InTransit => Some(ShipmentStatus::InTransit),
+        TrackingStatus::OutForDelivery => Some(ShipmentStatus::OutForDelivery),
+        TrackingStatus::Delivered => Some(ShipmentStatus::Delivered),
+        TrackingStatus::AvailableForPickup => Some(ShipmentStatus::ReadyForPickup),
+        TrackingStatus::Failure | TrackingStatus::ReturnToSender => Some(ShipmentStatus::Failure),
+        _ => None,
+    }
+}
+
+/// Progress rank of a customer-visible shipment status (failure ranks with delivery).
+fn rank(status: ShipmentStatus) -> u8 {
+    match status {
+        ShipmentStatus::LabelPrinted | ShipmentStatus::LabelPurchased | ShipmentStatus::Confirmed => 0,
+        ShipmentStatus::InTransit => 1,
+        ShipmentStatus::OutForDelivery | ShipmentStatus::AttemptedDelivery | ShipmentStatus::ReadyForPickup => 2,
+        ShipmentStatus::Delivered | ShipmentStatus::Failure => 3,
+    }
+}
+
+fn tracking_matches_carrier(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in world.storefront.fulfillments.values().filter(|f| f.status == FulfillmentState::Success) {
+        let name = world.storefront.orders.get(&f.order_id).map(|o| o.name.as_str()).unwrap_or("?");
+        let Some(tracking) = &f.tracking else { continue };
+        let Some(tracker) = world.carrier.tracker_by_code(&tracking.number) else {
+            out.push(format!("order {name} shows tracking number {} which the carrier does not know", tracking.number));
+            continue;
+        };
+        let shown = f.shipment_status;
+        if let Some(expected) = storefront_status_for(tracker.status)
+            && shown != Some(expected)
+        {
+            out.push(format!(
+                "order {name}: the carrier says {} but the customer sees {}",
+                tracker.status.as_str(),
+                shown.map(|s| s.as_str()).unwrap_or("no shipment status")
+            ));
+        }
+        for pair in f.events.windows(2) {
+            if rank(pair[1].status) < rank(pair[0].status) {
+                out.push(format!(
+                    "order {name}: tracking went backwards from {} to {} at {}",
+                    pair[0].status.as_str(),
+                    pair[1].status.as_str(),
+                    pair[1].created_at
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn stock_converges(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for (sku, level) in &world.warehouse.stock {
+        let shown = world.storefront.available(sku);
+        if shown != Some(level.sellable()) {
+            out.push(format!(
+                "{sku}: the storefront offers {} but the warehouse can sell {}",
+                shown.map(|v| v.to_string()).unwrap_or_else(|| "nothing".into()),
+                level.sellable()
+            ));
+        }
+    }
+    out
+}
+
+fn no_oversell(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for (sku, level) in &world.warehouse.stock {
+        if level.on_hand < 0 {
+            out.push(format!("{sku}: the warehouse shipped more than it had ({} on hand)", level.on_hand));
+        }
+        if level.committed > level.on_hand {
+            out.push(format!("{sku}: {} units promised to orders but only {} on hand", level.committed, level.on_hand));
+        }
+    }
+    for level in world.storefront.inventory.values() {
+        if level.available < 0 {
+            out.push(format!("{}: the storefront shows {} available (oversold)", level.sku, level.available));
+        }
+    }
+    out
+}

@@ -1,0 +1,44 @@
+//! A validated run configuration. The CLI builds it from its arguments; the runner never
+//! sees CLI types.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How the integration under test is run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SutMode {
+    /// The bundled reference integration, in process.
+    Embedded,
+    /// A command drydock starts for each scenario, with the contract's environment.
+    Command(String),
+    /// An integration already running at this URL; personas listen on fixed ports from
+    /// `port_base` so it can be configured once.
+    Endpoint { url: String, port_base: u16 },
+}
+
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub scenarios: Vec<PathBuf>,
+    pub sut: SutMode,
+    /// Write snapshots instead of comparing (new and changed ones).
+    pub accept_snapshots: bool,
+    /// How long the integration has to answer `GET /health` with 2xx.
+    pub ready_timeout: Duration,
+    /// How long the integration must be quiet before the clock moves on.
+    pub quiet: Duration,
+    /// How long eventual invariants (stock convergence) may take at the end.
+    pub converge_timeout: Duration,
+}
+
+impl RunConfig {
+    pub fn new(scenarios: Vec<PathBuf>, sut: SutMode) -> Self {
+        RunConfig {
+            scenarios,
+            sut,
+            accept_snapshots: false,
+            ready_timeout: Duration::from_secs(20),
+            quiet: Duration::from_millis(40),
+            converge_timeout: Duration::from_secs(5),
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Playing one scenario: a fresh world, the integration started against it, the steps in
+//! order, then the checks. Expectations that fail do not stop the play; the run reports
+//! every check.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use drydock_core::storefront::Checkout;
+use drydock_scenario::model::Step;
+use drydock_scenario::{Condition, Scenario};
+use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::{PortPlan, Simulator, WorldHandle};
+use serde_saphyr::Spanned;
+
+use crate::checks::condition::evaluate;
+use crate::checks::invariants;
+use crate::config::{RunConfig, SutMode};
+use crate::outcome::{CheckKind, CheckResult, ScenarioOutcome};
+use crate::{snapshot, sut};
+
+/// What playing produced besides the checks: the final snapshot text.
+pub struct Played {
+    pub outcome: ScenarioOutcome,
+    pub snapshot: Option<String>,
+}
+
+pub async fn play(scenario: &Scenario, file: &Path, simulator: &Arc<Simulator>, cfg: &RunConfig) -> Played {
+    let started = Instant::now();
+    let spec = scenario.world_spec();
+    let mut outcome = ScenarioOutcome {
+        name: scenario.name.clone(),
+        file: file.display().to_string(),
+        seed: spec.seed,
+        checks: Vec::new(),
+        duration_ms: 0,
+        virtual_span: String::new(),
+        requests: 0,
+        webhooks: 0,
+    };
+    let (ports, default_webhook_base) = match &cfg.sut {
+        SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
+        _ => (PortPlan::Ephemeral, None),
+    };
+    let settings = WorldSettings { quiet: cfg.quiet, default_webhook_base, ..WorldSettings::default() };
+    let world = match simulator.create_world(&spec, ports, settings).await {
+        Ok(w) => w,
+        Err(e) => {
+            outcome.checks.push(setup_failure(e.to_string()));
+            return Played { outcome, snapshot: None };
+        }
+    };
+    let mut running = match sut::start(&cfg.sut, &world, &scenario.name).await {
+        Ok(s) => s,
+        Err(e) => {
+            outcome.checks.push(setup_failure(e.to_string()));
+            simulator.remove_world(&world.id);
+            return Played { outcome, snapshot: None };
+        }
+    };
+    if let Err(e) = running.wait_ready(cfg.ready_timeout).await {
+        outcome.checks.push(setup_failure(e.to_string()));
+        running.stop().await;
+        simulator.remove_world(&world.id);
+        return Played { outcome, snapshot: None };
+    }
+    let start_time = world.now();
+    let mut orders: BTreeMap<String, u64> = BTreeMap::new();
+    for step in &scenario.steps {
+        if let Some(check) = play_step(step, file, &world, &mut orders).await {
+            outcome.checks.push(check);
+        }
+    }
+    world.activity.settle(cfg.quiet, Duration::from_secs(5)).await;
+    outcome.checks.extend(judge_invariants(scenario, &world, cfg.converge_timeout).await);
+    let final_world = world.snapshot();
+    let text = snapshot::render(&scenario.name, &final_world, &orders);
+    running.stop().await;
+    let entries = world.journal.entries();
+    outcome.requests = entries.iter().filter(|e| e.direction == drydock_simulator::journal::Direction::Inbound).count();
+    outcome.webhooks = entries.iter().filter(|e| e.direction == drydock_simulator::journal::Direction::Webhook).count();
+    let span = final_world.now().duration_since(start_time);
+    outcome.virtual_span = format!("{:#}", jiff::SignedDuration::from_secs(span.as_secs()));
+    simulator.remove_world(&world.id);
+    outcome.duration_ms = started.elapsed().as_millis() as u64;
+    Played { outcome, snapshot: Some(text) }
+}
+
+fn setup_failure(detail: String) -> CheckResult {
+    CheckResult { kind: CheckKind::Setup, name: "setup".into(), passed: false, detail }
+}
+
+fn location<T>(file: &Path, spanned: &Spanned<T>) -> String {
+    format!("{}:{}:{}", file.display(), spanned.referenced.line(), spanned.referenced.column())
+}
+
+async fn play_step(
+    step: &Spanned<Step>,
+    file: &Path,
+    world: &Arc<WorldHandle>,
+    orders: &mut BTreeMap<String, u64>,
+) -> Option<CheckResult> {
+    let at = location(file, step);
+    let failed = |detail: String| Some(CheckResult { kind: CheckKind::Expectation, name: at.clone(), passed: false, detail });
+    match &step.value {
+        Step::PlaceOrder(o) => {
+            let checkout = Checkout {
+                email: o.email.clone(),
+                ship_to: o.ship_to.to_address(),
+                lines: o.lines.iter().map(|l| (l.sku.value.clone(), l.quantity)).collect(),
+            };
+            match world.act(|w| w.place_order(checkout)).await {
+                Ok(id) => {
+                    orders.insert(o.alias.value.clone(), id);
+                    None
+                }
+                Err(e) => failed(format!("place_order `{}`: the storefront refused the order: {e}", o.alias.value)),
+            }
+        }
+        Step::CancelOrder(c) => {
+            let Some(id) = orders.get(&c.order.value).copied() else {
+                return failed(format!("order `{}` was never placed", c.order.value));
+            };
+            let reason = c.reason.clone().unwrap_or_else(|| "customer".into());
+            match world.act(|w| w.cancel_order(id, &reason, true)).await {
+                Ok(()) => None,
+                Err(e) => failed(format!("cancel_order `{}`: the storefront refused: {e}", c.order.value)),
+            }
+        }
+        Step::SetStock(s) => match world.act(|w| w.set_on_hand(&s.sku.value, s.on_hand)).await {
+            Ok(()) => None,
+            Err(e) => failed(format!("set_stock {}: {e}", s.sku.value)),
+        },
+        Step::AdvanceClock(by) => {
+            let to = world.now() + by.as_core();
+            let report = world.advance_to(to).await;
+            if report.unsettled > 0 {
+                tracing::info!("{at}: the integration stayed busy after {} happenings", report.unsettled);
+            }
+            None
+        }
+        Step::WaitUntil(w) => {
+            let limit = w.timeout.map(|t| t.as_std()).unwrap_or(Duration::from_secs(10));
+            let mismatches = wait_for(&w.until, world, orders, limit).await;
+            if mismatches.is_empty() {
+                None
+            } else {
+                failed(format!("waited {}s for {}; still {}", limit.as_secs_f32(), w.until.describe(), join(&mismatches)))
+            }
+        }
+        Step::Expect(c) => {
+            let mismatches = world.read(|w| evaluate(c, w, orders));
+            if mismatches.is_empty() {
+                Some(CheckResult { kind: CheckKind::Expectation, name: at, passed: true, detail: String::new() })
+            } else {
+                failed(join(&mismatches))
+            }
+        }
+    }
+}
+
+fn join(m: &[crate::checks::condition::Mismatch]) -> String {
+    m.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("; ")
+}
+
+async fn wait_for(
+    c: &Condition,
+    world: &WorldHandle,
+    orders: &BTreeMap<String, u64>,
+    limit: Duration,
+) -> Vec<crate::checks::condition::Mismatch> {
+    let started = Instant::now();
+    loop {
+        let mismatches = world.read(|w| evaluate(c, w, orders));
+        if mismatches.is_empty() || started.elapsed() >= limit {
+            return mismatches;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Judges every invariant, giving the integration up to `converge` to settle eventual
+/// ones (stock pushes, last tracking events) before a violation counts.
+async fn judge_invariants(scenario: &Scenario, world: &WorldHandle, converge: Duration) -> Vec<CheckResult> {
+    let started = Instant::now();
+    let verdicts = loop {
+        let verdicts: Vec<(&invariants::Invariant, Vec<String>)> =
+            world.read(|w| invariants::ALL.iter().map(|i| (i, (i.judge)(w))).collect());
+        let all_hold = verdicts.iter().all(|(i, v)| v.is_empty() || waiver(scenario, i.name).is_some());
+        if all_hold || started.elapsed() >= converge {
+            break verdicts;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    verdicts
+        .into_iter()
+        .map(|(inv, violations)| match waiver(scenario, inv.name) {
+            Some(reason) => CheckResult {
+                kind: CheckKind::Invariant,
+                name: inv.name.into(),
+                passed: true,
+                detail: format!("waived: {reason}"),
+            },
+            None => CheckResult {
+                kind: CheckKind::Invariant,
+                name: inv.name.into(),
+                passed: violations.is_empty(),
+                detail: if violations.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} — {}", inv.promise, violations.join("; "))
+                },
+            },
+        })
+        .collect()
+}
+
+fn waiver<'a>(scenario: &'a Scenario, name: &str) -> Option<&'a str> {
+    scenario.waive.iter().find(|w| w.invariant.value == name).map(|w| w.reason.as_str())
+}

@@ -1,0 +1,99 @@
+//! Conditions: what `expect` asserts and `wait_until` waits for. One subject per
+//! condition (an order, a SKU's stock, or the alerts), with the facts to hold about it.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+/// A fact about the world. Name one subject — `order`, `stock` or `alerts` — and the
+/// facts about it; every fact named must hold.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The order, by the name given in its `place_order` step (`as:`).
+    #[schemars(with = "Option<String>")]
+    pub order: Option<Spanned<String>>,
+    /// What the customer sees for the order: received, processing, on_hold, shipped,
+    /// out_for_delivery, delivered, failed, cancelled.
+    #[schemars(with = "Option<String>")]
+    pub stage: Option<Spanned<String>>,
+    /// Where the order is in the warehouse: none, processing, picked, packed, shipped,
+    /// cancelled, exception.
+    #[schemars(with = "Option<String>")]
+    pub warehouse: Option<Spanned<String>>,
+    /// The carrier's tracker status for the order's label: pre_transit, in_transit,
+    /// out_for_delivery, delivered, ...
+    #[schemars(with = "Option<String>")]
+    pub tracking: Option<Spanned<String>>,
+    /// How many paid labels the order has.
+    pub labels: Option<u32>,
+    /// The SKU whose stock the facts below are about.
+    #[schemars(with = "Option<String>")]
+    pub stock: Option<Spanned<String>>,
+    /// Units the storefront offers for sale.
+    pub storefront: Option<i64>,
+    /// Units the warehouse can sell.
+    pub sellable: Option<i64>,
+    /// Units on the warehouse shelves.
+    pub on_hand: Option<i64>,
+    /// At least this many alerts were raised.
+    pub alerts: Option<u32>,
+    /// Some alert's text contains this (case-insensitive).
+    pub alert_contains: Option<String>,
+}
+
+impl Condition {
+    /// A short human description, used in reports.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(o) = &self.order {
+            parts.push(format!("order {}", o.value));
+        }
+        if let Some(s) = &self.stage {
+            parts.push(format!("stage {}", s.value));
+        }
+        if let Some(w) = &self.warehouse {
+            parts.push(format!("warehouse {}", w.value));
+        }
+        if let Some(t) = &self.tracking {
+            parts.push(format!("tracking {}", t.value));
+        }
+        if let Some(l) = self.labels {
+            parts.push(format!("labels {l}"));
+        }
+        if let Some(s) = &self.stock {
+            parts.push(format!("stock {}", s.value));
+        }
+        if let Some(v) = self.storefront {
+            parts.push(format!("storefront {v}"));
+        }
+        if let Some(v) = self.sellable {
+            parts.push(format!("sellable {v}"));
+        }
+        if let Some(v) = self.on_hand {
+            parts.push(format!("on_hand {v}"));
+        }
+        if let Some(v) = self.alerts {
+            parts.push(format!("alerts >= {v}"));
+        }
+        if let Some(v) = &self.alert_contains {
+            parts.push(format!("alert contains {v:?}"));
+        }
+        parts.join(", ")
+    }
+}
+
+pub const WAREHOUSE_STATES: &[&str] = &["none", "processing", "picked", "packed", "shipped", "cancelled", "exception"];
+pub const TRACKING_STATES: &[&str] = &[
+    "none",
+    "unknown",
+    "pre_transit",
+    "in_transit",
+    "out_for_delivery",
+    "available_for_pickup",
+    "delivered",
+    "return_to_sender",
+    "failure",
+    "cancelled",
+    "error",
+];

@@ -1,0 +1,122 @@
+//! Virtual durations as scenario authors write them: `90s`, `15m`, `2h`, `3d`, `1w`,
+//! `1d 6h`, `250ms`.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VirtualDuration {
+    pub millis: i64,
+}
+
+impl VirtualDuration {
+    pub fn as_core(self) -> drydock_core::Duration {
+        drydock_core::Duration::from_millis(self.millis)
+    }
+
+    pub fn as_std(self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.millis.max(0) as u64)
+    }
+
+    pub fn parse(text: &str) -> Result<VirtualDuration, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("a duration is empty; write e.g. `90s`, `2h` or `1d 6h`".into());
+        }
+        let mut millis: i64 = 0;
+        let mut rest = text;
+        while !rest.is_empty() {
+            rest = rest.trim_start();
+            let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if digits == 0 {
+                return Err(format!("`{text}` is not a duration; write e.g. `90s`, `2h` or `1d 6h`"));
+            }
+            let number: i64 = rest[..digits].parse().map_err(|_| format!("`{text}` is too large"))?;
+            rest = &rest[digits..];
+            let unit_len = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+            let unit = &rest[..unit_len];
+            rest = &rest[unit_len..];
+            let factor = match unit {
+                "ms" => 1,
+                "s" => 1_000,
+                "m" | "min" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                "w" => 604_800_000,
+                "" => return Err(format!("`{text}` has a number without a unit (ms, s, m, h, d, w)")),
+                other => return Err(format!("`{other}` in `{text}` is not a unit; use ms, s, m, h, d or w")),
+            };
+            millis = number
+                .checked_mul(factor)
+                .and_then(|v| millis.checked_add(v))
+                .ok_or_else(|| format!("`{text}` is too large"))?;
+        }
+        Ok(VirtualDuration { millis })
+    }
+}
+
+impl fmt::Display for VirtualDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let units = [(604_800_000, "w"), (86_400_000, "d"), (3_600_000, "h"), (60_000, "m"), (1_000, "s"), (1, "ms")];
+        if self.millis == 0 {
+            return f.write_str("0s");
+        }
+        let mut left = self.millis;
+        let mut parts = Vec::new();
+        for (size, unit) in units {
+            if left >= size {
+                parts.push(format!("{}{unit}", left / size));
+                left %= size;
+            }
+        }
+        f.write_str(&parts.join(" "))
+    }
+}
+
+impl<'de> Deserialize<'de> for VirtualDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        VirtualDuration::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for VirtualDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^\\s*(\\d+\\s*(ms|s|m|min|h|d|w)\\s*)+$",
+            "description": "A virtual duration: `90s`, `15m`, `2h`, `3d`, `1w`, `1d 6h`, `250ms`."
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_sums() {
+        assert_eq!(VirtualDuration::parse("90s").map(|d| d.millis), Ok(90_000));
+        assert_eq!(VirtualDuration::parse("1d 6h").map(|d| d.millis), Ok(108_000_000));
+        assert_eq!(VirtualDuration::parse("1d6h").map(|d| d.millis), Ok(108_000_000));
+        assert_eq!(VirtualDuration::parse("250ms").map(|d| d.millis), Ok(250));
+    }
+
+    #[test]
+    fn rejects_with_a_hint() {
+        for bad in ["", "5", "5x", "h", "-3h"] {
+            assert!(VirtualDuration::parse(bad).is_err(), "{bad}");
+        }
+        assert!(VirtualDuration::parse("5 parsecs").unwrap_err().contains("not a unit"));
+    }
+
+    #[test]
+    fn displays_compactly() {
+        assert_eq!(VirtualDuration { millis: 108_000_000 }.to_string(), "1d 6h");
+    }
+}

@@ -1,0 +1,205 @@
+//! The shape of a scenario file. Unknown keys are errors; every name that refers to
+//! something (an order alias, a SKU) keeps its source location for diagnostics.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::condition::Condition;
+use crate::duration::VirtualDuration;
+
+/// A scenario: a world to start from, steps to play, and the checks that judge the run.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The scenario format version; this build reads version 1.
+    #[schemars(with = "u32")]
+    pub version: Spanned<u32>,
+    /// A short name, unique in the suite (used for snapshots and reports).
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Labels for `--filter`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub world: WorldSection,
+    #[schemars(with = "Vec<Step>")]
+    pub steps: Vec<Spanned<Step>>,
+    /// Always-on invariants this scenario opts out of, each with a reason.
+    #[serde(default)]
+    pub waive: Vec<Waiver>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    #[schemars(with = "String")]
+    pub invariant: Spanned<String>,
+    pub reason: String,
+}
+
+/// The world the scenario starts in.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorldSection {
+    /// Seed for every id and simulated choice.
+    #[serde(default)]
+    pub seed: u64,
+    /// Start of the virtual clock, RFC 3339 (default 2026-12-01T09:00:00Z).
+    #[schemars(with = "Option<String>")]
+    pub clock: Option<Spanned<String>>,
+    pub catalog: Vec<ProductEntry>,
+    #[serde(default)]
+    pub warehouse: Option<WarehouseTimes>,
+    /// The warehouse's address (labels ship from here).
+    #[serde(default)]
+    pub ship_from: Option<AddressEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductEntry {
+    #[schemars(with = "String")]
+    pub sku: Spanned<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Unit price, e.g. "12.50".
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub price: Option<Spanned<String>>,
+    #[serde(default)]
+    pub weight_oz: Option<u32>,
+    /// Units on hand in the warehouse at the start; the storefront starts in sync.
+    pub stock: i64,
+}
+
+/// How long each warehouse stage takes on the virtual clock.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarehouseTimes {
+    pub pick: Option<VirtualDuration>,
+    pub pack: Option<VirtualDuration>,
+    pub ship: Option<VirtualDuration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressEntry {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub company: String,
+    #[serde(default)]
+    pub street1: String,
+    #[serde(default)]
+    pub street2: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub zip: String,
+    /// ISO 3166-1 alpha-2 code.
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+impl AddressEntry {
+    pub fn to_address(&self) -> drydock_core::address::Address {
+        drydock_core::address::Address {
+            name: self.name.clone(),
+            company: self.company.clone(),
+            street1: self.street1.clone(),
+            street2: self.street2.clone(),
+            city: self.city.clone(),
+            state: self.state.clone(),
+            zip: self.zip.clone(),
+            country: self.country.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+        }
+    }
+}
+
+/// One step of the scenario, played in order.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// A customer checks out on the storefront.
+    PlaceOrder(PlaceOrder),
+    /// The merchant cancels an order on the storefront (stock is restocked).
+    CancelOrder(CancelOrder),
+    /// The warehouse counts or receives stock: the shelves now hold `on_hand` units.
+    SetStock(SetStock),
+    /// Move the virtual clock forward; scheduled happenings fire at their own times.
+    AdvanceClock(VirtualDuration),
+    /// Wait (in real time, bounded) until the condition holds.
+    WaitUntil(WaitUntil),
+    /// The condition must hold now.
+    Expect(Condition),
+}
+
+impl Step {
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Step::PlaceOrder(_) => "place_order",
+            Step::CancelOrder(_) => "cancel_order",
+            Step::SetStock(_) => "set_stock",
+            Step::AdvanceClock(_) => "advance_clock",
+            Step::WaitUntil(_) => "wait_until",
+            Step::Expect(_) => "expect",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceOrder {
+    /// The name later steps use for this order.
+    #[serde(rename = "as")]
+    #[schemars(with = "String")]
+    pub alias: Spanned<String>,
+    #[serde(default)]
+    pub email: String,
+    pub ship_to: AddressEntry,
+    pub lines: Vec<OrderLine>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderLine {
+    #[schemars(with = "String")]
+    pub sku: Spanned<String>,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelOrder {
+    #[schemars(with = "String")]
+    pub order: Spanned<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetStock {
+    #[schemars(with = "String")]
+    pub sku: Spanned<String>,
+    pub on_hand: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitUntil {
+    /// The condition to wait for.
+    pub until: Condition,
+    /// Real time to wait at most (default 10s).
+    #[serde(default)]
+    pub timeout: Option<VirtualDuration>,
+}
