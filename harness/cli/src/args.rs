@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "drydock", version, about = "Prove an e-commerce logistics integration before go-live")]
+#[command(
+    name = "drydock",
+    version,
+    about = "Prove an e-commerce logistics integration before go-live"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -43,7 +47,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 20)]
     pub ready_timeout: u64,
     /// Milliseconds the integration must be quiet before the virtual clock moves on.
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 80)]
     pub quiet_ms: u64,
 }
 

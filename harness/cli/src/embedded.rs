@@ -4,7 +4,32 @@
 use std::path::{Path, PathBuf};
 
 /// (file name, contents) of every bundled scenario and its snapshot.
-const SUITE: &[(&str, &str)] = &[];
+const SUITE: &[(&str, &str)] = &[
+    (
+        "happy-path.yaml",
+        include_str!("../../../scenarios/happy-path.yaml"),
+    ),
+    (
+        "happy-path.snap",
+        include_str!("../../../scenarios/happy-path.snap"),
+    ),
+    (
+        "cancel-before-shipment.yaml",
+        include_str!("../../../scenarios/cancel-before-shipment.yaml"),
+    ),
+    (
+        "cancel-before-shipment.snap",
+        include_str!("../../../scenarios/cancel-before-shipment.snap"),
+    ),
+    (
+        "warehouse-stock-change.yaml",
+        include_str!("../../../scenarios/warehouse-stock-change.yaml"),
+    ),
+    (
+        "warehouse-stock-change.snap",
+        include_str!("../../../scenarios/warehouse-stock-change.snap"),
+    ),
+];
 
 /// Writes the bundled suite under `root` and returns the directory.
 pub fn materialize(root: &Path) -> std::io::Result<PathBuf> {

@@ -10,12 +10,19 @@ fn colour() -> bool {
 }
 
 fn paint(code: &str, text: &str) -> String {
-    if colour() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    if colour() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 pub fn scenario_done(o: &ScenarioOutcome) {
     let checks = o.checks.len();
-    let timing = format!("{} checks, {} virtual in {} ms, seed {}", checks, o.virtual_span, o.duration_ms, o.seed);
+    let timing = format!(
+        "{} checks, {} virtual in {} ms, seed {}",
+        checks, o.virtual_span, o.duration_ms, o.seed
+    );
     if o.passed() {
         println!("{} {} ({timing})", paint("32", "PASS"), o.name);
         return;
@@ -24,7 +31,12 @@ pub fn scenario_done(o: &ScenarioOutcome) {
     for c in o.failures() {
         let kind = format!("{:?}", c.kind).to_lowercase();
         let mut lines = c.detail.lines();
-        println!("  {} {kind} {}: {}", paint("31", "✗"), c.name, lines.next().unwrap_or(""));
+        println!(
+            "  {} {kind} {}: {}",
+            paint("31", "✗"),
+            c.name,
+            lines.next().unwrap_or("")
+        );
         for line in lines {
             let styled = if line.starts_with('-') {
                 paint("31", line)

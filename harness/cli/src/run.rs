@@ -30,10 +30,15 @@ pub async fn run(a: RunArgs) -> u8 {
         }
         (Some(cmd), _) => SutMode::Command(cmd.clone()),
         (None, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-            eprintln!("error: --endpoint {url} is not an http(s) URL; write e.g. http://127.0.0.1:8080");
+            eprintln!(
+                "error: --endpoint {url} is not an http(s) URL; write e.g. http://127.0.0.1:8080"
+            );
             return EXIT_BAD_INPUT;
         }
-        (None, Some(url)) => SutMode::Endpoint { url: url.clone(), port_base: a.port_base },
+        (None, Some(url)) => SutMode::Endpoint {
+            url: url.clone(),
+            port_base: a.port_base,
+        },
         (None, None) => SutMode::Embedded,
     };
     let mut cfg = RunConfig::new(paths, sut);
@@ -49,7 +54,11 @@ pub async fn run(a: RunArgs) -> u8 {
     match run_suite(&cfg, print::scenario_done).await {
         Ok(suite) => {
             print::summary(&suite);
-            if suite.failed() == 0 { EXIT_PASSED } else { EXIT_FAILED }
+            if suite.failed() == 0 {
+                EXIT_PASSED
+            } else {
+                EXIT_FAILED
+            }
         }
         Err(SuiteError::Invalid(errors)) => {
             for e in errors {

@@ -34,7 +34,10 @@ pub async fn serve(a: ServeArgs) -> u8 {
     };
     let simulator = Simulator::new();
     let ports = PortPlan::Base(a.port_base);
-    let world = match simulator.create_world(&spec, ports, WorldSettings::default()).await {
+    let world = match simulator
+        .create_world(&spec, ports, WorldSettings::default())
+        .await
+    {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -48,11 +51,22 @@ pub async fn serve(a: ServeArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let state = ControlState { simulator: Arc::clone(&simulator), token: a.control_token.clone() };
+    let state = ControlState {
+        simulator: Arc::clone(&simulator),
+        token: a.control_token.clone(),
+    };
     let app = control::router(state);
-    let port = a.sut_url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).unwrap_or(8080);
+    let port = a
+        .sut_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .unwrap_or(8080);
     let env = world.sut_env(&a.sut_url, port);
-    let env_text: String = env.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    let env_text: String = env
+        .iter()
+        .map(|(k, v)| format!("{k}='{}'\n", v.replace('\'', "'\\''")))
+        .collect();
     if let Some(dir) = a.env_file.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
@@ -60,13 +74,21 @@ pub async fn serve(a: ServeArgs) -> u8 {
         eprintln!("warning: cannot write {}: {e}", a.env_file.display());
     }
     println!("drydock simulator — world {} ({})", world.id, spec.name);
-    println!("  control API  http://127.0.0.1:{}  (POST /worlds/{}/clock/advance, GET /worlds/{}/state, ...)", ports.control(), world.id, world.id);
+    println!(
+        "  control API  http://127.0.0.1:{}  (POST /worlds/{}/clock/advance, GET /worlds/{}/state, ...)",
+        ports.control(),
+        world.id,
+        world.id
+    );
     println!("  storefront   Shopify   {}", world.endpoints.shopify);
     println!("  carrier      EasyPost  {}", world.endpoints.easypost);
     println!("  warehouse    ShipBob   {}", world.endpoints.shipbob);
     println!("  alerts       Slack     {}", world.endpoints.slack);
     println!();
-    println!("Environment for your integration (also written to {}):", a.env_file.display());
+    println!(
+        "Environment for your integration (also written to {}):",
+        a.env_file.display()
+    );
     print!("{env_text}");
     println!();
     println!("Press Ctrl-C to stop.");
@@ -88,8 +110,20 @@ fn default_world() -> drydock_core::WorldSpec {
         name: "serve".into(),
         seed: 1,
         catalog: vec![
-            ProductSpec { sku: "MUG-BLUE".into(), title: "Blue enamel mug".into(), price_cents: 1400, weight_oz: 12, stock: 50 },
-            ProductSpec { sku: "TEE-M".into(), title: "Logo tee, medium".into(), price_cents: 2500, weight_oz: 6, stock: 40 },
+            ProductSpec {
+                sku: "MUG-BLUE".into(),
+                title: "Blue enamel mug".into(),
+                price_cents: 1400,
+                weight_oz: 12,
+                stock: 50,
+            },
+            ProductSpec {
+                sku: "TEE-M".into(),
+                title: "Logo tee, medium".into(),
+                price_cents: 2500,
+                weight_oz: 6,
+                stock: 40,
+            },
         ],
         ..drydock_core::WorldSpec::default()
     }

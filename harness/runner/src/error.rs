@@ -15,7 +15,11 @@ pub enum RunError {
     #[error("the integration could not be started: {0}")]
     SutStart(String),
     #[error("the integration at {url} did not become ready within {secs}s: {detail}")]
-    SutNotReady { url: String, secs: u64, detail: String },
+    SutNotReady {
+        url: String,
+        secs: u64,
+        detail: String,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,

@@ -26,7 +26,12 @@ pub struct Played {
     pub snapshot: Option<String>,
 }
 
-pub async fn play(scenario: &Scenario, file: &Path, simulator: &Arc<Simulator>, cfg: &RunConfig) -> Played {
+pub async fn play(
+    scenario: &Scenario,
+    file: &Path,
+    simulator: &Arc<Simulator>,
+    cfg: &RunConfig,
+) -> Played {
     let started = Instant::now();
     let spec = scenario.world_spec();
     let mut outcome = ScenarioOutcome {
@@ -43,12 +48,19 @@ pub async fn play(scenario: &Scenario, file: &Path, simulator: &Arc<Simulator>, 
         SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
         _ => (PortPlan::Ephemeral, None),
     };
-    let settings = WorldSettings { quiet: cfg.quiet, default_webhook_base, ..WorldSettings::default() };
+    let settings = WorldSettings {
+        quiet: cfg.quiet,
+        default_webhook_base,
+        ..WorldSettings::default()
+    };
     let world = match simulator.create_world(&spec, ports, settings).await {
         Ok(w) => w,
         Err(e) => {
             outcome.checks.push(setup_failure(e.to_string()));
-            return Played { outcome, snapshot: None };
+            return Played {
+                outcome,
+                snapshot: None,
+            };
         }
     };
     let mut running = match sut::start(&cfg.sut, &world, &scenario.name).await {
@@ -56,14 +68,20 @@ pub async fn play(scenario: &Scenario, file: &Path, simulator: &Arc<Simulator>, 
         Err(e) => {
             outcome.checks.push(setup_failure(e.to_string()));
             simulator.remove_world(&world.id);
-            return Played { outcome, snapshot: None };
+            return Played {
+                outcome,
+                snapshot: None,
+            };
         }
     };
     if let Err(e) = running.wait_ready(cfg.ready_timeout).await {
         outcome.checks.push(setup_failure(e.to_string()));
         running.stop().await;
         simulator.remove_world(&world.id);
-        return Played { outcome, snapshot: None };
+        return Played {
+            outcome,
+            snapshot: None,
+        };
     }
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
@@ -72,27 +90,51 @@ pub async fn play(scenario: &Scenario, file: &Path, simulator: &Arc<Simulator>, 
             outcome.checks.push(check);
         }
     }
-    world.activity.settle(cfg.quiet, Duration::from_secs(5)).await;
-    outcome.checks.extend(judge_invariants(scenario, &world, cfg.converge_timeout).await);
+    world
+        .activity
+        .settle(cfg.quiet, Duration::from_secs(5))
+        .await;
+    outcome
+        .checks
+        .extend(judge_invariants(scenario, &world, cfg.converge_timeout).await);
     let final_world = world.snapshot();
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
     let entries = world.journal.entries();
-    outcome.requests = entries.iter().filter(|e| e.direction == drydock_simulator::journal::Direction::Inbound).count();
-    outcome.webhooks = entries.iter().filter(|e| e.direction == drydock_simulator::journal::Direction::Webhook).count();
+    outcome.requests = entries
+        .iter()
+        .filter(|e| e.direction == drydock_simulator::journal::Direction::Inbound)
+        .count();
+    outcome.webhooks = entries
+        .iter()
+        .filter(|e| e.direction == drydock_simulator::journal::Direction::Webhook)
+        .count();
     let span = final_world.now().duration_since(start_time);
     outcome.virtual_span = format!("{:#}", jiff::SignedDuration::from_secs(span.as_secs()));
     simulator.remove_world(&world.id);
     outcome.duration_ms = started.elapsed().as_millis() as u64;
-    Played { outcome, snapshot: Some(text) }
+    Played {
+        outcome,
+        snapshot: Some(text),
+    }
 }
 
 fn setup_failure(detail: String) -> CheckResult {
-    CheckResult { kind: CheckKind::Setup, name: "setup".into(), passed: false, detail }
+    CheckResult {
+        kind: CheckKind::Setup,
+        name: "setup".into(),
+        passed: false,
+        detail,
+    }
 }
 
 fn location<T>(file: &Path, spanned: &Spanned<T>) -> String {
-    format!("{}:{}:{}", file.display(), spanned.referenced.line(), spanned.referenced.column())
+    format!(
+        "{}:{}:{}",
+        file.display(),
+        spanned.referenced.line(),
+        spanned.referenced.column()
+    )
 }
 
 async fn play_step(
@@ -102,20 +144,34 @@ async fn play_step(
     orders: &mut BTreeMap<String, u64>,
 ) -> Option<CheckResult> {
     let at = location(file, step);
-    let failed = |detail: String| Some(CheckResult { kind: CheckKind::Expectation, name: at.clone(), passed: false, detail });
+    let failed = |detail: String| {
+        Some(CheckResult {
+            kind: CheckKind::Expectation,
+            name: at.clone(),
+            passed: false,
+            detail,
+        })
+    };
     match &step.value {
         Step::PlaceOrder(o) => {
             let checkout = Checkout {
                 email: o.email.clone(),
                 ship_to: o.ship_to.to_address(),
-                lines: o.lines.iter().map(|l| (l.sku.value.clone(), l.quantity)).collect(),
+                lines: o
+                    .lines
+                    .iter()
+                    .map(|l| (l.sku.value.clone(), l.quantity))
+                    .collect(),
             };
             match world.act(|w| w.place_order(checkout)).await {
                 Ok(id) => {
                     orders.insert(o.alias.value.clone(), id);
                     None
                 }
-                Err(e) => failed(format!("place_order `{}`: the storefront refused the order: {e}", o.alias.value)),
+                Err(e) => failed(format!(
+                    "place_order `{}`: the storefront refused the order: {e}",
+                    o.alias.value
+                )),
             }
         }
         Step::CancelOrder(c) => {
@@ -125,7 +181,10 @@ async fn play_step(
             let reason = c.reason.clone().unwrap_or_else(|| "customer".into());
             match world.act(|w| w.cancel_order(id, &reason, true)).await {
                 Ok(()) => None,
-                Err(e) => failed(format!("cancel_order `{}`: the storefront refused: {e}", c.order.value)),
+                Err(e) => failed(format!(
+                    "cancel_order `{}`: the storefront refused: {e}",
+                    c.order.value
+                )),
             }
         }
         Step::SetStock(s) => match world.act(|w| w.set_on_hand(&s.sku.value, s.on_hand)).await {
@@ -136,23 +195,39 @@ async fn play_step(
             let to = world.now() + by.as_core();
             let report = world.advance_to(to).await;
             if report.unsettled > 0 {
-                tracing::info!("{at}: the integration stayed busy after {} happenings", report.unsettled);
+                tracing::info!(
+                    "{at}: the integration stayed busy after {} happenings",
+                    report.unsettled
+                );
             }
             None
         }
         Step::WaitUntil(w) => {
-            let limit = w.timeout.map(|t| t.as_std()).unwrap_or(Duration::from_secs(10));
+            let limit = w
+                .timeout
+                .map(|t| t.as_std())
+                .unwrap_or(Duration::from_secs(10));
             let mismatches = wait_for(&w.until, world, orders, limit).await;
             if mismatches.is_empty() {
                 None
             } else {
-                failed(format!("waited {}s for {}; still {}", limit.as_secs_f32(), w.until.describe(), join(&mismatches)))
+                failed(format!(
+                    "waited {}s for {}; still {}",
+                    limit.as_secs_f32(),
+                    w.until.describe(),
+                    join(&mismatches)
+                ))
             }
         }
         Step::Expect(c) => {
             let mismatches = world.read(|w| evaluate(c, w, orders));
             if mismatches.is_empty() {
-                Some(CheckResult { kind: CheckKind::Expectation, name: at, passed: true, detail: String::new() })
+                Some(CheckResult {
+                    kind: CheckKind::Expectation,
+                    name: at,
+                    passed: true,
+                    detail: String::new(),
+                })
             } else {
                 failed(join(&mismatches))
             }
@@ -161,7 +236,10 @@ async fn play_step(
 }
 
 fn join(m: &[crate::checks::condition::Mismatch]) -> String {
-    m.iter().map(|m| m.to_string()).collect::<Vec<_>>().join("; ")
+    m.iter()
+        .map(|m| m.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 async fn wait_for(
@@ -182,12 +260,18 @@ async fn wait_for(
 
 /// Judges every invariant, giving the integration up to `converge` to settle eventual
 /// ones (stock pushes, last tracking events) before a violation counts.
-async fn judge_invariants(scenario: &Scenario, world: &WorldHandle, converge: Duration) -> Vec<CheckResult> {
+async fn judge_invariants(
+    scenario: &Scenario,
+    world: &WorldHandle,
+    converge: Duration,
+) -> Vec<CheckResult> {
     let started = Instant::now();
     let verdicts = loop {
         let verdicts: Vec<(&invariants::Invariant, Vec<String>)> =
             world.read(|w| invariants::ALL.iter().map(|i| (i, (i.judge)(w))).collect());
-        let all_hold = verdicts.iter().all(|(i, v)| v.is_empty() || waiver(scenario, i.name).is_some());
+        let all_hold = verdicts
+            .iter()
+            .all(|(i, v)| v.is_empty() || waiver(scenario, i.name).is_some());
         if all_hold || started.elapsed() >= converge {
             break verdicts;
         }
@@ -217,5 +301,9 @@ async fn judge_invariants(scenario: &Scenario, world: &WorldHandle, converge: Du
 }
 
 fn waiver<'a>(scenario: &'a Scenario, name: &str) -> Option<&'a str> {
-    scenario.waive.iter().find(|w| w.invariant.value == name).map(|w| w.reason.as_str())
+    scenario
+        .waive
+        .iter()
+        .find(|w| w.invariant.value == name)
+        .map(|w| w.reason.as_str())
 }

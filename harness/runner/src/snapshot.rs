@@ -16,10 +16,17 @@ use crate::checks::facts;
 pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> String {
     let mut redactor = Redactor::default();
     let mut out = String::new();
-    let _ = writeln!(out, "# drydock snapshot of scenario `{scenario}` (volatile values redacted)");
+    let _ = writeln!(
+        out,
+        "# drydock snapshot of scenario `{scenario}` (volatile values redacted)"
+    );
     let _ = writeln!(out, "stock:");
     for (sku, level) in &world.warehouse.stock {
-        let shown = world.storefront.available(sku).map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+        let shown = world
+            .storefront
+            .available(sku)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "-".into());
         let _ = writeln!(
             out,
             "  {sku}: storefront {shown}, warehouse on_hand {}, committed {}, sellable {}",
@@ -32,7 +39,9 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
     let mut by_id: Vec<(&String, &u64)> = orders.iter().collect();
     by_id.sort_by_key(|(_, id)| **id);
     for (alias, id) in by_id {
-        let Some(order) = world.storefront.orders.get(id) else { continue };
+        let Some(order) = world.storefront.orders.get(id) else {
+            continue;
+        };
         let _ = writeln!(out, "  {alias} ({}):", order.name);
         let timeline = customer_timeline(&world.storefront, order.id);
         if let Some(last) = timeline.last() {
@@ -61,9 +70,17 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         if let Some(eta) = eta {
             let _ = writeln!(out, "    expected_delivery: {eta}");
         }
-        let _ = writeln!(out, "    labels_paid: {}", facts::paid_labels(world, order).len());
+        let _ = writeln!(
+            out,
+            "    labels_paid: {}",
+            facts::paid_labels(world, order).len()
+        );
         if let Some(w) = facts::warehouse_order(world, order) {
-            let _ = writeln!(out, "    warehouse: {}", crate::checks::condition::warehouse_word(w.stage));
+            let _ = writeln!(
+                out,
+                "    warehouse: {}",
+                crate::checks::condition::warehouse_word(w.stage)
+            );
         }
         let _ = writeln!(out, "    timeline:");
         for entry in timeline {
@@ -73,7 +90,13 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
     let _ = writeln!(out, "alerts:");
     for alert in &world.alerts {
         let text = redactor.redact_text(&alert.text);
-        let _ = writeln!(out, "  - {}  {}: {}", alert.at, alert.channel, text.replace('\n', " / "));
+        let _ = writeln!(
+            out,
+            "  - {}  {}: {}",
+            alert.at,
+            alert.channel,
+            text.replace('\n', " / ")
+        );
     }
     out
 }

@@ -23,8 +23,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, RunError> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path)
-                .map_err(|source| RunError::Read { path: path.display().to_string(), source })?;
+            let entries = std::fs::read_dir(path).map_err(|source| RunError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
@@ -51,14 +53,22 @@ pub fn load(files: &[PathBuf]) -> Result<Vec<(PathBuf, drydock_scenario::Scenari
     let mut loaded = Vec::new();
     let mut broken = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|source| SuiteError::Run(RunError::Read { path: file.display().to_string(), source }))?;
+        let text = std::fs::read_to_string(file).map_err(|source| {
+            SuiteError::Run(RunError::Read {
+                path: file.display().to_string(),
+                source,
+            })
+        })?;
         match parse_scenario(&file.display().to_string(), &text) {
             Ok(s) => loaded.push((file.clone(), s)),
             Err(e) => broken.push(e),
         }
     }
-    if broken.is_empty() { Ok(loaded) } else { Err(SuiteError::Invalid(broken)) }
+    if broken.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(SuiteError::Invalid(broken))
+    }
 }
 
 /// Runs every scenario and reports each as it finishes through `on_done`.
@@ -74,7 +84,9 @@ pub async fn run_suite(
         let played = play(&scenario, &file, &simulator, cfg).await;
         let mut outcome = played.outcome;
         if let Some(text) = played.snapshot {
-            outcome.checks.push(compare_snapshot(&file, &text, cfg.accept_snapshots));
+            outcome
+                .checks
+                .push(compare_snapshot(&file, &text, cfg.accept_snapshots));
         }
         on_done(&outcome);
         suite.scenarios.push(outcome);
@@ -87,7 +99,12 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
     let name = "snapshot".to_string();
     let pending = path.with_extension("snap.new");
     let stored = std::fs::read_to_string(&path).ok();
-    let result = |passed: bool, detail: String| CheckResult { kind: CheckKind::Snapshot, name: name.clone(), passed, detail };
+    let result = |passed: bool, detail: String| CheckResult {
+        kind: CheckKind::Snapshot,
+        name: name.clone(),
+        passed,
+        detail,
+    };
     if accept {
         return match std::fs::write(&path, actual) {
             Ok(()) => {

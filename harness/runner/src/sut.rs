@@ -30,12 +30,19 @@ async fn free_loopback_port() -> Result<(tokio::net::TcpListener, u16), RunError
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .map_err(|e| RunError::SutStart(format!("cannot bind a loopback port: {e}")))?;
-    let port = listener.local_addr().map_err(|e| RunError::SutStart(e.to_string()))?.port();
+    let port = listener
+        .local_addr()
+        .map_err(|e| RunError::SutStart(e.to_string()))?
+        .port();
     Ok((listener, port))
 }
 
 /// Starts the integration for one world.
-pub async fn start(mode: &SutMode, world: &WorldHandle, log_name: &str) -> Result<RunningSut, RunError> {
+pub async fn start(
+    mode: &SutMode,
+    world: &WorldHandle,
+    log_name: &str,
+) -> Result<RunningSut, RunError> {
     match mode {
         SutMode::Embedded => {
             let (listener, port) = free_loopback_port().await?;
@@ -52,7 +59,11 @@ pub async fn start(mode: &SutMode, world: &WorldHandle, log_name: &str) -> Resul
                     tracing::warn!("reference integration stopped: {e}");
                 }
             });
-            Ok(RunningSut { url, log: None, stop: Stop::Embedded(Some(tx), task) })
+            Ok(RunningSut {
+                url,
+                log: None,
+                stop: Stop::Embedded(Some(tx), task),
+            })
         }
         SutMode::Command(command) => {
             let (listener, port) = free_loopback_port().await?;
@@ -63,7 +74,9 @@ pub async fn start(mode: &SutMode, world: &WorldHandle, log_name: &str) -> Resul
             let log = dir.join(format!("{log_name}.log"));
             let out = std::fs::File::create(&log)
                 .map_err(|e| RunError::SutStart(format!("cannot create {}: {e}", log.display())))?;
-            let err = out.try_clone().map_err(|e| RunError::SutStart(e.to_string()))?;
+            let err = out
+                .try_clone()
+                .map_err(|e| RunError::SutStart(e.to_string()))?;
             let child = tokio::process::Command::new("sh")
                 .arg("-c")
                 .arg(command)
@@ -74,11 +87,17 @@ pub async fn start(mode: &SutMode, world: &WorldHandle, log_name: &str) -> Resul
                 .kill_on_drop(true)
                 .spawn()
                 .map_err(|e| RunError::SutStart(format!("cannot run `{command}`: {e}")))?;
-            Ok(RunningSut { url, log: Some(log), stop: Stop::Child(child) })
+            Ok(RunningSut {
+                url,
+                log: Some(log),
+                stop: Stop::Child(child),
+            })
         }
-        SutMode::Endpoint { url, .. } => {
-            Ok(RunningSut { url: url.trim_end_matches('/').to_string(), log: None, stop: Stop::Nothing })
-        }
+        SutMode::Endpoint { url, .. } => Ok(RunningSut {
+            url: url.trim_end_matches('/').to_string(),
+            log: None,
+            stop: Stop::Nothing,
+        }),
     }
 }
 
@@ -97,8 +116,14 @@ impl RunningSut {
             if let Stop::Child(child) = &mut self.stop
                 && let Ok(Some(status)) = child.try_wait()
             {
-                let log = self.log.as_ref().map(|l| format!(" (its output is in {})", l.display())).unwrap_or_default();
-                return Err(RunError::SutStart(format!("the command exited with {status} before it was ready{log}")));
+                let log = self
+                    .log
+                    .as_ref()
+                    .map(|l| format!(" (its output is in {})", l.display()))
+                    .unwrap_or_default();
+                return Err(RunError::SutStart(format!(
+                    "the command exited with {status} before it was ready{log}"
+                )));
             }
             match client.get(&health).send().await {
                 Ok(r) if r.status().is_success() => return Ok(()),
@@ -108,7 +133,11 @@ impl RunningSut {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        Err(RunError::SutNotReady { url: self.url.clone(), secs: limit.as_secs(), detail: last })
+        Err(RunError::SutNotReady {
+            url: self.url.clone(),
+            secs: limit.as_secs(),
+            detail: last,
+        })
     }
 
     pub async fn stop(mut self) {
@@ -117,7 +146,10 @@ impl RunningSut {
                 if let Some(tx) = tx.take() {
                     let _ = tx.send(());
                 }
-                if tokio::time::timeout(Duration::from_secs(2), &mut *task).await.is_err() {
+                if tokio::time::timeout(Duration::from_secs(2), &mut *task)
+                    .await
+                    .is_err()
+                {
                     task.abort();
                 }
             }

@@ -83,7 +83,15 @@ impl Condition {
     }
 }
 
-pub const WAREHOUSE_STATES: &[&str] = &["none", "processing", "picked", "packed", "shipped", "cancelled", "exception"];
+pub const WAREHOUSE_STATES: &[&str] = &[
+    "none",
+    "processing",
+    "picked",
+    "packed",
+    "shipped",
+    "cancelled",
+    "exception",
+];
 pub const TRACKING_STATES: &[&str] = &[
     "none",
     "unknown",

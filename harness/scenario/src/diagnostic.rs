@@ -44,10 +44,16 @@ impl<'a> SourceMap<'a> {
 
     /// The byte offset of (line, column), clamped into the text.
     pub fn offset(&self, line: usize, column: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else { return self.text.len() };
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
         let line_text = &self.text[start..];
         let line_text = line_text.split('\n').next().unwrap_or("");
-        let within = line_text.char_indices().nth(column.saturating_sub(1)).map(|(i, _)| i).unwrap_or(line_text.len());
+        let within = line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| i)
+            .unwrap_or(line_text.len());
         start + within
     }
 
@@ -61,8 +67,8 @@ impl<'a> SourceMap<'a> {
             .map(|(i, _)| i)
             .unwrap_or(rest.len())
             .max(1)
-            .min(rest.len().max(1));
-        SourceSpan::new(start.into(), len.min(self.text.len().saturating_sub(start)).max(0))
+            .min(rest.len());
+        SourceSpan::new(start.into(), len)
     }
 }
 

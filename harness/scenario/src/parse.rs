@@ -16,7 +16,11 @@ use crate::model::{Scenario, Step};
 /// Parses and validates one scenario file.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
     let map = SourceMap::new(text);
-    let mut problems = Problems { file, map: &map, list: Vec::new() };
+    let mut problems = Problems {
+        file,
+        map: &map,
+        list: Vec::new(),
+    };
     match serde_saphyr::from_str::<Scenario>(text) {
         Ok(scenario) => {
             validate(&scenario, &mut problems);
@@ -25,7 +29,10 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
             }
         }
         Err(e) => {
-            let (line, column) = e.location().map(|l| (l.line() as usize, l.column() as usize)).unwrap_or((1, 1));
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line() as usize, l.column() as usize))
+                .unwrap_or((1, 1));
             let message = clean_message(&e.without_snippet().to_string());
             let hint = hint_for(&message);
             problems.push(line, column, message, hint);
@@ -66,7 +73,10 @@ impl Problems<'_> {
 /// The parser's message without its own location suffix (we print file:line:column).
 fn clean_message(message: &str) -> String {
     let first = message.lines().next().unwrap_or(message).trim();
-    let cut = first.find(" at line ").map(|i| &first[..i]).unwrap_or(first);
+    let cut = first
+        .find(" at line ")
+        .map(|i| &first[..i])
+        .unwrap_or(first);
     cut.trim_start_matches("error: ").to_string()
 }
 
@@ -74,7 +84,10 @@ fn hint_for(message: &str) -> Option<String> {
     if message.contains("unknown field") {
         Some("remove the key or fix its spelling; `drydock schema` prints every key the format allows".into())
     } else if message.contains("unknown variant") {
-        Some("steps are place_order, cancel_order, set_stock, advance_clock, wait_until and expect".into())
+        Some(
+            "steps are place_order, cancel_order, set_stock, advance_clock, wait_until and expect"
+                .into(),
+        )
     } else if message.contains("missing field") {
         Some("add the missing key; `drydock schema` shows which keys are required".into())
     } else {
@@ -86,37 +99,65 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
     if s.version.value != FORMAT_VERSION {
         p.at(
             &s.version,
-            format!("scenario format version {} is not supported", s.version.value),
+            format!(
+                "scenario format version {} is not supported",
+                s.version.value
+            ),
             Some(format!("this drydock reads `version: {FORMAT_VERSION}`")),
         );
     }
     if s.name.trim().is_empty() {
-        p.push(1, 1, "the scenario has an empty `name`".into(), Some("give it a short unique name".into()));
+        p.push(
+            1,
+            1,
+            "the scenario has an empty `name`".into(),
+            Some("give it a short unique name".into()),
+        );
     }
     if let Some(clock) = &s.world.clock
         && clock.value.parse::<drydock_core::Timestamp>().is_err()
     {
-        p.at(clock, format!("`{}` is not an RFC 3339 time", clock.value), Some("write e.g. 2026-12-01T09:00:00Z".into()));
+        p.at(
+            clock,
+            format!("`{}` is not an RFC 3339 time", clock.value),
+            Some("write e.g. 2026-12-01T09:00:00Z".into()),
+        );
     }
     let mut skus = BTreeSet::new();
     for product in &s.world.catalog {
         if product.sku.value.trim().is_empty() {
             p.at(&product.sku, "a SKU is empty".into(), None);
         } else if !skus.insert(product.sku.value.clone()) {
-            p.at(&product.sku, format!("SKU {} is listed twice", product.sku.value), Some("each SKU appears once in the catalog".into()));
+            p.at(
+                &product.sku,
+                format!("SKU {} is listed twice", product.sku.value),
+                Some("each SKU appears once in the catalog".into()),
+            );
         }
         if let Some(price) = &product.price
             && drydock_core::catalog::parse_money(&price.value).is_none()
         {
-            p.at(price, format!("`{}` is not a price", price.value), Some("write a decimal with at most two places, e.g. \"12.50\"".into()));
+            p.at(
+                price,
+                format!("`{}` is not a price", price.value),
+                Some("write a decimal with at most two places, e.g. \"12.50\"".into()),
+            );
         }
         if product.stock < 0 {
-            p.at(&product.sku, format!("stock of {} is negative", product.sku.value), None);
+            p.at(
+                &product.sku,
+                format!("stock of {} is negative", product.sku.value),
+                None,
+            );
         }
     }
     for w in &s.waive {
         if !INVARIANTS.contains(&w.invariant.value.as_str()) {
-            p.at(&w.invariant, format!("`{}` is not an invariant", w.invariant.value), Some(format!("invariants are {}", INVARIANTS.join(", "))));
+            p.at(
+                &w.invariant,
+                format!("`{}` is not an invariant", w.invariant.value),
+                Some(format!("invariants are {}", INVARIANTS.join(", "))),
+            );
         }
         if w.reason.trim().is_empty() {
             p.at(&w.invariant, "a waiver needs a reason".into(), None);
@@ -127,7 +168,11 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
         match &step.value {
             Step::PlaceOrder(o) => {
                 if !aliases.insert(o.alias.value.clone()) {
-                    p.at(&o.alias, format!("order name `{}` is used twice", o.alias.value), Some("give each order its own `as:` name".into()));
+                    p.at(
+                        &o.alias,
+                        format!("order name `{}` is used twice", o.alias.value),
+                        Some("give each order its own `as:` name".into()),
+                    );
                 }
                 if o.lines.is_empty() {
                     p.at(&o.alias, "an order needs at least one line".into(), None);
@@ -165,7 +210,11 @@ pub const INVARIANTS: &[&str] = &[
 fn known_sku(sku: &Spanned<String>, skus: &BTreeSet<String>, p: &mut Problems<'_>) {
     if !skus.contains(&sku.value) {
         let list = skus.iter().cloned().collect::<Vec<_>>().join(", ");
-        p.at(sku, format!("SKU {} is not in the catalog", sku.value), Some(format!("the catalog has: {list}")));
+        p.at(
+            sku,
+            format!("SKU {} is not in the catalog", sku.value),
+            Some(format!("the catalog has: {list}")),
+        );
     }
 }
 
@@ -173,7 +222,10 @@ fn known_order(alias: &Spanned<String>, aliases: &BTreeSet<String>, p: &mut Prob
     if !aliases.contains(&alias.value) {
         p.at(
             alias,
-            format!("no order named `{}` was placed before this step", alias.value),
+            format!(
+                "no order named `{}` was placed before this step",
+                alias.value
+            ),
             Some("name orders with `as:` in a place_order step that comes earlier".into()),
         );
     }
@@ -186,14 +238,19 @@ fn check_condition(
     aliases: &BTreeSet<String>,
     p: &mut Problems<'_>,
 ) {
-    let order_facts = c.stage.is_some() || c.warehouse.is_some() || c.tracking.is_some() || c.labels.is_some();
+    let order_facts =
+        c.stage.is_some() || c.warehouse.is_some() || c.tracking.is_some() || c.labels.is_some();
     let stock_facts = c.storefront.is_some() || c.sellable.is_some() || c.on_hand.is_some();
     let alert_facts = c.alerts.is_some() || c.alert_contains.is_some();
-    let subjects = usize::from(c.order.is_some()) + usize::from(c.stock.is_some()) + usize::from(alert_facts);
+    let subjects =
+        usize::from(c.order.is_some()) + usize::from(c.stock.is_some()) + usize::from(alert_facts);
     if subjects != 1 {
         p.at(
             step,
-            format!("`{}` must name exactly one subject: `order`, `stock` or `alerts`", step.value.keyword()),
+            format!(
+                "`{}` must name exactly one subject: `order`, `stock` or `alerts`",
+                step.value.keyword()
+            ),
             Some("split it into one step per subject".into()),
         );
         return;
@@ -201,29 +258,49 @@ fn check_condition(
     if let Some(order) = &c.order {
         known_order(order, aliases, p);
         if !order_facts || stock_facts {
-            p.at(order, "an order condition takes stage, warehouse, tracking or labels".into(), None);
+            p.at(
+                order,
+                "an order condition takes stage, warehouse, tracking or labels".into(),
+                None,
+            );
         }
     }
     if let Some(sku) = &c.stock {
         known_sku(sku, skus, p);
         if !stock_facts || order_facts {
-            p.at(sku, "a stock condition takes storefront, sellable or on_hand".into(), None);
+            p.at(
+                sku,
+                "a stock condition takes storefront, sellable or on_hand".into(),
+                None,
+            );
         }
     }
     if let Some(stage) = &c.stage
         && Stage::parse(&stage.value).is_none()
     {
-        p.at(stage, format!("`{}` is not a customer-visible stage", stage.value), Some(format!("stages are {}", Stage::NAMES.join(", "))));
+        p.at(
+            stage,
+            format!("`{}` is not a customer-visible stage", stage.value),
+            Some(format!("stages are {}", Stage::NAMES.join(", "))),
+        );
     }
     if let Some(w) = &c.warehouse
         && !WAREHOUSE_STATES.contains(&w.value.as_str())
     {
-        p.at(w, format!("`{}` is not a warehouse state", w.value), Some(format!("states are {}", WAREHOUSE_STATES.join(", "))));
+        p.at(
+            w,
+            format!("`{}` is not a warehouse state", w.value),
+            Some(format!("states are {}", WAREHOUSE_STATES.join(", "))),
+        );
     }
     if let Some(t) = &c.tracking
         && !TRACKING_STATES.contains(&t.value.as_str())
     {
-        p.at(t, format!("`{}` is not a tracking status", t.value), Some(format!("statuses are {}", TRACKING_STATES.join(", "))));
+        p.at(
+            t,
+            format!("`{}` is not a tracking status", t.value),
+            Some(format!("statuses are {}", TRACKING_STATES.join(", "))),
+        );
     }
 }
 
@@ -237,24 +314,45 @@ impl Scenario {
         WorldSpec {
             name: self.name.clone(),
             seed: w.seed,
-            clock: w.clock.as_ref().and_then(|c| c.value.parse().ok()).unwrap_or(defaults.clock),
+            clock: w
+                .clock
+                .as_ref()
+                .and_then(|c| c.value.parse().ok())
+                .unwrap_or(defaults.clock),
             catalog: w
                 .catalog
                 .iter()
                 .map(|p| ProductSpec {
                     sku: p.sku.value.clone(),
                     title: p.title.clone().unwrap_or_default(),
-                    price_cents: p.price.as_ref().and_then(|v| drydock_core::catalog::parse_money(&v.value)).unwrap_or(1_000),
+                    price_cents: p
+                        .price
+                        .as_ref()
+                        .and_then(|v| drydock_core::catalog::parse_money(&v.value))
+                        .unwrap_or(1_000),
                     weight_oz: p.weight_oz.unwrap_or(16),
                     stock: p.stock,
                 })
                 .collect(),
             warehouse: WarehouseSpec {
-                pick: times.and_then(|t| t.pick).map(|d| d.as_core()).unwrap_or(wh.pick),
-                pack: times.and_then(|t| t.pack).map(|d| d.as_core()).unwrap_or(wh.pack),
-                ship: times.and_then(|t| t.ship).map(|d| d.as_core()).unwrap_or(wh.ship),
+                pick: times
+                    .and_then(|t| t.pick)
+                    .map(|d| d.as_core())
+                    .unwrap_or(wh.pick),
+                pack: times
+                    .and_then(|t| t.pack)
+                    .map(|d| d.as_core())
+                    .unwrap_or(wh.pack),
+                ship: times
+                    .and_then(|t| t.ship)
+                    .map(|d| d.as_core())
+                    .unwrap_or(wh.ship),
             },
-            ship_from: w.ship_from.as_ref().map(|a| a.to_address()).unwrap_or(defaults.ship_from),
+            ship_from: w
+                .ship_from
+                .as_ref()
+                .map(|a| a.to_address())
+                .unwrap_or(defaults.ship_from),
         }
     }
 }

@@ -52,10 +52,10 @@ pub struct Verification {
 
 /// US states, DC and territories that carriers accept as `state`.
 const US_STATES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
-    "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT",
-    "VA", "WA", "WV", "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP", "AA", "AE", "AP",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP", "AA", "AE", "AP",
 ];
 
 /// Judges an address the way a carrier's delivery verification does.
@@ -110,6 +110,11 @@ pub fn verify_delivery(address: &Address) -> Verification {
             });
         } else if zip5 == "00000" {
             errors.push(VerificationError {
+                code: "E.ADDRESS.NOT_FOUND",
+                field: "address",
+                message: "Address not found",
+            });
+            errors.push(VerificationError {
                 code: "E.ZIP.NOT_FOUND",
                 field: "zip",
                 message: "Zip code not found",
@@ -124,9 +129,17 @@ pub fn verify_delivery(address: &Address) -> Verification {
         }
     }
     if errors.is_empty() {
-        Verification { success: true, errors, normalized: Some(normalize(address)) }
+        Verification {
+            success: true,
+            errors,
+            normalized: Some(normalize(address)),
+        }
     } else {
-        Verification { success: false, errors, normalized: None }
+        Verification {
+            success: false,
+            errors,
+            normalized: None,
+        }
     }
 }
 
@@ -138,16 +151,28 @@ fn is_po_box(street: &str) -> bool {
 /// The carrier's printed form: upper case, single spaces, ZIP+4 cut to five digits.
 pub fn normalize(address: &Address) -> Address {
     fn clean(s: &str) -> String {
-        s.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_uppercase()
     }
     let country = address.country.trim().to_ascii_uppercase();
     let zip = if country == "US" {
-        address.zip.trim().get(..5).unwrap_or(address.zip.trim()).to_string()
+        address
+            .zip
+            .trim()
+            .get(..5)
+            .unwrap_or(address.zip.trim())
+            .to_string()
     } else {
         address.zip.trim().to_uppercase()
     };
     Address {
-        name: address.name.split_whitespace().collect::<Vec<_>>().join(" "),
+        name: address
+            .name
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
         company: address.company.trim().to_string(),
         street1: clean(&address.street1),
         street2: clean(&address.street2),
@@ -189,7 +214,10 @@ mod tests {
 
     #[test]
     fn missing_street_is_not_found() {
-        let v = verify_delivery(&Address { street1: "  ".into(), ..good() });
+        let v = verify_delivery(&Address {
+            street1: "  ".into(),
+            ..good()
+        });
         assert!(!v.success);
         assert_eq!(v.errors[0].code, "E.ADDRESS.NOT_FOUND");
     }
@@ -197,23 +225,44 @@ mod tests {
     #[test]
     fn bad_zip_shapes_are_invalid() {
         for zip in ["9410", "94104-", "ABCDE", "941041129", ""] {
-            let v = verify_delivery(&Address { zip: zip.into(), ..good() });
-            assert!(v.errors.iter().any(|e| e.code == "E.ZIP.INVALID"), "{zip}: {v:?}");
+            let v = verify_delivery(&Address {
+                zip: zip.into(),
+                ..good()
+            });
+            assert!(
+                v.errors.iter().any(|e| e.code == "E.ZIP.INVALID"),
+                "{zip}: {v:?}"
+            );
         }
-        let v = verify_delivery(&Address { zip: "00000".into(), ..good() });
+        let v = verify_delivery(&Address {
+            zip: "00000".into(),
+            ..good()
+        });
         assert!(v.errors.iter().any(|e| e.code == "E.ZIP.NOT_FOUND"));
     }
 
     #[test]
     fn street_without_number_is_refused_unless_po_box() {
-        let v = verify_delivery(&Address { street1: "Montgomery St".into(), ..good() });
+        let v = verify_delivery(&Address {
+            street1: "Montgomery St".into(),
+            ..good()
+        });
         assert_eq!(v.errors[0].code, "E.HOUSE_NUMBER.MISSING");
-        assert!(verify_delivery(&Address { street1: "PO Box 12".into(), ..good() }).success);
+        assert!(
+            verify_delivery(&Address {
+                street1: "PO Box 12".into(),
+                ..good()
+            })
+            .success
+        );
     }
 
     #[test]
     fn unknown_state_is_invalid() {
-        let v = verify_delivery(&Address { state: "ZZ".into(), ..good() });
+        let v = verify_delivery(&Address {
+            state: "ZZ".into(),
+            ..good()
+        });
         assert_eq!(v.errors[0].code, "E.STATE.INVALID");
     }
 }

@@ -171,22 +171,33 @@ pub struct ShipmentRequest {
 }
 
 /// The services on offer: (service, base price in cents, cents per started pound, days).
-const DOMESTIC_SERVICES: &[(&str, i64, i64, u32)] =
-    &[("GroundAdvantage", 550, 40, 5), ("Priority", 890, 80, 3), ("Express", 2875, 150, 1)];
-const INTERNATIONAL_SERVICES: &[(&str, i64, i64, u32)] =
-    &[("FirstClassPackageInternationalService", 1650, 210, 12), ("PriorityMailInternational", 4300, 320, 8)];
+const DOMESTIC_SERVICES: &[(&str, i64, i64, u32)] = &[
+    ("GroundAdvantage", 550, 40, 5),
+    ("Priority", 890, 80, 3),
+    ("Express", 2875, 150, 1),
+];
+const INTERNATIONAL_SERVICES: &[(&str, i64, i64, u32)] = &[
+    ("FirstClassPackageInternationalService", 1650, 210, 12),
+    ("PriorityMailInternational", 4300, 320, 8),
+];
 
 impl Carrier {
     pub fn address(&self, id: &str) -> Result<&CarrierAddress, WorldError> {
-        self.addresses.get(id).ok_or_else(|| WorldError::not_found("address", id))
+        self.addresses
+            .get(id)
+            .ok_or_else(|| WorldError::not_found("address", id))
     }
 
     pub fn shipment(&self, id: &str) -> Result<&CarrierShipment, WorldError> {
-        self.shipments.get(id).ok_or_else(|| WorldError::not_found("shipment", id))
+        self.shipments
+            .get(id)
+            .ok_or_else(|| WorldError::not_found("shipment", id))
     }
 
     pub fn tracker(&self, id: &str) -> Result<&Tracker, WorldError> {
-        self.trackers.get(id).ok_or_else(|| WorldError::not_found("tracker", id))
+        self.trackers
+            .get(id)
+            .ok_or_else(|| WorldError::not_found("tracker", id))
     }
 
     pub fn tracker_by_code(&self, code: &str) -> Option<&Tracker> {
@@ -215,15 +226,25 @@ impl World {
             None => address,
         };
         let created_at = self.now();
-        self.carrier
-            .addresses
-            .insert(id.clone(), CarrierAddress { id: id.clone(), address, verification, created_at });
+        self.carrier.addresses.insert(
+            id.clone(),
+            CarrierAddress {
+                id: id.clone(),
+                address,
+                verification,
+                created_at,
+            },
+        );
         id
     }
 
     /// Verifies a stored address (again) and keeps the result.
     pub fn verify_carrier_address(&mut self, id: &str) -> Result<Verification, WorldError> {
-        let stored = self.carrier.addresses.get_mut(id).ok_or_else(|| WorldError::not_found("address", id))?;
+        let stored = self
+            .carrier
+            .addresses
+            .get_mut(id)
+            .ok_or_else(|| WorldError::not_found("address", id))?;
         let verification = verify_delivery(&stored.address);
         if let Some(normalized) = &verification.normalized {
             stored.address = normalized.clone();
@@ -237,7 +258,10 @@ impl World {
         let to = self.carrier.address(&req.to_address_id)?.address.clone();
         self.carrier.address(&req.from_address_id)?;
         if !(req.weight_oz.is_finite() && req.weight_oz > 0.0) {
-            return Err(WorldError::invalid("parcel.weight", "must be a positive number of ounces"));
+            return Err(WorldError::invalid(
+                "parcel.weight",
+                "must be a positive number of ounces",
+            ));
         }
         let services = if to.country.eq_ignore_ascii_case("US") || to.country.is_empty() {
             DOMESTIC_SERVICES
@@ -296,14 +320,21 @@ impl World {
             ));
         }
         let Some(rate) = shipment.rates.iter().find(|r| r.id == rate_id).cloned() else {
-            return Err(WorldError::invalid("rate.id", "The rate does not belong to this shipment."));
+            return Err(WorldError::invalid(
+                "rate.id",
+                "The rate does not belong to this shipment.",
+            ));
         };
         let label_id = self.ids.easypost("pl");
         let code = self.ids.tracking_number();
         let tracker_id = self.ids.easypost("trk");
         let day = now.strftime("%Y%m%d").to_string();
         let est = now + Duration::from_hours(i64::from(rate.delivery_days) * 24 + 24);
-        let from = self.carrier.address(&shipment.from_address_id)?.address.clone();
+        let from = self
+            .carrier
+            .address(&shipment.from_address_id)?
+            .address
+            .clone();
         self.carrier.trackers.insert(
             tracker_id.clone(),
             Tracker {
@@ -346,12 +377,22 @@ impl World {
         let now = self.now();
         let shipment = self.carrier.shipment(shipment_id)?;
         let Some(tracker_id) = shipment.tracker_id.clone() else {
-            return Err(WorldError::conflict("SHIPMENT.REFUND.UNAVAILABLE", "Shipment has no postage to refund."));
+            return Err(WorldError::conflict(
+                "SHIPMENT.REFUND.UNAVAILABLE",
+                "Shipment has no postage to refund.",
+            ));
         };
         if shipment.refund_status.is_some() {
-            return Err(WorldError::conflict("SHIPMENT.REFUND.UNAVAILABLE", "A refund was already requested."));
+            return Err(WorldError::conflict(
+                "SHIPMENT.REFUND.UNAVAILABLE",
+                "A refund was already requested.",
+            ));
         }
-        let scanned = self.carrier.trackers.get(&tracker_id).is_some_and(|t| t.status != TrackingStatus::PreTransit);
+        let scanned = self
+            .carrier
+            .trackers
+            .get(&tracker_id)
+            .is_some_and(|t| t.status != TrackingStatus::PreTransit);
         if scanned {
             return Err(WorldError::conflict(
                 "SHIPMENT.REFUND.UNAVAILABLE",
@@ -372,7 +413,11 @@ impl World {
 
     /// Starts tracking a code: an existing label's tracker, one of the documented test
     /// codes, or an unknown parcel.
-    pub fn create_tracker(&mut self, code: &str, carrier: Option<&str>) -> Result<String, WorldError> {
+    pub fn create_tracker(
+        &mut self,
+        code: &str,
+        carrier: Option<&str>,
+    ) -> Result<String, WorldError> {
         let code = code.trim();
         if code.is_empty() {
             return Err(WorldError::invalid("tracker.tracking_code", "is required"));
@@ -418,13 +463,22 @@ impl World {
         Ok(id)
     }
 
-    pub fn subscribe_carrier(&mut self, url: &str, secret: Option<String>) -> Result<String, WorldError> {
+    pub fn subscribe_carrier(
+        &mut self,
+        url: &str,
+        secret: Option<String>,
+    ) -> Result<String, WorldError> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(WorldError::invalid("webhook.url", "must be an http(s) URL"));
         }
         let id = self.ids.easypost("hook");
         let created_at = self.now();
-        self.carrier.webhooks.push(CarrierWebhook { id: id.clone(), url: url.to_string(), secret, created_at });
+        self.carrier.webhooks.push(CarrierWebhook {
+            id: id.clone(),
+            url: url.to_string(),
+            secret,
+            created_at,
+        });
         Ok(id)
     }
 
@@ -440,7 +494,9 @@ impl World {
     /// The warehouse gives the parcel to the carrier: the scans are scheduled.
     pub(crate) fn hand_over_parcel(&mut self, code: &str) {
         let now = self.now();
-        let Some(tracker) = self.carrier.tracker_by_code(code) else { return };
+        let Some(tracker) = self.carrier.tracker_by_code(code) else {
+            return;
+        };
         if tracker.status != TrackingStatus::PreTransit {
             return;
         }
@@ -451,15 +507,35 @@ impl World {
             t.est_delivery_date = Some(delivered_at);
         }
         let scans = [
-            (Duration::from_hours(2), TrackingStatus::InTransit, "Accepted at USPS Origin Facility"),
-            (Duration::from_hours(14), TrackingStatus::InTransit, "Departed USPS Regional Facility"),
-            (Duration::from_hours(days * 24 - 8), TrackingStatus::OutForDelivery, "Out for Delivery"),
-            (Duration::from_hours(days * 24 - 3), TrackingStatus::Delivered, "Delivered, In/At Mailbox"),
+            (
+                Duration::from_hours(2),
+                TrackingStatus::InTransit,
+                "Accepted at USPS Origin Facility",
+            ),
+            (
+                Duration::from_hours(14),
+                TrackingStatus::InTransit,
+                "Departed USPS Regional Facility",
+            ),
+            (
+                Duration::from_hours(days * 24 - 8),
+                TrackingStatus::OutForDelivery,
+                "Out for Delivery",
+            ),
+            (
+                Duration::from_hours(days * 24 - 3),
+                TrackingStatus::Delivered,
+                "Delivered, In/At Mailbox",
+            ),
         ];
         for (after, status, message) in scans {
             self.agenda.schedule(
                 now + after,
-                Scheduled::CarrierScan { tracker_id: tracker_id.clone(), status, message: message.into() },
+                Scheduled::CarrierScan {
+                    tracker_id: tracker_id.clone(),
+                    status,
+                    message: message.into(),
+                },
             );
         }
     }
@@ -467,17 +543,27 @@ impl World {
     /// A scan fired by the clock: the tracker moves and `tracker.updated` is sent.
     pub(crate) fn carrier_scan(&mut self, tracker_id: &str, status: TrackingStatus, message: &str) {
         let now = self.now();
-        let Some(tracker) = self.carrier.trackers.get(tracker_id) else { return };
+        let Some(tracker) = self.carrier.trackers.get(tracker_id) else {
+            return;
+        };
         let previous_status = tracker.status;
         // The parcel is at the origin until the first scan, at the destination for the last.
-        let place = match tracker.shipment_id.as_deref().and_then(|s| self.carrier.shipments.get(s)) {
-            Some(s) if status >= TrackingStatus::OutForDelivery => self.carrier.addresses.get(&s.to_address_id),
+        let place = match tracker
+            .shipment_id
+            .as_deref()
+            .and_then(|s| self.carrier.shipments.get(s))
+        {
+            Some(s) if status >= TrackingStatus::OutForDelivery => {
+                self.carrier.addresses.get(&s.to_address_id)
+            }
             Some(s) => self.carrier.addresses.get(&s.from_address_id),
             None => None,
         }
         .map(|a| a.address.clone())
         .unwrap_or_default();
-        let Some(tracker) = self.carrier.trackers.get_mut(tracker_id) else { return };
+        let Some(tracker) = self.carrier.trackers.get_mut(tracker_id) else {
+            return;
+        };
         tracker.status = status;
         tracker.updated_at = now;
         tracker.details.push(TrackingDetail {
@@ -489,6 +575,20 @@ impl World {
             zip: place.zip,
             country: place.country,
         });
-        self.emit(WorldEventKind::TrackerUpdated { tracker_id: tracker_id.to_string(), previous_status });
+        let code = tracker.tracking_code.clone();
+        self.emit(WorldEventKind::TrackerUpdated {
+            tracker_id: tracker_id.to_string(),
+            previous_status,
+        });
+        if status == TrackingStatus::Delivered {
+            let shipped = self.warehouse.orders.values().find(|o| {
+                o.tracking
+                    .as_ref()
+                    .is_some_and(|t| t.tracking_number == code)
+            });
+            if let Some(order_id) = shipped.map(|o| o.id) {
+                self.emit(WorldEventKind::WarehouseOrderDelivered { order_id });
+            }
+        }
     }
 }

@@ -15,7 +15,11 @@ pub enum Scheduled {
     /// The warehouse moves an order to its next stage (pick, pack, ship).
     WarehouseStep { order_id: u64 },
     /// The carrier scans a parcel: the tracker moves to `status`.
-    CarrierScan { tracker_id: String, status: crate::carrier::TrackingStatus, message: String },
+    CarrierScan {
+        tracker_id: String,
+        status: crate::carrier::TrackingStatus,
+        message: String,
+    },
     /// A webhook delivery that failed is due to be tried again. The id belongs to the
     /// shell that delivers webhooks; the core only keeps the time.
     Redelivery { delivery_id: u64 },
@@ -45,7 +49,11 @@ fn serialize_pending<S: serde::Serializer>(
 
 impl Agenda {
     pub fn starting_at(now: Timestamp) -> Self {
-        Agenda { now, seq: 0, pending: BTreeMap::new() }
+        Agenda {
+            now,
+            seq: 0,
+            pending: BTreeMap::new(),
+        }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -100,9 +108,18 @@ mod tests {
     #[test]
     fn due_items_fire_in_time_then_insertion_order() {
         let mut agenda = Agenda::starting_at(ts("2026-01-01T00:00:00Z"));
-        agenda.schedule(ts("2026-01-01T02:00:00Z"), Scheduled::Redelivery { delivery_id: 2 });
-        agenda.schedule(ts("2026-01-01T01:00:00Z"), Scheduled::Redelivery { delivery_id: 1 });
-        agenda.schedule(ts("2026-01-01T02:00:00Z"), Scheduled::Redelivery { delivery_id: 3 });
+        agenda.schedule(
+            ts("2026-01-01T02:00:00Z"),
+            Scheduled::Redelivery { delivery_id: 2 },
+        );
+        agenda.schedule(
+            ts("2026-01-01T01:00:00Z"),
+            Scheduled::Redelivery { delivery_id: 1 },
+        );
+        agenda.schedule(
+            ts("2026-01-01T02:00:00Z"),
+            Scheduled::Redelivery { delivery_id: 3 },
+        );
         let until = ts("2026-01-01T03:00:00Z");
         let mut fired = vec![];
         while let Some(Scheduled::Redelivery { delivery_id }) = agenda.pop_due(until) {
@@ -121,7 +138,10 @@ mod tests {
     #[test]
     fn items_after_the_horizon_stay_pending_and_clock_never_goes_back() {
         let mut agenda = Agenda::starting_at(ts("2026-01-01T00:00:00Z"));
-        agenda.schedule(ts("2026-01-02T00:00:00Z"), Scheduled::Redelivery { delivery_id: 1 });
+        agenda.schedule(
+            ts("2026-01-02T00:00:00Z"),
+            Scheduled::Redelivery { delivery_id: 1 },
+        );
         assert!(agenda.pop_due(ts("2026-01-01T12:00:00Z")).is_none());
         agenda.move_to(ts("2026-01-01T12:00:00Z"));
         agenda.move_to(ts("2026-01-01T06:00:00Z"));
@@ -132,7 +152,10 @@ mod tests {
     #[test]
     fn scheduling_in_the_past_means_now() {
         let mut agenda = Agenda::starting_at(ts("2026-01-01T10:00:00Z"));
-        agenda.schedule(ts("2026-01-01T09:00:00Z"), Scheduled::Redelivery { delivery_id: 1 });
+        agenda.schedule(
+            ts("2026-01-01T09:00:00Z"),
+            Scheduled::Redelivery { delivery_id: 1 },
+        );
         assert_eq!(agenda.next_due(), Some(ts("2026-01-01T10:00:00Z")));
     }
 }

@@ -13,14 +13,23 @@ pub enum WorldError {
 
 impl WorldError {
     pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
-        WorldError::NotFound { entity, id: id.to_string() }
+        WorldError::NotFound {
+            entity,
+            id: id.to_string(),
+        }
     }
 
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        WorldError::Invalid { field: field.into(), message: message.into() }
+        WorldError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        WorldError::Conflict { code, message: message.into() }
+        WorldError::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 }

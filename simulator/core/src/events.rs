@@ -21,12 +21,19 @@ pub enum WorldEventKind {
     OrderCancelled { order_id: u64 },
     /// Warehouse: an order left the building (`order.shipped`).
     WarehouseOrderShipped { order_id: u64 },
+    /// Storefront: an order changed (`orders/updated`).
+    OrderUpdated { order_id: u64 },
+    /// Warehouse: the carrier delivered a shipped order (`order.shipment.delivered`).
+    WarehouseOrderDelivered { order_id: u64 },
     /// Warehouse: an order was cancelled (`order.cancelled`).
     WarehouseOrderCancelled { order_id: u64 },
     /// Warehouse: an order cannot proceed (`order.exception`).
     WarehouseOrderException { order_id: u64 },
     /// Carrier: a tracker changed status (`tracker.updated`).
-    TrackerUpdated { tracker_id: String, previous_status: TrackingStatus },
+    TrackerUpdated {
+        tracker_id: String,
+        previous_status: TrackingStatus,
+    },
     /// A failed webhook delivery is due again (the shell owns the delivery).
     RedeliveryDue { delivery_id: u64 },
 }

@@ -11,7 +11,9 @@ pub struct SeededRng {
 
 impl SeededRng {
     pub fn new(seed: u64) -> Self {
-        SeededRng { state: seed ^ 0x9E37_79B9_7F4A_7C15 }
+        SeededRng {
+            state: seed ^ 0x9E37_79B9_7F4A_7C15,
+        }
     }
 
     pub fn next_u64(&mut self) -> u64 {
@@ -65,13 +67,21 @@ impl IdGen {
 
     /// An EasyPost-style id: the object prefix (`shp`, `adr`, ...) and 32 hex digits.
     pub fn easypost(&mut self, prefix: &str) -> String {
-        format!("{prefix}_{:016x}{:016x}", self.rng.next_u64(), self.rng.next_u64())
+        format!(
+            "{prefix}_{:016x}{:016x}",
+            self.rng.next_u64(),
+            self.rng.next_u64()
+        )
     }
 
     /// A USPS-style 22-digit tracking number, unique within the world.
     pub fn tracking_number(&mut self) -> String {
         self.tracking_next += 1;
-        format!("9400{:08}{:010}", self.rng.below(100_000_000), self.tracking_next)
+        format!(
+            "9400{:08}{:010}",
+            self.rng.below(100_000_000),
+            self.tracking_next
+        )
     }
 
     /// A v4-shaped UUID for webhook ids.
@@ -125,7 +135,10 @@ mod tests {
     fn uuid_has_version_4_shape() {
         let id = IdGen::new(3).uuid();
         let parts: Vec<_> = id.split('-').collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), vec![8, 4, 4, 4, 12]);
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            vec![8, 4, 4, 4, 12]
+        );
         assert!(parts[2].starts_with('4'));
     }
 

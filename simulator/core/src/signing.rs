@@ -30,7 +30,10 @@ pub fn shopify_hmac(app_secret: &str, body: &[u8]) -> String {
 /// the NFKD normalization of the webhook secret.
 pub fn easypost_signature(webhook_secret: &str, body: &[u8]) -> String {
     let key: String = webhook_secret.nfkd().collect();
-    format!("hmac-sha256-hex={}", hex::encode(hmac_sha256(key.as_bytes(), &[body])))
+    format!(
+        "hmac-sha256-hex={}",
+        hex::encode(hmac_sha256(key.as_bytes(), &[body]))
+    )
 }
 
 /// Standard Webhooks (`webhook-signature`, used by ShipBob): `v1,` + base64
@@ -38,7 +41,9 @@ pub fn easypost_signature(webhook_secret: &str, body: &[u8]) -> String {
 /// `whsec_` secret. A secret that is not valid base64 is used as raw bytes.
 pub fn standard_webhooks_signature(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> String {
     let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
-    let key = STANDARD.decode(encoded).unwrap_or_else(|_| encoded.as_bytes().to_vec());
+    let key = STANDARD
+        .decode(encoded)
+        .unwrap_or_else(|_| encoded.as_bytes().to_vec());
     let ts = timestamp.to_string();
     let mac = hmac_sha256(&key, &[id.as_bytes(), b".", ts.as_bytes(), b".", body]);
     format!("v1,{}", STANDARD.encode(mac))
@@ -60,13 +65,19 @@ mod tests {
     #[test]
     fn shopify_hmac_is_base64_of_the_same_mac() {
         let raw = hex::decode(RFC4231_HEX).expect("hex");
-        assert_eq!(shopify_hmac("Jefe", b"what do ya want for nothing?"), STANDARD.encode(raw));
+        assert_eq!(
+            shopify_hmac("Jefe", b"what do ya want for nothing?"),
+            STANDARD.encode(raw)
+        );
     }
 
     #[test]
     fn easypost_secret_is_nfkd_normalized() {
         // U+FB01 (ligature "fi") decomposes to "fi" under NFKD.
-        assert_eq!(easypost_signature("\u{FB01}", b"x"), easypost_signature("fi", b"x"));
+        assert_eq!(
+            easypost_signature("\u{FB01}", b"x"),
+            easypost_signature("fi", b"x")
+        );
     }
 
     #[test]
@@ -75,6 +86,9 @@ mod tests {
         let sig = standard_webhooks_signature(&secret, "msg_1", 1_700_000_000, b"{}");
         let expected = STANDARD.encode(hmac_sha256(b"Jefe", &[b"msg_1.1700000000.{}"]));
         assert_eq!(sig, format!("v1,{expected}"));
-        assert_ne!(sig, standard_webhooks_signature(&secret, "msg_2", 1_700_000_000, b"{}"));
+        assert_ne!(
+            sig,
+            standard_webhooks_signature(&secret, "msg_2", 1_700_000_000, b"{}")
+        );
     }
 }

@@ -54,7 +54,11 @@ pub struct WarehouseSpec {
 
 impl Default for WarehouseSpec {
     fn default() -> Self {
-        WarehouseSpec { pick: default_pick(), pack: default_pack(), ship: default_ship() }
+        WarehouseSpec {
+            pick: default_pick(),
+            pack: default_pack(),
+            ship: default_ship(),
+        }
     }
 }
 

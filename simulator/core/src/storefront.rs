@@ -55,7 +55,10 @@ pub struct Order {
 
 impl Order {
     pub fn total_cents(&self) -> i64 {
-        self.line_items.iter().map(|l| l.price_cents * i64::from(l.quantity)).sum()
+        self.line_items
+            .iter()
+            .map(|l| l.price_cents * i64::from(l.quantity))
+            .sum()
     }
 }
 
@@ -232,22 +235,34 @@ pub struct Checkout {
 
 impl Storefront {
     pub fn order(&self, id: u64) -> Result<&Order, WorldError> {
-        self.orders.get(&id).ok_or_else(|| WorldError::not_found("order", id))
+        self.orders
+            .get(&id)
+            .ok_or_else(|| WorldError::not_found("order", id))
     }
 
     pub fn fulfillment_order(&self, id: u64) -> Result<&FulfillmentOrder, WorldError> {
-        self.fulfillment_orders.get(&id).ok_or_else(|| WorldError::not_found("fulfillment order", id))
+        self.fulfillment_orders
+            .get(&id)
+            .ok_or_else(|| WorldError::not_found("fulfillment order", id))
     }
 
     pub fn fulfillment(&self, id: u64) -> Result<&Fulfillment, WorldError> {
-        self.fulfillments.get(&id).ok_or_else(|| WorldError::not_found("fulfillment", id))
+        self.fulfillments
+            .get(&id)
+            .ok_or_else(|| WorldError::not_found("fulfillment", id))
     }
 
     /// `fulfilled`, `partial` or none, as the storefront reports an order.
     pub fn fulfillment_status(&self, order: &Order) -> Option<&'static str> {
-        let fos: Vec<_> =
-            order.fulfillment_order_ids.iter().filter_map(|id| self.fulfillment_orders.get(id)).collect();
-        let closed = fos.iter().filter(|fo| fo.status == FulfillmentOrderStatus::Closed).count();
+        let fos: Vec<_> = order
+            .fulfillment_order_ids
+            .iter()
+            .filter_map(|id| self.fulfillment_orders.get(id))
+            .collect();
+        let closed = fos
+            .iter()
+            .filter(|fo| fo.status == FulfillmentOrderStatus::Closed)
+            .count();
         match closed {
             0 => None,
             n if n == fos.len() => Some("fulfilled"),
@@ -256,7 +271,10 @@ impl Storefront {
     }
 
     pub fn available(&self, sku: &str) -> Option<i64> {
-        self.inventory.values().find(|l| l.sku == sku).map(|l| l.available)
+        self.inventory
+            .values()
+            .find(|l| l.sku == sku)
+            .map(|l| l.available)
     }
 }
 
@@ -265,13 +283,19 @@ impl World {
     /// one fulfillment order is submitted to the fulfillment location, `orders/create` fires.
     pub fn place_order(&mut self, checkout: Checkout) -> Result<u64, WorldError> {
         if checkout.lines.is_empty() {
-            return Err(WorldError::invalid("line_items", "must have at least one line"));
+            return Err(WorldError::invalid(
+                "line_items",
+                "must have at least one line",
+            ));
         }
         let now = self.now();
         let mut wanted: BTreeMap<&str, u32> = BTreeMap::new();
         for (sku, qty) in &checkout.lines {
             if *qty == 0 {
-                return Err(WorldError::invalid("quantity", format!("of {sku} must be at least 1")));
+                return Err(WorldError::invalid(
+                    "quantity",
+                    format!("of {sku} must be at least 1"),
+                ));
             }
             if !self.catalog.contains_key(sku) {
                 return Err(WorldError::not_found("sku", sku));
@@ -372,14 +396,25 @@ impl World {
 
     /// Cancels an order that has not been fulfilled; restocking returns its units to
     /// `available`. Fires `orders/cancelled`.
-    pub fn cancel_order(&mut self, order_id: u64, reason: &str, restock: bool) -> Result<(), WorldError> {
+    pub fn cancel_order(
+        &mut self,
+        order_id: u64,
+        reason: &str,
+        restock: bool,
+    ) -> Result<(), WorldError> {
         let now = self.now();
         let order = self.storefront.order(order_id)?;
         if order.cancelled_at.is_some() {
-            return Err(WorldError::conflict("already_cancelled", "order has already been cancelled"));
+            return Err(WorldError::conflict(
+                "already_cancelled",
+                "order has already been cancelled",
+            ));
         }
         let active_fulfillment = order.fulfillment_ids.iter().any(|id| {
-            self.storefront.fulfillments.get(id).is_some_and(|f| f.status == FulfillmentState::Success)
+            self.storefront
+                .fulfillments
+                .get(id)
+                .is_some_and(|f| f.status == FulfillmentState::Success)
         });
         if active_fulfillment {
             return Err(WorldError::conflict(
@@ -408,6 +443,7 @@ impl World {
             order.cancel_reason = Some(reason.to_string());
             order.updated_at = now;
         }
+        self.emit(WorldEventKind::OrderUpdated { order_id });
         self.emit(WorldEventKind::OrderCancelled { order_id });
         Ok(())
     }
@@ -416,7 +452,9 @@ impl World {
     pub fn accept_fulfillment_request(&mut self, fo_id: u64) -> Result<(), WorldError> {
         let now = self.now();
         let fo = self.fulfillment_order_mut(fo_id)?;
-        if fo.status != FulfillmentOrderStatus::Open || fo.request_status != RequestStatus::Submitted {
+        if fo.status != FulfillmentOrderStatus::Open
+            || fo.request_status != RequestStatus::Submitted
+        {
             return Err(WorldError::conflict(
                 "invalid_transition",
                 format!("fulfillment order {fo_id} has no submitted request to accept"),
@@ -430,13 +468,24 @@ impl World {
     }
 
     /// Puts a fulfillment order on hold with a reason the merchant can see.
-    pub fn hold_fulfillment_order(&mut self, fo_id: u64, reason: &str, notes: &str) -> Result<(), WorldError> {
+    pub fn hold_fulfillment_order(
+        &mut self,
+        fo_id: u64,
+        reason: &str,
+        notes: &str,
+    ) -> Result<(), WorldError> {
         let now = self.now();
         let fo = self.fulfillment_order_mut(fo_id)?;
-        if matches!(fo.status, FulfillmentOrderStatus::Closed | FulfillmentOrderStatus::Cancelled) {
+        if matches!(
+            fo.status,
+            FulfillmentOrderStatus::Closed | FulfillmentOrderStatus::Cancelled
+        ) {
             return Err(WorldError::conflict(
                 "invalid_transition",
-                format!("fulfillment order {fo_id} is already {}", status_word(fo.status)),
+                format!(
+                    "fulfillment order {fo_id} is already {}",
+                    status_word(fo.status)
+                ),
             ));
         }
         fo.status = FulfillmentOrderStatus::OnHold;
@@ -476,7 +525,10 @@ impl World {
     ) -> Result<u64, WorldError> {
         let now = self.now();
         let Some(&first) = fo_ids.first() else {
-            return Err(WorldError::invalid("line_items_by_fulfillment_order", "must not be empty"));
+            return Err(WorldError::invalid(
+                "line_items_by_fulfillment_order",
+                "must not be empty",
+            ));
         };
         let order_id = self.storefront.fulfillment_order(first)?.order_id;
         for id in fo_ids {
@@ -487,10 +539,16 @@ impl World {
                     "must all belong to the same order",
                 ));
             }
-            if !matches!(fo.status, FulfillmentOrderStatus::Open | FulfillmentOrderStatus::InProgress) {
+            if !matches!(
+                fo.status,
+                FulfillmentOrderStatus::Open | FulfillmentOrderStatus::InProgress
+            ) {
                 return Err(WorldError::conflict(
                     "invalid_transition",
-                    format!("fulfillment order {id} is {} and cannot be fulfilled", status_word(fo.status)),
+                    format!(
+                        "fulfillment order {id} is {} and cannot be fulfilled",
+                        status_word(fo.status)
+                    ),
                 ));
             }
         }
@@ -524,10 +582,15 @@ impl World {
             order.fulfillment_ids.push(id);
             order.updated_at = now;
         }
+        self.emit(WorldEventKind::OrderUpdated { order_id });
         Ok(id)
     }
 
-    pub fn update_tracking(&mut self, fulfillment_id: u64, tracking: TrackingInfo) -> Result<(), WorldError> {
+    pub fn update_tracking(
+        &mut self,
+        fulfillment_id: u64,
+        tracking: TrackingInfo,
+    ) -> Result<(), WorldError> {
         let now = self.now();
         let f = self
             .storefront
@@ -573,7 +636,12 @@ impl World {
         Ok(id)
     }
 
-    pub fn set_available(&mut self, inventory_item_id: u64, location_id: u64, available: i64) -> Result<(), WorldError> {
+    pub fn set_available(
+        &mut self,
+        inventory_item_id: u64,
+        location_id: u64,
+        available: i64,
+    ) -> Result<(), WorldError> {
         let now = self.now();
         let level = self.inventory_level_mut(inventory_item_id, location_id)?;
         level.available = available;
@@ -581,7 +649,12 @@ impl World {
         Ok(())
     }
 
-    pub fn adjust_available(&mut self, inventory_item_id: u64, location_id: u64, delta: i64) -> Result<(), WorldError> {
+    pub fn adjust_available(
+        &mut self,
+        inventory_item_id: u64,
+        location_id: u64,
+        delta: i64,
+    ) -> Result<(), WorldError> {
         let now = self.now();
         let level = self.inventory_level_mut(inventory_item_id, location_id)?;
         level.available += delta;
@@ -596,8 +669,16 @@ impl World {
         if !(address.starts_with("http://") || address.starts_with("https://")) {
             return Err(WorldError::invalid("address", "is invalid"));
         }
-        if self.storefront.webhooks.iter().any(|w| w.topic == topic && w.address == address) {
-            return Err(WorldError::invalid("address", "for this topic has already been taken"));
+        if self
+            .storefront
+            .webhooks
+            .iter()
+            .any(|w| w.topic == topic && w.address == address)
+        {
+            return Err(WorldError::invalid(
+                "address",
+                "for this topic has already been taken",
+            ));
         }
         let id = self.ids.shopify();
         let created_at = self.now();
@@ -626,11 +707,18 @@ impl World {
             .ok_or_else(|| WorldError::not_found("fulfillment order", id))
     }
 
-    fn inventory_level_mut(&mut self, item: u64, location: u64) -> Result<&mut InventoryLevel, WorldError> {
+    fn inventory_level_mut(
+        &mut self,
+        item: u64,
+        location: u64,
+    ) -> Result<&mut InventoryLevel, WorldError> {
         if location != self.storefront.location_id {
             return Err(WorldError::not_found("location", location));
         }
-        self.storefront.inventory.get_mut(&item).ok_or_else(|| WorldError::not_found("inventory item", item))
+        self.storefront
+            .inventory
+            .get_mut(&item)
+            .ok_or_else(|| WorldError::not_found("inventory item", item))
     }
 }
 

@@ -78,23 +78,45 @@ pub struct TimelineEntry {
 /// The customer-visible timeline of one order, oldest first. Each stage appears once, at
 /// the first time the storefront showed it.
 pub fn customer_timeline(storefront: &Storefront, order_id: u64) -> Vec<TimelineEntry> {
-    let Some(order) = storefront.orders.get(&order_id) else { return Vec::new() };
-    let mut entries = vec![TimelineEntry { at: order.created_at, stage: Stage::Received }];
-    for fo in order.fulfillment_order_ids.iter().filter_map(|id| storefront.fulfillment_orders.get(id)) {
+    let Some(order) = storefront.orders.get(&order_id) else {
+        return Vec::new();
+    };
+    let mut entries = vec![TimelineEntry {
+        at: order.created_at,
+        stage: Stage::Received,
+    }];
+    for fo in order
+        .fulfillment_order_ids
+        .iter()
+        .filter_map(|id| storefront.fulfillment_orders.get(id))
+    {
         if let Some(at) = fo.accepted_at {
-            entries.push(TimelineEntry { at, stage: Stage::Processing });
+            entries.push(TimelineEntry {
+                at,
+                stage: Stage::Processing,
+            });
         }
         if let Some(hold) = fo.holds.first()
             && fo.status == FulfillmentOrderStatus::OnHold
         {
-            entries.push(TimelineEntry { at: hold.held_at, stage: Stage::OnHold });
+            entries.push(TimelineEntry {
+                at: hold.held_at,
+                stage: Stage::OnHold,
+            });
         }
     }
-    for f in order.fulfillment_ids.iter().filter_map(|id| storefront.fulfillments.get(id)) {
+    for f in order
+        .fulfillment_ids
+        .iter()
+        .filter_map(|id| storefront.fulfillments.get(id))
+    {
         if f.status != FulfillmentState::Success {
             continue;
         }
-        entries.push(TimelineEntry { at: f.created_at, stage: Stage::Shipped });
+        entries.push(TimelineEntry {
+            at: f.created_at,
+            stage: Stage::Shipped,
+        });
         for e in &f.events {
             let stage = match e.status {
                 ShipmentStatus::OutForDelivery => Stage::OutForDelivery,
@@ -102,11 +124,17 @@ pub fn customer_timeline(storefront: &Storefront, order_id: u64) -> Vec<Timeline
                 ShipmentStatus::Failure => Stage::Failed,
                 _ => continue,
             };
-            entries.push(TimelineEntry { at: e.created_at, stage });
+            entries.push(TimelineEntry {
+                at: e.created_at,
+                stage,
+            });
         }
     }
     if let Some(at) = order.cancelled_at {
-        entries.push(TimelineEntry { at, stage: Stage::Cancelled });
+        entries.push(TimelineEntry {
+            at,
+            stage: Stage::Cancelled,
+        });
     }
     entries.sort_by_key(|e| (e.at, e.stage));
     let mut seen = Vec::new();
@@ -120,5 +148,7 @@ pub fn customer_timeline(storefront: &Storefront, order_id: u64) -> Vec<Timeline
 
 /// The stage the customer sees now: the last entry of the timeline.
 pub fn current_stage(storefront: &Storefront, order_id: u64) -> Option<Stage> {
-    customer_timeline(storefront, order_id).last().map(|e| e.stage)
+    customer_timeline(storefront, order_id)
+        .last()
+        .map(|e| e.stage)
 }

@@ -97,7 +97,10 @@ pub struct WarehouseOrder {
 
 impl WarehouseOrder {
     pub fn tag(&self, name: &str) -> Option<&str> {
-        self.tags.iter().find(|t| t.name == name).map(|t| t.value.as_str())
+        self.tags
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.value.as_str())
     }
 }
 
@@ -138,37 +141,59 @@ pub struct WarehouseOrderRequest {
 
 impl Warehouse {
     pub fn order(&self, id: u64) -> Result<&WarehouseOrder, WorldError> {
-        self.orders.get(&id).ok_or_else(|| WorldError::not_found("order", id))
+        self.orders
+            .get(&id)
+            .ok_or_else(|| WorldError::not_found("order", id))
     }
 
     pub fn by_reference(&self, reference_id: &str) -> Option<&WarehouseOrder> {
-        self.orders.values().find(|o| o.reference_id == reference_id)
+        self.orders
+            .values()
+            .find(|o| o.reference_id == reference_id)
     }
 }
 
 impl World {
     /// Accepts an order into the warehouse. Stock is committed at once; if it is short the
     /// order goes to Exception (`order.shipment.exception`) and waits.
-    pub fn create_warehouse_order(&mut self, req: WarehouseOrderRequest) -> Result<u64, WorldError> {
+    pub fn create_warehouse_order(
+        &mut self,
+        req: WarehouseOrderRequest,
+    ) -> Result<u64, WorldError> {
         if req.reference_id.trim().is_empty() {
-            return Err(WorldError::invalid("ReferenceId", "The ReferenceId field is required."));
+            return Err(WorldError::invalid(
+                "ReferenceId",
+                "The ReferenceId field is required.",
+            ));
         }
         if self.warehouse.by_reference(&req.reference_id).is_some() {
             return Err(WorldError::conflict(
                 "duplicate_reference",
-                format!("An order with reference id {} already exists", req.reference_id),
+                format!(
+                    "An order with reference id {} already exists",
+                    req.reference_id
+                ),
             ));
         }
         if req.lines.is_empty() {
-            return Err(WorldError::invalid("Products", "At least one product is required."));
+            return Err(WorldError::invalid(
+                "Products",
+                "At least one product is required.",
+            ));
         }
         if req.recipient.street1.trim().is_empty() || req.recipient.country.trim().is_empty() {
-            return Err(WorldError::invalid("Recipient.Address", "address1 and country are required."));
+            return Err(WorldError::invalid(
+                "Recipient.Address",
+                "address1 and country are required.",
+            ));
         }
         let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
         for (sku, _, qty) in &req.lines {
             if *qty == 0 {
-                return Err(WorldError::invalid("Products.Quantity", "Quantity must be at least 1."));
+                return Err(WorldError::invalid(
+                    "Products.Quantity",
+                    "Quantity must be at least 1.",
+                ));
             }
             if !self.warehouse.stock.contains_key(sku) {
                 return Err(WorldError::invalid(
@@ -178,7 +203,9 @@ impl World {
             }
             *wanted.entry(sku).or_default() += i64::from(*qty);
         }
-        let short = wanted.iter().find(|(sku, qty)| self.warehouse.stock[**sku].fulfillable() < **qty);
+        let short = wanted
+            .iter()
+            .find(|(sku, qty)| self.warehouse.stock[**sku].fulfillable() < **qty);
         let now = self.now();
         let id = self.ids.shipbob();
         let shipment_id = self.ids.shipbob();
@@ -195,7 +222,12 @@ impl World {
         };
         let mut lines = Vec::new();
         for (sku, name, quantity) in req.lines {
-            lines.push(WarehouseLine { line_id: self.ids.shipbob(), sku, name, quantity });
+            lines.push(WarehouseLine {
+                line_id: self.ids.shipbob(),
+                sku,
+                name,
+                quantity,
+            });
         }
         self.warehouse.orders.insert(
             id,
@@ -223,7 +255,8 @@ impl World {
             self.emit(WorldEventKind::WarehouseOrderException { order_id: id });
         } else {
             let at = now + self.warehouse_handling.pick;
-            self.agenda.schedule(at, Scheduled::WarehouseStep { order_id: id });
+            self.agenda
+                .schedule(at, Scheduled::WarehouseStep { order_id: id });
         }
         Ok(id)
     }
@@ -260,7 +293,8 @@ impl World {
             order.stage = Stage::Cancelled;
             order.updated_at = now;
         }
-        self.agenda.retain(|item| *item != Scheduled::WarehouseStep { order_id: id });
+        self.agenda
+            .retain(|item| *item != Scheduled::WarehouseStep { order_id: id });
         self.emit(WorldEventKind::WarehouseOrderCancelled { order_id: id });
         Ok(())
     }
@@ -270,20 +304,41 @@ impl World {
         if on_hand < 0 {
             return Err(WorldError::invalid("on_hand", "must not be negative"));
         }
-        let level = self.warehouse.stock.get_mut(sku).ok_or_else(|| WorldError::not_found("sku", sku))?;
+        let level = self
+            .warehouse
+            .stock
+            .get_mut(sku)
+            .ok_or_else(|| WorldError::not_found("sku", sku))?;
         level.on_hand = on_hand;
         Ok(())
     }
 
-    pub fn subscribe_warehouse(&mut self, topics: &[String], url: &str, description: &str) -> Result<String, WorldError> {
+    pub fn subscribe_warehouse(
+        &mut self,
+        topics: &[String],
+        url: &str,
+        description: &str,
+    ) -> Result<String, WorldError> {
         if topics.is_empty() {
-            return Err(WorldError::invalid("Topics", "At least one topic is required."));
+            return Err(WorldError::invalid(
+                "Topics",
+                "At least one topic is required.",
+            ));
         }
-        if let Some(bad) = topics.iter().find(|t| !WEBHOOK_TOPICS.contains(&t.as_str())) {
-            return Err(WorldError::invalid("Topics", format!("'{bad}' is not a valid topic.")));
+        if let Some(bad) = topics
+            .iter()
+            .find(|t| !WEBHOOK_TOPICS.contains(&t.as_str()))
+        {
+            return Err(WorldError::invalid(
+                "Topics",
+                format!("'{bad}' is not a valid topic."),
+            ));
         }
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(WorldError::invalid("Url", "The Url field is not a valid URL."));
+            return Err(WorldError::invalid(
+                "Url",
+                "The Url field is not a valid URL.",
+            ));
         }
         let id = self.ids.shipbob().to_string();
         let created_at = self.now();
@@ -310,18 +365,26 @@ impl World {
     pub(crate) fn warehouse_step(&mut self, id: u64) {
         let now = self.now();
         let handling = self.warehouse_handling.clone();
-        let Some(order) = self.warehouse.orders.get_mut(&id) else { return };
+        let Some(order) = self.warehouse.orders.get_mut(&id) else {
+            return;
+        };
         order.updated_at = now;
         match order.stage {
             Stage::Processing => {
                 order.stage = Stage::Picked;
                 order.picked_at = Some(now);
-                self.agenda.schedule(now + handling.pack, Scheduled::WarehouseStep { order_id: id });
+                self.agenda.schedule(
+                    now + handling.pack,
+                    Scheduled::WarehouseStep { order_id: id },
+                );
             }
             Stage::Picked => {
                 order.stage = Stage::Packed;
                 order.packed_at = Some(now);
-                self.agenda.schedule(now + handling.ship, Scheduled::WarehouseStep { order_id: id });
+                self.agenda.schedule(
+                    now + handling.ship,
+                    Scheduled::WarehouseStep { order_id: id },
+                );
             }
             Stage::Packed => self.ship_warehouse_order(id),
             Stage::Shipped | Stage::Cancelled | Stage::Exception => {}
@@ -330,7 +393,9 @@ impl World {
 
     fn ship_warehouse_order(&mut self, id: u64) {
         let now = self.now();
-        let Some(order) = self.warehouse.orders.get_mut(&id) else { return };
+        let Some(order) = self.warehouse.orders.get_mut(&id) else {
+            return;
+        };
         order.stage = Stage::Shipped;
         order.shipped_at = Some(now);
         let code = order.tag(TRACKING_TAG).map(str::to_string);

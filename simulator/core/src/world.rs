@@ -49,14 +49,24 @@ impl World {
                 return Err(WorldError::invalid("catalog.sku", "must not be empty"));
             }
             if catalog.contains_key(sku) {
-                return Err(WorldError::invalid("catalog.sku", format!("{sku} appears twice")));
+                return Err(WorldError::invalid(
+                    "catalog.sku",
+                    format!("{sku} appears twice"),
+                ));
             }
             if p.stock < 0 {
-                return Err(WorldError::invalid("catalog.stock", format!("of {sku} must not be negative")));
+                return Err(WorldError::invalid(
+                    "catalog.stock",
+                    format!("of {sku} must not be negative"),
+                ));
             }
             let product = Product {
                 sku: sku.to_string(),
-                title: if p.title.is_empty() { sku.to_string() } else { p.title.clone() },
+                title: if p.title.is_empty() {
+                    sku.to_string()
+                } else {
+                    p.title.clone()
+                },
                 price_cents: p.price_cents,
                 weight_oz: p.weight_oz,
                 product_id: ids.shopify(),
@@ -65,9 +75,20 @@ impl World {
             };
             inventory.insert(
                 product.inventory_item_id,
-                InventoryLevel { sku: sku.to_string(), available: p.stock, updated_at: spec.clock },
+                InventoryLevel {
+                    sku: sku.to_string(),
+                    available: p.stock,
+                    updated_at: spec.clock,
+                },
             );
-            stock.insert(sku.to_string(), StockLevel { inventory_id: ids.shipbob(), on_hand: p.stock, committed: 0 });
+            stock.insert(
+                sku.to_string(),
+                StockLevel {
+                    inventory_id: ids.shipbob(),
+                    on_hand: p.stock,
+                    committed: 0,
+                },
+            );
             catalog.insert(sku.to_string(), product);
         }
         let shop_domain = format!("{}.myshopify.com", slug(&spec.name));
@@ -121,13 +142,21 @@ impl World {
     /// Returns false when nothing is due. Callers drain [`World::take_events`] after each
     /// step so that the outside hears about each happening at its own virtual time.
     pub fn fire_next(&mut self, until: Timestamp) -> bool {
-        let Some(item) = self.agenda.pop_due(until) else { return false };
+        let Some(item) = self.agenda.pop_due(until) else {
+            return false;
+        };
         match item {
             Scheduled::WarehouseStep { order_id } => self.warehouse_step(order_id),
-            Scheduled::CarrierScan { tracker_id, status, message } => {
+            Scheduled::CarrierScan {
+                tracker_id,
+                status,
+                message,
+            } => {
                 self.carrier_scan(&tracker_id, status, &message);
             }
-            Scheduled::Redelivery { delivery_id } => self.emit(WorldEventKind::RedeliveryDue { delivery_id }),
+            Scheduled::Redelivery { delivery_id } => {
+                self.emit(WorldEventKind::RedeliveryDue { delivery_id })
+            }
         }
         true
     }
@@ -139,7 +168,8 @@ impl World {
 
     /// Schedules a retry of a webhook delivery owned by the shell.
     pub fn schedule_redelivery(&mut self, at: Timestamp, delivery_id: u64) {
-        self.agenda.schedule(at, Scheduled::Redelivery { delivery_id });
+        self.agenda
+            .schedule(at, Scheduled::Redelivery { delivery_id });
     }
 
     /// Events since the last call, in the order they happened.
@@ -165,7 +195,11 @@ impl World {
     /// An integration reported a problem to humans.
     pub fn record_alert(&mut self, channel: &str, text: &str) {
         let at = self.now();
-        self.alerts.push(Alert { at, channel: channel.to_string(), text: text.to_string() });
+        self.alerts.push(Alert {
+            at,
+            channel: channel.to_string(),
+            text: text.to_string(),
+        });
     }
 
     pub(crate) fn emit(&mut self, kind: WorldEventKind) {
@@ -182,8 +216,18 @@ impl World {
 fn slug(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let s = s.trim_matches('-').to_string();
-    if s.is_empty() { "drydock".into() } else { format!("drydock-{s}") }
+    if s.is_empty() {
+        "drydock".into()
+    } else {
+        format!("drydock-{s}")
+    }
 }

@@ -15,7 +15,11 @@ pub struct Activity {
 
 impl Default for Activity {
     fn default() -> Self {
-        Activity { in_flight: AtomicUsize::new(0), last_change: Mutex::new(Instant::now()), requests: AtomicUsize::new(0) }
+        Activity {
+            in_flight: AtomicUsize::new(0),
+            last_change: Mutex::new(Instant::now()),
+            requests: AtomicUsize::new(0),
+        }
     }
 }
 
@@ -50,7 +54,10 @@ impl Activity {
     }
 
     fn quiet_for(&self) -> Duration {
-        self.last_change.lock().map(|t| t.elapsed()).unwrap_or_default()
+        self.last_change
+            .lock()
+            .map(|t| t.elapsed())
+            .unwrap_or_default()
     }
 
     /// Waits until nothing is in flight and nothing changed for `quiet`, or `limit` passed.

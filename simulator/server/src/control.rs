@@ -55,7 +55,10 @@ pub fn router(state: ControlState) -> Router {
         .route("/worlds/{id}/orders", post(place_order))
         .route("/worlds/{id}/orders/{order_id}/cancel", post(cancel_order))
         .route("/worlds/{id}/stock", post(set_stock))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            require_token,
+        ))
         .with_state(state)
 }
 
@@ -68,8 +71,11 @@ async fn require_token(
     if let Some(token) = &state.token {
         let sent = headers.get("authorization").and_then(|v| v.to_str().ok());
         if sent != Some(format!("Bearer {token}").as_str()) {
-            return ControlError(StatusCode::UNAUTHORIZED, "a control token is required: send Authorization: Bearer <token>".into())
-                .into_response();
+            return ControlError(
+                StatusCode::UNAUTHORIZED,
+                "a control token is required: send Authorization: Bearer <token>".into(),
+            )
+            .into_response();
         }
     }
     next.run(request).await
@@ -89,11 +95,19 @@ pub fn world_summary(w: &WorldHandle) -> Value {
 }
 
 async fn list_worlds(State(state): State<ControlState>) -> Reply {
-    let list: Vec<Value> = state.simulator.worlds().iter().map(|w| world_summary(w)).collect();
+    let list: Vec<Value> = state
+        .simulator
+        .worlds()
+        .iter()
+        .map(|w| world_summary(w))
+        .collect();
     Ok(Json(json!({"worlds": list})))
 }
 
-async fn create_world(State(state): State<ControlState>, Json(spec): Json<WorldSpec>) -> Result<(StatusCode, Json<Value>), ControlError> {
+async fn create_world(
+    State(state): State<ControlState>,
+    Json(spec): Json<WorldSpec>,
+) -> Result<(StatusCode, Json<Value>), ControlError> {
     let handle = state
         .simulator
         .create_world(&spec, PortPlan::Ephemeral, WorldSettings::default())
@@ -107,13 +121,22 @@ async fn world_info(State(state): State<ControlState>, Path(id): Path<String>) -
     Ok(Json(world_summary(&w)))
 }
 
-async fn delete_world(State(state): State<ControlState>, Path(id): Path<String>) -> Result<StatusCode, ControlError> {
-    if state.simulator.remove_world(&id) { Ok(StatusCode::NO_CONTENT) } else { Err(unknown(&id)) }
+async fn delete_world(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ControlError> {
+    if state.simulator.remove_world(&id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(unknown(&id))
+    }
 }
 
 async fn world_state(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
     let w = world(&state, &id)?;
-    Ok(Json(serde_json::to_value(w.snapshot()).unwrap_or(Value::Null)))
+    Ok(Json(
+        serde_json::to_value(w.snapshot()).unwrap_or(Value::Null),
+    ))
 }
 
 async fn journal(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
@@ -126,10 +149,18 @@ struct EnvQuery {
     sut_url: Option<String>,
 }
 
-async fn env(State(state): State<ControlState>, Path(id): Path<String>, Query(q): Query<EnvQuery>) -> Reply {
+async fn env(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Query(q): Query<EnvQuery>,
+) -> Reply {
     let w = world(&state, &id)?;
     let sut_url = q.sut_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
-    let port = sut_url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).unwrap_or(8080);
+    let port = sut_url
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.trim_end_matches('/').parse().ok())
+        .unwrap_or(8080);
     Ok(Json(json!(w.sut_env(&sut_url, port))))
 }
 
@@ -140,12 +171,21 @@ struct AdvanceBody {
     to: Option<Timestamp>,
 }
 
-async fn advance(State(state): State<ControlState>, Path(id): Path<String>, Json(body): Json<AdvanceBody>) -> Reply {
+async fn advance(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Json(body): Json<AdvanceBody>,
+) -> Reply {
     let w = world(&state, &id)?;
     let to = match (body.by, body.to) {
         (Some(by), None) if !by.is_negative() => w.now() + by,
         (None, Some(to)) => to,
-        _ => return Err(ControlError(StatusCode::BAD_REQUEST, "send exactly one of `by` (e.g. \"2h\") or `to` (RFC 3339)".into())),
+        _ => {
+            return Err(ControlError(
+                StatusCode::BAD_REQUEST,
+                "send exactly one of `by` (e.g. \"2h\") or `to` (RFC 3339)".into(),
+            ));
+        }
     };
     let report = w.advance_to(to).await;
     Ok(Json(json!({"now": w.now(), "report": report})))
@@ -167,15 +207,32 @@ struct PlaceOrderBody {
     lines: Vec<OrderLine>,
 }
 
-async fn place_order(State(state): State<ControlState>, Path(id): Path<String>, Json(body): Json<PlaceOrderBody>) -> Reply {
+async fn place_order(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Json(body): Json<PlaceOrderBody>,
+) -> Reply {
     let w = world(&state, &id)?;
     let checkout = Checkout {
         email: body.email,
         ship_to: body.ship_to,
-        lines: body.lines.into_iter().map(|l| (l.sku, l.quantity)).collect(),
+        lines: body
+            .lines
+            .into_iter()
+            .map(|l| (l.sku, l.quantity))
+            .collect(),
     };
-    let order_id = w.act(|world| world.place_order(checkout)).await.map_err(|e| rejected(format!("place order: {e}")))?;
-    let name = w.read(|world| world.storefront.orders.get(&order_id).map(|o| o.name.clone()));
+    let order_id = w
+        .act(|world| world.place_order(checkout))
+        .await
+        .map_err(|e| rejected(format!("place order: {e}")))?;
+    let name = w.read(|world| {
+        world
+            .storefront
+            .orders
+            .get(&order_id)
+            .map(|o| o.name.clone())
+    });
     Ok(Json(json!({"order_id": order_id, "name": name})))
 }
 
@@ -191,8 +248,12 @@ async fn cancel_order(
     body: Option<Json<CancelBody>>,
 ) -> Reply {
     let w = world(&state, &id)?;
-    let reason = body.and_then(|b| b.0.reason).unwrap_or_else(|| "customer".into());
-    w.act(|world| world.cancel_order(order_id, &reason, true)).await.map_err(|e| rejected(format!("cancel order: {e}")))?;
+    let reason = body
+        .and_then(|b| b.0.reason)
+        .unwrap_or_else(|| "customer".into());
+    w.act(|world| world.cancel_order(order_id, &reason, true))
+        .await
+        .map_err(|e| rejected(format!("cancel order: {e}")))?;
     Ok(Json(json!({"order_id": order_id, "cancelled": true})))
 }
 
@@ -203,8 +264,14 @@ struct StockBody {
     on_hand: i64,
 }
 
-async fn set_stock(State(state): State<ControlState>, Path(id): Path<String>, Json(body): Json<StockBody>) -> Reply {
+async fn set_stock(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Json(body): Json<StockBody>,
+) -> Reply {
     let w = world(&state, &id)?;
-    w.act(|world| world.set_on_hand(&body.sku, body.on_hand)).await.map_err(|e| rejected(format!("set stock: {e}")))?;
+    w.act(|world| world.set_on_hand(&body.sku, body.on_hand))
+        .await
+        .map_err(|e| rejected(format!("set stock: {e}")))?;
     Ok(Json(json!({"sku": body.sku, "on_hand": body.on_hand})))
 }

@@ -21,7 +21,7 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn for_seed(seed: u64) -> Credentials {
-        let mut rng = SeededRng::new(seed.rotate_left(17) ^ 0xD7D0_C4);
+        let mut rng = SeededRng::new(seed.rotate_left(17) ^ 0x00D7_D0C4);
         let mut hex = |n: usize| -> String {
             let mut s = String::new();
             while s.len() < n {
@@ -57,7 +57,10 @@ mod tests {
     #[test]
     fn credentials_follow_the_seed() {
         assert_eq!(Credentials::for_seed(1), Credentials::for_seed(1));
-        assert_ne!(Credentials::for_seed(1).easypost_api_key, Credentials::for_seed(2).easypost_api_key);
+        assert_ne!(
+            Credentials::for_seed(1).easypost_api_key,
+            Credentials::for_seed(2).easypost_api_key
+        );
         let c = Credentials::for_seed(5);
         assert!(c.shipbob_webhook_secret.starts_with("whsec_"));
         assert!(STANDARD.decode(&c.shipbob_webhook_secret[6..]).is_ok());

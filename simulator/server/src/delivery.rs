@@ -43,7 +43,11 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
     for event in events {
         let deliveries = match event.kind {
             WorldEventKind::RedeliveryDue { delivery_id } => {
-                let pending = handle.pending.lock().ok().and_then(|mut p| p.remove(&delivery_id));
+                let pending = handle
+                    .pending
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.remove(&delivery_id));
                 pending.into_iter().collect::<Vec<_>>()
             }
             _ => {
@@ -97,7 +101,12 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     let (status, response_headers, response_body, error) = match outcome {
         Ok(response) => {
             let status = response.status().as_u16();
-            let kept = keep_headers(response.headers().iter().filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))));
+            let kept = keep_headers(
+                response
+                    .headers()
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
+            );
             let body = response.text().await.unwrap_or_default();
             (Some(status), kept, body, None)
         }

@@ -2,7 +2,9 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum SimulatorError {
-    #[error("cannot bind {what} on {addr}: {source} (is another drydock running? pick other ports with --port-base)")]
+    #[error(
+        "cannot bind {what} on {addr}: {source} (is another drydock running? pick other ports with --port-base)"
+    )]
     Bind {
         what: String,
         addr: std::net::SocketAddr,

@@ -46,7 +46,7 @@ pub struct WorldSettings {
 impl Default for WorldSettings {
     fn default() -> Self {
         WorldSettings {
-            quiet: Duration::from_millis(40),
+            quiet: Duration::from_millis(80),
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
@@ -159,7 +159,9 @@ impl WorldHandle {
         let (r, events) = self.with_world(f);
         if !events.is_empty() {
             let me = Arc::clone(self);
-            self.add_task(tokio::spawn(async move { delivery::deliver_all(&me, events).await }));
+            self.add_task(tokio::spawn(async move {
+                delivery::deliver_all(&me, events).await
+            }));
         }
         r
     }
@@ -168,7 +170,9 @@ impl WorldHandle {
     /// delivering its webhooks and letting the integration react before the next one.
     pub async fn advance_to(self: &Arc<Self>, to: Timestamp) -> AdvanceReport {
         let mut report = AdvanceReport::default();
-        self.activity.settle(self.settings.quiet, self.settings.settle_limit).await;
+        self.activity
+            .settle(self.settings.quiet, self.settings.settle_limit)
+            .await;
         loop {
             let (fired, events) = self.with_world(|w| w.fire_next(to));
             if !fired {
@@ -177,7 +181,11 @@ impl WorldHandle {
             report.happenings += 1;
             report.webhooks += events.len();
             delivery::deliver_all(self, events).await;
-            if !self.activity.settle(self.settings.quiet, self.settings.settle_limit).await {
+            if !self
+                .activity
+                .settle(self.settings.quiet, self.settings.settle_limit)
+                .await
+            {
                 report.unsettled += 1;
             }
         }
@@ -188,7 +196,8 @@ impl WorldHandle {
     /// The variables an integration needs to find and authenticate to this world's
     /// personas (the integration contract), given where the integration itself listens.
     pub fn sut_env(&self, sut_url: &str, port: u16) -> BTreeMap<String, String> {
-        let (ship_from, shop_domain) = self.read(|w| (w.ship_from.clone(), w.storefront.shop_domain.clone()));
+        let (ship_from, shop_domain) =
+            self.read(|w| (w.ship_from.clone(), w.storefront.shop_domain.clone()));
         let c = &self.credentials;
         let e = &self.endpoints;
         let pairs = [
@@ -196,15 +205,30 @@ impl WorldHandle {
             ("DRYDOCK_SUT_URL", sut_url.to_string()),
             ("DRYDOCK_SHOPIFY_URL", e.shopify.clone()),
             ("DRYDOCK_SHOPIFY_SHOP_DOMAIN", shop_domain),
-            ("DRYDOCK_SHOPIFY_ACCESS_TOKEN", c.shopify_access_token.clone()),
-            ("DRYDOCK_SHOPIFY_WEBHOOK_SECRET", c.shopify_webhook_secret.clone()),
+            (
+                "DRYDOCK_SHOPIFY_ACCESS_TOKEN",
+                c.shopify_access_token.clone(),
+            ),
+            (
+                "DRYDOCK_SHOPIFY_WEBHOOK_SECRET",
+                c.shopify_webhook_secret.clone(),
+            ),
             ("DRYDOCK_EASYPOST_URL", e.easypost.clone()),
             ("DRYDOCK_EASYPOST_API_KEY", c.easypost_api_key.clone()),
-            ("DRYDOCK_EASYPOST_WEBHOOK_SECRET", c.easypost_webhook_secret.clone()),
+            (
+                "DRYDOCK_EASYPOST_WEBHOOK_SECRET",
+                c.easypost_webhook_secret.clone(),
+            ),
             ("DRYDOCK_SHIPBOB_URL", e.shipbob.clone()),
             ("DRYDOCK_SHIPBOB_TOKEN", c.shipbob_token.clone()),
-            ("DRYDOCK_SHIPBOB_CHANNEL_ID", self.read(|w| w.warehouse.channel_id.to_string())),
-            ("DRYDOCK_SHIPBOB_WEBHOOK_SECRET", c.shipbob_webhook_secret.clone()),
+            (
+                "DRYDOCK_SHIPBOB_CHANNEL_ID",
+                self.read(|w| w.warehouse.channel_id.to_string()),
+            ),
+            (
+                "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",
+                c.shipbob_webhook_secret.clone(),
+            ),
             ("DRYDOCK_SLACK_WEBHOOK_URL", e.slack.clone()),
             ("DRYDOCK_SHIP_FROM_NAME", ship_from.name),
             ("DRYDOCK_SHIP_FROM_COMPANY", ship_from.company),

@@ -51,7 +51,9 @@ pub struct Journal {
 
 impl Journal {
     pub fn record(&self, mut entry: JournalEntry) {
-        let Ok(mut entries) = self.entries.lock() else { return };
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
         entry.seq = entries.len() as u64 + 1;
         entry.request_body = cut(entry.request_body);
         entry.response_body = cut(entry.response_body);
@@ -84,9 +86,16 @@ fn cut(mut body: String) -> String {
 }
 
 /// Headers worth keeping, with credentials masked.
-pub fn keep_headers<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(String, String)> {
+pub fn keep_headers<'a>(
+    headers: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Vec<(String, String)> {
     headers
-        .filter(|(name, _)| !matches!(*name, "host" | "accept-encoding" | "connection" | "content-length"))
+        .filter(|(name, _)| {
+            !matches!(
+                *name,
+                "host" | "accept-encoding" | "connection" | "content-length"
+            )
+        })
         .map(|(name, value)| {
             let masked = match name {
                 "authorization" | "x-shopify-access-token" => mask(value),

@@ -33,5 +33,11 @@ impl PortPlan {
 
 pub async fn bind_loopback(port: u16, what: &str) -> Result<TcpListener, SimulatorError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    TcpListener::bind(addr).await.map_err(|source| SimulatorError::Bind { what: what.to_string(), addr, source })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| SimulatorError::Bind {
+            what: what.to_string(),
+            addr,
+            source,
+        })
 }

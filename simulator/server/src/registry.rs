@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 
 use drydock_core::{World, WorldSpec};
 
+use crate::SimulatorError;
 use crate::credentials::Credentials;
 use crate::handle::{Endpoints, WorldHandle, WorldSettings};
 use crate::listen::{PortPlan, bind_loopback};
 use crate::personas::{self, PersonaKind};
-use crate::SimulatorError;
 
 #[derive(Default)]
 pub struct Simulator {
@@ -35,16 +35,22 @@ impl Simulator {
         let credentials = Credentials::for_seed(spec.seed);
         let mut listeners = Vec::new();
         for kind in PersonaKind::ALL {
-            let listener = bind_loopback(ports.persona(kind), &format!("the {} persona", kind.name())).await?;
-            let addr = listener.local_addr().map_err(|source| SimulatorError::Bind {
-                what: kind.name().to_string(),
-                addr: ([127, 0, 0, 1], 0).into(),
-                source,
-            })?;
+            let listener =
+                bind_loopback(ports.persona(kind), &format!("the {} persona", kind.name())).await?;
+            let addr = listener
+                .local_addr()
+                .map_err(|source| SimulatorError::Bind {
+                    what: kind.name().to_string(),
+                    addr: ([127, 0, 0, 1], 0).into(),
+                    source,
+                })?;
             listeners.push((kind, listener, addr));
         }
         let url = |kind: PersonaKind| {
-            let addr = listeners.iter().find(|(k, _, _)| *k == kind).map(|(_, _, a)| *a);
+            let addr = listeners
+                .iter()
+                .find(|(k, _, _)| *k == kind)
+                .map(|(_, _, a)| *a);
             let addr = addr.map(|a| a.to_string()).unwrap_or_default();
             format!("http://{addr}{}", kind.base_path(&credentials.slack_token))
         };
@@ -56,7 +62,13 @@ impl Simulator {
         };
         let n = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let id = format!("w{n}");
-        let handle = Arc::new(WorldHandle::new(id.clone(), world, credentials, endpoints, settings));
+        let handle = Arc::new(WorldHandle::new(
+            id.clone(),
+            world,
+            credentials,
+            endpoints,
+            settings,
+        ));
         for (kind, listener, _) in listeners {
             let app = personas::router(Arc::clone(&handle), kind);
             handle.add_task(tokio::spawn(async move {
@@ -76,7 +88,10 @@ impl Simulator {
     }
 
     pub fn worlds(&self) -> Vec<Arc<WorldHandle>> {
-        self.worlds.lock().map(|w| w.values().cloned().collect()).unwrap_or_default()
+        self.worlds
+            .lock()
+            .map(|w| w.values().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Stops a world's personas and forgets it.

@@ -30,7 +30,11 @@ impl WireRequest {
     }
 
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &self.body };
+        let body: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.body
+        };
         serde_json::from_slice(body)
     }
 
@@ -62,7 +66,10 @@ impl WireResponse {
     pub fn json(status: u16, value: &serde_json::Value) -> Self {
         WireResponse {
             status,
-            headers: vec![("content-type".into(), "application/json; charset=utf-8".into())],
+            headers: vec![(
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
             body: serde_json::to_vec(value).unwrap_or_default(),
             operation: None,
         }
@@ -78,7 +85,12 @@ impl WireResponse {
     }
 
     pub fn empty(status: u16) -> Self {
-        WireResponse { status, headers: Vec::new(), body: Vec::new(), operation: None }
+        WireResponse {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            operation: None,
+        }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
@@ -106,10 +118,11 @@ impl IntoResponse for WireResponse {
         let mut response = (status, self.body).into_response();
         let headers = response.headers_mut();
         for (name, value) in self.headers {
-            if let (Ok(name), Ok(value)) =
-                (axum::http::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
-            {
-                headers.append(name, value);
+            if let (Ok(name), Ok(value)) = (
+                axum::http::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                headers.insert(name, value);
             }
         }
         response

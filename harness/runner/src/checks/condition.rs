@@ -19,7 +19,11 @@ pub struct Mismatch {
 
 impl std::fmt::Display for Mismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: expected {}, found {}", self.fact, self.expected, self.actual)
+        write!(
+            f,
+            "{}: expected {}, found {}",
+            self.fact, self.expected, self.actual
+        )
     }
 }
 
@@ -29,64 +33,126 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
     let mut out = Vec::new();
     let mut check = |fact: &str, expected: String, actual: String| {
         if expected != actual {
-            out.push(Mismatch { fact: fact.to_string(), expected, actual });
+            out.push(Mismatch {
+                fact: fact.to_string(),
+                expected,
+                actual,
+            });
         }
     };
     if let Some(alias) = &c.order {
-        let order = orders.get(&alias.value).and_then(|id| world.storefront.orders.get(id));
+        let order = orders
+            .get(&alias.value)
+            .and_then(|id| world.storefront.orders.get(id));
         let Some(order) = order else {
-            check(&format!("order {}", alias.value), "to exist".into(), "no such order".into());
+            check(
+                &format!("order {}", alias.value),
+                "to exist".into(),
+                "no such order".into(),
+            );
             return out;
         };
         let who = format!("order {} ({})", alias.value, order.name);
         if let Some(stage) = &c.stage {
-            let expected = Stage::parse(&stage.value).map(|s| s.label().to_string()).unwrap_or_default();
-            let actual = current_stage(&world.storefront, order.id).map(|s| s.label().to_string()).unwrap_or_default();
+            let expected = Stage::parse(&stage.value)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default();
+            let actual = current_stage(&world.storefront, order.id)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default();
             check(&format!("{who} customer stage"), expected, actual);
         }
         if let Some(w) = &c.warehouse {
-            let actual = facts::warehouse_order(world, order).map(|w| warehouse_word(w.stage)).unwrap_or("none");
-            check(&format!("{who} warehouse state"), w.value.clone(), actual.to_string());
+            let actual = facts::warehouse_order(world, order)
+                .map(|w| warehouse_word(w.stage))
+                .unwrap_or("none");
+            check(
+                &format!("{who} warehouse state"),
+                w.value.clone(),
+                actual.to_string(),
+            );
         }
         if let Some(t) = &c.tracking {
-            let actual = facts::tracker(world, order).map(|t| t.status.as_str()).unwrap_or("none");
-            check(&format!("{who} carrier tracking"), t.value.clone(), actual.to_string());
+            let actual = facts::tracker(world, order)
+                .map(|t| t.status.as_str())
+                .unwrap_or("none");
+            check(
+                &format!("{who} carrier tracking"),
+                t.value.clone(),
+                actual.to_string(),
+            );
         }
         if let Some(n) = c.labels {
             let actual = facts::paid_labels(world, order).len();
-            check(&format!("{who} paid labels"), n.to_string(), actual.to_string());
+            check(
+                &format!("{who} paid labels"),
+                n.to_string(),
+                actual.to_string(),
+            );
         }
     }
     if let Some(sku) = &c.stock {
         let sku = &sku.value;
         if let Some(n) = c.storefront {
-            let actual = world.storefront.available(sku).map(|v| v.to_string()).unwrap_or_else(|| "none".into());
-            check(&format!("{sku} available on the storefront"), n.to_string(), actual);
+            let actual = world
+                .storefront
+                .available(sku)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "none".into());
+            check(
+                &format!("{sku} available on the storefront"),
+                n.to_string(),
+                actual,
+            );
         }
         let level = world.warehouse.stock.get(sku);
         if let Some(n) = c.sellable {
-            let actual = level.map(|l| l.sellable().to_string()).unwrap_or_else(|| "none".into());
-            check(&format!("{sku} sellable in the warehouse"), n.to_string(), actual);
+            let actual = level
+                .map(|l| l.sellable().to_string())
+                .unwrap_or_else(|| "none".into());
+            check(
+                &format!("{sku} sellable in the warehouse"),
+                n.to_string(),
+                actual,
+            );
         }
         if let Some(n) = c.on_hand {
-            let actual = level.map(|l| l.on_hand.to_string()).unwrap_or_else(|| "none".into());
-            check(&format!("{sku} on hand in the warehouse"), n.to_string(), actual);
+            let actual = level
+                .map(|l| l.on_hand.to_string())
+                .unwrap_or_else(|| "none".into());
+            check(
+                &format!("{sku} on hand in the warehouse"),
+                n.to_string(),
+                actual,
+            );
         }
     }
     if let Some(n) = c.alerts {
         let actual = world.alerts.len();
         if actual < n as usize {
-            out.push(Mismatch { fact: "alerts raised".into(), expected: format!("at least {n}"), actual: actual.to_string() });
+            out.push(Mismatch {
+                fact: "alerts raised".into(),
+                expected: format!("at least {n}"),
+                actual: actual.to_string(),
+            });
         }
     }
     if let Some(text) = &c.alert_contains {
         let needle = text.to_lowercase();
-        if !world.alerts.iter().any(|a| a.text.to_lowercase().contains(&needle)) {
+        if !world
+            .alerts
+            .iter()
+            .any(|a| a.text.to_lowercase().contains(&needle))
+        {
             let seen: Vec<&str> = world.alerts.iter().map(|a| a.text.as_str()).collect();
             out.push(Mismatch {
                 fact: "an alert".into(),
                 expected: format!("containing {text:?}"),
-                actual: if seen.is_empty() { "no alerts".into() } else { format!("{seen:?}") },
+                actual: if seen.is_empty() {
+                    "no alerts".into()
+                } else {
+                    format!("{seen:?}")
+                },
             });
         }
     }

@@ -10,7 +10,11 @@ use drydock_core::warehouse::{TRACKING_TAG, WarehouseOrder};
 /// the storefront order id or name).
 pub fn warehouse_order<'a>(world: &'a World, order: &Order) -> Option<&'a WarehouseOrder> {
     let id = order.id.to_string();
-    world.warehouse.orders.values().find(|w| w.reference_id == id || w.reference_id == order.name)
+    world
+        .warehouse
+        .orders
+        .values()
+        .find(|w| w.reference_id == id || w.reference_id == order.name)
 }
 
 /// Tracking numbers the storefront shows for the order (successful fulfillments).
@@ -28,28 +32,47 @@ pub fn storefront_tracking(world: &World, order: &Order) -> Vec<String> {
 /// tracking code was handed to the warehouse order or shown on the storefront.
 pub fn label_belongs_to(world: &World, order: &Order, shipment: &CarrierShipment) -> bool {
     let id = order.id.to_string();
-    if shipment.reference.as_deref().is_some_and(|r| r == id || r == order.name) {
+    if shipment
+        .reference
+        .as_deref()
+        .is_some_and(|r| r == id || r == order.name)
+    {
         return true;
     }
-    let Some(code) = shipment.tracking_code.as_deref() else { return false };
-    warehouse_order(world, order).and_then(|w| w.tag(TRACKING_TAG)).is_some_and(|t| t == code)
+    let Some(code) = shipment.tracking_code.as_deref() else {
+        return false;
+    };
+    warehouse_order(world, order)
+        .and_then(|w| w.tag(TRACKING_TAG))
+        .is_some_and(|t| t == code)
         || storefront_tracking(world, order).iter().any(|t| t == code)
 }
 
 /// Every label bought for the order (paid or refunded).
 pub fn labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipment> {
-    world.carrier.shipments.values().filter(|s| s.postage_label.is_some() && label_belongs_to(world, order, s)).collect()
+    world
+        .carrier
+        .shipments
+        .values()
+        .filter(|s| s.postage_label.is_some() && label_belongs_to(world, order, s))
+        .collect()
 }
 
 pub fn paid_labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipment> {
-    labels(world, order).into_iter().filter(|s| s.is_paid_label()).collect()
+    labels(world, order)
+        .into_iter()
+        .filter(|s| s.is_paid_label())
+        .collect()
 }
 
 /// The tracker of the order's label: the one shown on the storefront if any, else the one
 /// handed to the warehouse, else the latest label's.
 pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
     let shown = storefront_tracking(world, order);
-    if let Some(t) = shown.iter().find_map(|code| world.carrier.tracker_by_code(code)) {
+    if let Some(t) = shown
+        .iter()
+        .find_map(|code| world.carrier.tracker_by_code(code))
+    {
         return Some(t);
     }
     if let Some(code) = warehouse_order(world, order).and_then(|w| w.tag(TRACKING_TAG))
@@ -57,5 +80,8 @@ pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
     {
         return Some(t);
     }
-    labels(world, order).last().and_then(|s| s.tracker_id.as_ref()).and_then(|id| world.carrier.trackers.get(id))
+    labels(world, order)
+        .last()
+        .and_then(|s| s.tracker_id.as_ref())
+        .and_then(|id| world.carrier.trackers.get(id))
 }

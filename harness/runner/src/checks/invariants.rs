@@ -52,9 +52,14 @@ fn no_order_lost(world: &World) -> Vec<String> {
         if order.cancelled_at.is_some() || !facts::storefront_tracking(world, order).is_empty() {
             continue;
         }
-        let held = order.fulfillment_order_ids.iter().filter_map(|id| world.storefront.fulfillment_orders.get(id)).any(|fo| {
-            fo.status == FulfillmentOrderStatus::OnHold && fo.holds.iter().any(|h| !h.reason.is_empty())
-        });
+        let held = order
+            .fulfillment_order_ids
+            .iter()
+            .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+            .any(|fo| {
+                fo.status == FulfillmentOrderStatus::OnHold
+                    && fo.holds.iter().any(|h| !h.reason.is_empty())
+            });
         let alerted = world.alerts.iter().any(|a| a.text.contains(&order.name));
         if held || alerted {
             continue;
@@ -65,7 +70,9 @@ fn no_order_lost(world: &World) -> Vec<String> {
             .filter_map(|id| world.storefront.fulfillments.get(id))
             .any(|f| f.status == FulfillmentState::Success);
         let where_it_is = match facts::warehouse_order(world, order) {
-            _ if fulfilled_without_tracking => "fulfilled on the storefront without a tracking number".to_string(),
+            _ if fulfilled_without_tracking => {
+                "fulfilled on the storefront without a tracking number".to_string()
+            }
             Some(w) => format!(
                 "its warehouse order is {} but the storefront shows no tracking",
                 super::condition::warehouse_word(w.stage)
@@ -85,17 +92,32 @@ fn one_label_per_order(world: &World) -> Vec<String> {
     for order in world.storefront.orders.values() {
         let paid = facts::paid_labels(world, order);
         if paid.len() > 1 {
-            let codes: Vec<&str> = paid.iter().filter_map(|s| s.tracking_code.as_deref()).collect();
-            out.push(format!("order {} has {} paid labels ({})", order.name, paid.len(), codes.join(", ")));
+            let codes: Vec<&str> = paid
+                .iter()
+                .filter_map(|s| s.tracking_code.as_deref())
+                .collect();
+            out.push(format!(
+                "order {} has {} paid labels ({})",
+                order.name,
+                paid.len(),
+                codes.join(", ")
+            ));
         }
     }
     for shipment in world.carrier.paid_labels() {
-        let owned = world.storefront.orders.values().any(|o| facts::label_belongs_to(world, o, shipment));
+        let owned = world
+            .storefront
+            .orders
+            .values()
+            .any(|o| facts::label_belongs_to(world, o, shipment));
         if !owned {
             out.push(format!(
                 "label {} ({}) was paid for but belongs to no order",
                 shipment.id,
-                shipment.tracking_code.as_deref().unwrap_or("no tracking code")
+                shipment
+                    .tracking_code
+                    .as_deref()
+                    .unwrap_or("no tracking code")
             ));
         }
     }
@@ -117,20 +139,39 @@ fn storefront_status_for(status: TrackingStatus) -> Option<ShipmentStatus> {
 /// Progress rank of a customer-visible shipment status (failure ranks with delivery).
 fn rank(status: ShipmentStatus) -> u8 {
     match status {
-        ShipmentStatus::LabelPrinted | ShipmentStatus::LabelPurchased | ShipmentStatus::Confirmed => 0,
+        ShipmentStatus::LabelPrinted
+        | ShipmentStatus::LabelPurchased
+        | ShipmentStatus::Confirmed => 0,
         ShipmentStatus::InTransit => 1,
-        ShipmentStatus::OutForDelivery | ShipmentStatus::AttemptedDelivery | ShipmentStatus::ReadyForPickup => 2,
+        ShipmentStatus::OutForDelivery
+        | ShipmentStatus::AttemptedDelivery
+        | ShipmentStatus::ReadyForPickup => 2,
         ShipmentStatus::Delivered | ShipmentStatus::Failure => 3,
     }
 }
 
 fn tracking_matches_carrier(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for f in world.storefront.fulfillments.values().filter(|f| f.status == FulfillmentState::Success) {
-        let name = world.storefront.orders.get(&f.order_id).map(|o| o.name.as_str()).unwrap_or("?");
-        let Some(tracking) = &f.tracking else { continue };
+    for f in world
+        .storefront
+        .fulfillments
+        .values()
+        .filter(|f| f.status == FulfillmentState::Success)
+    {
+        let name = world
+            .storefront
+            .orders
+            .get(&f.order_id)
+            .map(|o| o.name.as_str())
+            .unwrap_or("?");
+        let Some(tracking) = &f.tracking else {
+            continue;
+        };
         let Some(tracker) = world.carrier.tracker_by_code(&tracking.number) else {
-            out.push(format!("order {name} shows tracking number {} which the carrier does not know", tracking.number));
+            out.push(format!(
+                "order {name} shows tracking number {} which the carrier does not know",
+                tracking.number
+            ));
             continue;
         };
         let shown = f.shipment_status;
@@ -164,7 +205,9 @@ fn stock_converges(world: &World) -> Vec<String> {
         if shown != Some(level.sellable()) {
             out.push(format!(
                 "{sku}: the storefront offers {} but the warehouse can sell {}",
-                shown.map(|v| v.to_string()).unwrap_or_else(|| "nothing".into()),
+                shown
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "nothing".into()),
                 level.sellable()
             ));
         }
@@ -176,15 +219,24 @@ fn no_oversell(world: &World) -> Vec<String> {
     let mut out = Vec::new();
     for (sku, level) in &world.warehouse.stock {
         if level.on_hand < 0 {
-            out.push(format!("{sku}: the warehouse shipped more than it had ({} on hand)", level.on_hand));
+            out.push(format!(
+                "{sku}: the warehouse shipped more than it had ({} on hand)",
+                level.on_hand
+            ));
         }
         if level.committed > level.on_hand {
-            out.push(format!("{sku}: {} units promised to orders but only {} on hand", level.committed, level.on_hand));
+            out.push(format!(
+                "{sku}: {} units promised to orders but only {} on hand",
+                level.committed, level.on_hand
+            ));
         }
     }
     for level in world.storefront.inventory.values() {
         if level.available < 0 {
-            out.push(format!("{}: the storefront shows {} available (oversold)", level.sku, level.available));
+            out.push(format!(
+                "{}: the storefront shows {} available (oversold)",
+                level.sku, level.available
+            ));
         }
     }
     out

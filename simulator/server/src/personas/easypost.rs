@@ -18,11 +18,19 @@ use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse, iso};
 
 fn error(status: u16, code: &str, message: &str, errors: Value) -> WireResponse {
-    WireResponse::json(status, &json!({"error": {"code": code, "message": message, "errors": errors}}))
+    WireResponse::json(
+        status,
+        &json!({"error": {"code": code, "message": message, "errors": errors}}),
+    )
 }
 
 fn not_found() -> WireResponse {
-    error(404, "NOT_FOUND", "The requested resource could not be found.", json!([]))
+    error(
+        404,
+        "NOT_FOUND",
+        "The requested resource could not be found.",
+        json!([]),
+    )
 }
 
 fn world_error(e: WorldError) -> WireResponse {
@@ -39,11 +47,21 @@ fn world_error(e: WorldError) -> WireResponse {
 }
 
 fn missing(field: &str) -> WireResponse {
-    error(422, "PARAMETER.REQUIRED", "Missing required parameter.", json!([{"field": field, "message": "cannot be blank"}]))
+    error(
+        422,
+        "PARAMETER.REQUIRED",
+        "Missing required parameter.",
+        json!([{"field": field, "message": "cannot be blank"}]),
+    )
 }
 
 fn bad_json() -> WireResponse {
-    error(400, "PARAMETER.INVALID_JSON", "The request body is not valid JSON.", json!([]))
+    error(
+        400,
+        "PARAMETER.INVALID_JSON",
+        "The request body is not valid JSON.",
+        json!([]),
+    )
 }
 
 /// The API key sent as `Bearer <key>` (Python SDK) or Basic `key:` (Node SDK).
@@ -58,39 +76,67 @@ fn api_key(req: &WireRequest) -> Option<String> {
 }
 
 pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    if req.method == Method::GET && req.path.starts_with("/files/postage_label/") && req.path.ends_with(".png") {
+    if req.method == Method::GET
+        && req.path.starts_with("/files/postage_label/")
+        && req.path.ends_with(".png")
+    {
         return label_png().operation("postage_label.download");
     }
-    let Some(segs) = req.segments_after("/v2") else { return not_found() };
+    let Some(segs) = req.segments_after("/v2") else {
+        return not_found();
+    };
     match api_key(req) {
         None => return error(401, "APIKEY.REQUIRED", "No API key provided.", json!([])),
         Some(key) if key != world.credentials.easypost_api_key => {
-            return error(401, "APIKEY.INACTIVE", "The API key provided is invalid or inactive.", json!([]));
+            return error(
+                401,
+                "APIKEY.INACTIVE",
+                "The API key provided is invalid or inactive.",
+                json!([]),
+            );
         }
         Some(_) => {}
     }
     let m = &req.method;
     match segs.as_slice() {
-        ["addresses"] if m == Method::POST => create_address(world, req).operation("addresses.create"),
+        ["addresses"] if m == Method::POST => {
+            create_address(world, req).operation("addresses.create")
+        }
         ["addresses", "create_and_verify"] if m == Method::POST => {
             create_and_verify(world, req).operation("addresses.create_and_verify")
         }
         ["addresses", id] if m == Method::GET => get_address(world, id).operation("addresses.get"),
-        ["addresses", id, "verify"] if m == Method::GET => verify_address(world, id).operation("addresses.verify"),
-        ["shipments"] if m == Method::POST => create_shipment(world, req).operation("shipments.create"),
+        ["addresses", id, "verify"] if m == Method::GET => {
+            verify_address(world, id).operation("addresses.verify")
+        }
+        ["shipments"] if m == Method::POST => {
+            create_shipment(world, req).operation("shipments.create")
+        }
         ["shipments"] if m == Method::GET => list_shipments(world).operation("shipments.list"),
-        ["shipments", id] if m == Method::GET => get_shipment(world, id, 200).operation("shipments.get"),
-        ["shipments", id, "buy"] if m == Method::POST => buy(world, req, id).operation("shipments.buy"),
-        ["shipments", id, "refund"] if m == Method::POST => refund(world, id).operation("shipments.refund"),
-        ["trackers"] if m == Method::POST => create_tracker(world, req).operation("trackers.create"),
+        ["shipments", id] if m == Method::GET => {
+            get_shipment(world, id, 200).operation("shipments.get")
+        }
+        ["shipments", id, "buy"] if m == Method::POST => {
+            buy(world, req, id).operation("shipments.buy")
+        }
+        ["shipments", id, "refund"] if m == Method::POST => {
+            refund(world, id).operation("shipments.refund")
+        }
+        ["trackers"] if m == Method::POST => {
+            create_tracker(world, req).operation("trackers.create")
+        }
         ["trackers"] if m == Method::GET => list_trackers(world, req).operation("trackers.list"),
         ["trackers", id] if m == Method::GET => get_tracker(world, id).operation("trackers.get"),
-        ["webhooks"] if m == Method::POST => create_webhook(world, req).operation("webhooks.create"),
+        ["webhooks"] if m == Method::POST => {
+            create_webhook(world, req).operation("webhooks.create")
+        }
         ["webhooks"] if m == Method::GET => list_webhooks(world).operation("webhooks.list"),
-        ["webhooks", id] if m == Method::DELETE => match world.act_in_background(|w| w.unsubscribe_carrier(id)) {
-            Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
-            Err(e) => world_error(e),
-        },
+        ["webhooks", id] if m == Method::DELETE => {
+            match world.act_in_background(|w| w.unsubscribe_carrier(id)) {
+                Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
+                Err(e) => world_error(e),
+            }
+        }
         _ => not_found(),
     }
 }
@@ -98,9 +144,10 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
 /// The smallest valid PNG, so a label URL can be downloaded.
 fn label_png() -> WireResponse {
     const PNG_1X1: &[u8] = &[
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1,
-        8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5,
-        0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0,
+        0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0D, 0x49, 0x44,
+        0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0,
+        0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ];
     let mut r = WireResponse::empty(200).header("content-type", "image/png");
     r.body = PNG_1X1.to_vec();
@@ -118,13 +165,22 @@ fn render_address(world: &WorldHandle, id: &str, status: u16, wrapped: bool) -> 
 }
 
 fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Ok(body) = req.json::<wire::AddressBody>() else { return bad_json() };
-    let Some(fields) = body.address else { return missing("address") };
+    let Ok(body) = req.json::<wire::AddressBody>() else {
+        return bad_json();
+    };
+    let Some(fields) = body.address else {
+        return missing("address");
+    };
     let strict = wire::flag(&body.verify_strict);
     let verify = strict || wire::flag(&body.verify);
     let id = world.act_in_background(|w| w.create_carrier_address(fields.into_address(), verify));
     if strict {
-        let failed = world.read(|w| w.carrier.address(&id).ok().and_then(|a| a.verification.clone()));
+        let failed = world.read(|w| {
+            w.carrier
+                .address(&id)
+                .ok()
+                .and_then(|a| a.verification.clone())
+        });
         if let Some(v) = failed.filter(|v| !v.success) {
             return verification_failure(&v);
         }
@@ -138,14 +194,28 @@ fn verification_failure(v: &drydock_core::address::Verification) -> WireResponse
         .iter()
         .map(|e| json!({"code": e.code, "field": e.field, "message": e.message, "suggestion": Value::Null}))
         .collect();
-    error(422, "ADDRESS.VERIFY.FAILURE", "Unable to verify address.", json!(errors))
+    error(
+        422,
+        "ADDRESS.VERIFY.FAILURE",
+        "Unable to verify address.",
+        json!(errors),
+    )
 }
 
 fn create_and_verify(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Ok(body) = req.json::<wire::AddressBody>() else { return bad_json() };
-    let Some(fields) = body.address else { return missing("address") };
+    let Ok(body) = req.json::<wire::AddressBody>() else {
+        return bad_json();
+    };
+    let Some(fields) = body.address else {
+        return missing("address");
+    };
     let id = world.act_in_background(|w| w.create_carrier_address(fields.into_address(), true));
-    let verification = world.read(|w| w.carrier.address(&id).ok().and_then(|a| a.verification.clone()));
+    let verification = world.read(|w| {
+        w.carrier
+            .address(&id)
+            .ok()
+            .and_then(|a| a.verification.clone())
+    });
     match verification {
         Some(v) if !v.success => verification_failure(&v),
         _ => render_address(world, &id, 200, true),
@@ -165,22 +235,43 @@ fn verify_address(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
 }
 
 /// An address given inline is stored first; one given as `{"id": ...}` must exist.
-fn resolve_address(w: &mut World, fields: wire::AddressFields, field: &str) -> Result<String, WireResponse> {
+fn resolve_address(
+    w: &mut World,
+    fields: wire::AddressFields,
+    field: &str,
+) -> Result<String, WireResponse> {
     match fields.id.clone() {
         Some(id) => w.carrier.address(&id).map(|a| a.id.clone()).map_err(|_| {
-            error(422, "ADDRESS.NOT_FOUND", &format!("{field} id {id} was not found."), json!([]))
+            error(
+                422,
+                "ADDRESS.NOT_FOUND",
+                &format!("{field} id {id} was not found."),
+                json!([]),
+            )
         }),
         None => Ok(w.create_carrier_address(fields.into_address(), false)),
     }
 }
 
 fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Ok(body) = req.json::<wire::ShipmentBody>() else { return bad_json() };
-    let Some(s) = body.shipment else { return missing("shipment") };
-    let Some(to) = s.to_address else { return missing("shipment.to_address") };
-    let Some(from) = s.from_address else { return missing("shipment.from_address") };
-    let Some(parcel) = s.parcel else { return missing("shipment.parcel") };
-    let Some(weight) = parcel.weight else { return missing("shipment.parcel.weight") };
+    let Ok(body) = req.json::<wire::ShipmentBody>() else {
+        return bad_json();
+    };
+    let Some(s) = body.shipment else {
+        return missing("shipment");
+    };
+    let Some(to) = s.to_address else {
+        return missing("shipment.to_address");
+    };
+    let Some(from) = s.from_address else {
+        return missing("shipment.from_address");
+    };
+    let Some(parcel) = s.parcel else {
+        return missing("shipment.parcel");
+    };
+    let Some(weight) = parcel.weight else {
+        return missing("shipment.parcel.weight");
+    };
     let reference = match s.reference {
         Some(Value::String(r)) => Some(r),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -221,14 +312,25 @@ fn get_shipment(world: &WorldHandle, id: &str, status: u16) -> WireResponse {
 fn list_shipments(world: &WorldHandle) -> WireResponse {
     let base = base_url(world);
     world.read(|w| {
-        let list: Vec<Value> = w.carrier.shipments.values().rev().take(100).map(|s| wire::shipment(w, s, &base)).collect();
+        let list: Vec<Value> = w
+            .carrier
+            .shipments
+            .values()
+            .rev()
+            .take(100)
+            .map(|s| wire::shipment(w, s, &base))
+            .collect();
         WireResponse::json(200, &json!({"shipments": list, "has_more": false}))
     })
 }
 
 fn buy(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
-    let Ok(body) = req.json::<wire::BuyBody>() else { return bad_json() };
-    let Some(rate_id) = body.rate.and_then(|r| r.id) else { return missing("rate.id") };
+    let Ok(body) = req.json::<wire::BuyBody>() else {
+        return bad_json();
+    };
+    let Some(rate_id) = body.rate.and_then(|r| r.id) else {
+        return missing("rate.id");
+    };
     match world.act_in_background(|w| w.buy_label(id, &rate_id)) {
         Ok(()) => get_shipment(world, id, 200),
         Err(e) => world_error(e),
@@ -250,9 +352,15 @@ fn get_tracker(world: &WorldHandle, id: &str) -> WireResponse {
 }
 
 fn create_tracker(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Ok(body) = req.json::<wire::TrackerBody>() else { return bad_json() };
-    let Some(t) = body.tracker else { return missing("tracker") };
-    let Some(code) = t.tracking_code else { return missing("tracker.tracking_code") };
+    let Ok(body) = req.json::<wire::TrackerBody>() else {
+        return bad_json();
+    };
+    let Some(t) = body.tracker else {
+        return missing("tracker");
+    };
+    let Some(code) = t.tracking_code else {
+        return missing("tracker.tracking_code");
+    };
     match world.act_in_background(|w| w.create_tracker(&code, t.carrier.as_deref())) {
         Ok(id) => get_tracker(world, &id),
         Err(e) => world_error(e),
@@ -278,9 +386,15 @@ fn webhook_json(h: &drydock_core::carrier::CarrierWebhook) -> Value {
 }
 
 fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Ok(body) = req.json::<wire::WebhookBody>() else { return bad_json() };
-    let Some(h) = body.webhook else { return missing("webhook") };
-    let Some(url) = h.url else { return missing("webhook.url") };
+    let Ok(body) = req.json::<wire::WebhookBody>() else {
+        return bad_json();
+    };
+    let Some(h) = body.webhook else {
+        return missing("webhook");
+    };
+    let Some(url) = h.url else {
+        return missing("webhook.url");
+    };
     match world.act_in_background(|w| w.subscribe_carrier(&url, h.webhook_secret)) {
         Ok(id) => world.read(|w| match w.carrier.webhooks.iter().find(|h| h.id == id) {
             Some(h) => WireResponse::json(201, &webhook_json(h)),
@@ -298,11 +412,21 @@ fn list_webhooks(world: &WorldHandle) -> WireResponse {
 }
 
 fn event_body(world: &World, event: &WorldEvent) -> Option<Vec<u8>> {
-    let WorldEventKind::TrackerUpdated { tracker_id, previous_status } = &event.kind else { return None };
+    let WorldEventKind::TrackerUpdated {
+        tracker_id,
+        previous_status,
+    } = &event.kind
+    else {
+        return None;
+    };
     let tracker = world.carrier.trackers.get(tracker_id)?;
     // The event id must differ per event but not per retry: derive it from the tracker
     // and the position of this update in its history.
-    let event_id = format!("evt_{}{:08x}", &tracker.id[4..28.min(tracker.id.len())], tracker.details.len());
+    let event_id = format!(
+        "evt_{}{:08x}",
+        &tracker.id[4..28.min(tracker.id.len())],
+        tracker.details.len()
+    );
     let body = json!({
         "object": "Event",
         "id": event_id,
@@ -321,7 +445,9 @@ fn event_body(world: &World, event: &WorldEvent) -> Option<Vec<u8>> {
 }
 
 pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    let Some(body) = event_body(world, event) else { return Vec::new() };
+    let Some(body) = event_body(world, event) else {
+        return Vec::new();
+    };
     world
         .carrier
         .webhooks
@@ -352,10 +478,16 @@ pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outg
 }
 
 pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
-    let secret = d.secret.as_deref().unwrap_or(&world.credentials.easypost_webhook_secret);
+    let secret = d
+        .secret
+        .as_deref()
+        .unwrap_or(&world.credentials.easypost_webhook_secret);
     vec![
         ("content-type".into(), "application/json".into()),
-        ("x-hmac-signature".into(), drydock_core::signing::easypost_signature(secret, &d.body)),
+        (
+            "x-hmac-signature".into(),
+            drydock_core::signing::easypost_signature(secret, &d.body),
+        ),
         ("user-agent".into(), "EasyPost WebHook Agent 1.0".into()),
     ]
 }

@@ -49,7 +49,8 @@ pub fn address(a: &CarrierAddress) -> Value {
         } else {
             Value::Null
         };
-        v["verifications"] = json!({"delivery": {"success": ver.success, "errors": errors, "details": details}});
+        v["verifications"] =
+            json!({"delivery": {"success": ver.success, "errors": errors, "details": details}});
     }
     v
 }
@@ -139,10 +140,27 @@ fn status_detail(s: drydock_core::carrier::TrackingStatus) -> &'static str {
 }
 
 pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
-    let to = world.carrier.addresses.get(&s.to_address_id).map(address).unwrap_or(Value::Null);
-    let from = world.carrier.addresses.get(&s.from_address_id).map(address).unwrap_or(Value::Null);
-    let rates: Vec<Value> = s.rates.iter().map(|r| rate(&s.id, r, s.created_at)).collect();
-    let selected = s.selected().map(|r| rate(&s.id, r, s.created_at)).unwrap_or(Value::Null);
+    let to = world
+        .carrier
+        .addresses
+        .get(&s.to_address_id)
+        .map(address)
+        .unwrap_or(Value::Null);
+    let from = world
+        .carrier
+        .addresses
+        .get(&s.from_address_id)
+        .map(address)
+        .unwrap_or(Value::Null);
+    let rates: Vec<Value> = s
+        .rates
+        .iter()
+        .map(|r| rate(&s.id, r, s.created_at))
+        .collect();
+    let selected = s
+        .selected()
+        .map(|r| rate(&s.id, r, s.created_at))
+        .unwrap_or(Value::Null);
     let label = s
         .postage_label
         .as_ref()

@@ -35,7 +35,12 @@ pub enum PersonaKind {
 }
 
 impl PersonaKind {
-    pub const ALL: [PersonaKind; 4] = [PersonaKind::Shopify, PersonaKind::EasyPost, PersonaKind::ShipBob, PersonaKind::Slack];
+    pub const ALL: [PersonaKind; 4] = [
+        PersonaKind::Shopify,
+        PersonaKind::EasyPost,
+        PersonaKind::ShipBob,
+        PersonaKind::Slack,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -80,7 +85,9 @@ impl PersonaKind {
             PersonaKind::Shopify => format!("/admin/api/{}", shopify::CURRENT_VERSION),
             PersonaKind::EasyPost => "/v2".into(),
             PersonaKind::ShipBob => format!("/{}", shipbob::CURRENT_VERSION),
-            PersonaKind::Slack => format!("/services/{}/{}/{slack_token}", slack::TEAM, slack::CHANNEL),
+            PersonaKind::Slack => {
+                format!("/services/{}/{}/{slack_token}", slack::TEAM, slack::CHANNEL)
+            }
         }
     }
 
@@ -122,7 +129,11 @@ pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> W
     let started = Instant::now();
     let virtual_time = world.now();
     let response = kind.handle(world, req);
-    let target = if req.query.is_empty() { req.path.clone() } else { format!("{}?{}", req.path, req.query) };
+    let target = if req.query.is_empty() {
+        req.path.clone()
+    } else {
+        format!("{}?{}", req.path, req.query)
+    };
     world.journal.record(JournalEntry {
         seq: 0,
         direction: Direction::Inbound,
@@ -132,7 +143,11 @@ pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> W
         method: req.method.to_string(),
         target,
         topic: response.operation.clone(),
-        request_headers: keep_headers(req.headers.iter().filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))),
+        request_headers: keep_headers(
+            req.headers
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
+        ),
         request_body: String::from_utf8_lossy(&req.body).into_owned(),
         status: Some(response.status),
         response_headers: response.headers.clone(),
@@ -149,12 +164,20 @@ pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> W
 }
 
 /// Every webhook an event causes, one per subscriber, rendered in the provider's format.
-pub(crate) fn render_event(world: &World, event: &WorldEvent, settings: &WorldSettings) -> Vec<Outgoing> {
+pub(crate) fn render_event(
+    world: &World,
+    event: &WorldEvent,
+    settings: &WorldSettings,
+) -> Vec<Outgoing> {
     let mut out = shopify::render_event(world, event);
     out.extend(easypost::render_event(world, event));
     out.extend(shipbob::render_event(world, event));
     if let Some(base) = &settings.default_webhook_base {
-        for kind in [PersonaKind::Shopify, PersonaKind::EasyPost, PersonaKind::ShipBob] {
+        for kind in [
+            PersonaKind::Shopify,
+            PersonaKind::EasyPost,
+            PersonaKind::ShipBob,
+        ] {
             if out.iter().any(|o| o.persona == kind) || has_subscriptions(world, kind) {
                 continue;
             }
@@ -182,7 +205,11 @@ fn has_subscriptions(world: &World, kind: PersonaKind) -> bool {
 }
 
 /// The signed headers of one delivery attempt.
-pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery, now: Timestamp) -> Vec<(String, String)> {
+pub(crate) fn webhook_headers(
+    world: &WorldHandle,
+    d: &PendingDelivery,
+    now: Timestamp,
+) -> Vec<(String, String)> {
     match d.persona {
         PersonaKind::Shopify => shopify::webhook_headers(world, d),
         PersonaKind::EasyPost => easypost::webhook_headers(world, d),

@@ -40,33 +40,54 @@ fn validation(status: u16, field: &str, message: &str) -> WireResponse {
 
 fn world_error(e: WorldError, instance: &str) -> WireResponse {
     match e {
-        WorldError::NotFound { entity, id } => {
-            problem(404, "Not Found", &format!("{entity} {id} was not found"), instance)
-        }
+        WorldError::NotFound { entity, id } => problem(
+            404,
+            "Not Found",
+            &format!("{entity} {id} was not found"),
+            instance,
+        ),
         WorldError::Invalid { field, message } => validation(400, &field, &message),
         WorldError::Conflict { code, message } => {
-            let field = if code == "duplicate_reference" { "ReferenceId" } else { "Order" };
+            let field = if code == "duplicate_reference" {
+                "ReferenceId"
+            } else {
+                "Order"
+            };
             validation(422, field, &message)
         }
     }
 }
 
 pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Some(segs) = req.segments_after("/") else { return problem(404, "Not Found", "", &req.path) };
-    let Some((version, rest)) = segs.split_first() else { return problem(404, "Not Found", "", &req.path) };
+    let Some(segs) = req.segments_after("/") else {
+        return problem(404, "Not Found", "", &req.path);
+    };
+    let Some((version, rest)) = segs.split_first() else {
+        return problem(404, "Not Found", "", &req.path);
+    };
     if !SUPPORTED_VERSIONS.contains(version) {
-        return problem(404, "Not Found", &format!("API version {version} is not available"), &req.path);
+        return problem(
+            404,
+            "Not Found",
+            &format!("API version {version} is not available"),
+            &req.path,
+        );
     }
     let expected = format!("Bearer {}", world.credentials.shipbob_token);
     if req.header("authorization") != Some(expected.as_str()) {
-        return WireResponse::json(401, &json!({"message": "Authorization has been denied for this request."}));
+        return WireResponse::json(
+            401,
+            &json!({"message": "Authorization has been denied for this request."}),
+        );
     }
     let m = &req.method;
     let id = |s: &str| s.parse::<u64>().ok();
     match rest {
         ["order"] if m == Method::POST => create_order(world, req).operation("order.create"),
         ["order"] if m == Method::GET => list_orders(world, req).operation("order.list"),
-        [o] if m == Method::POST && o.starts_with("order") => problem(404, "Not Found", "", &req.path),
+        [o] if m == Method::POST && o.starts_with("order") => {
+            problem(404, "Not Found", "", &req.path)
+        }
         ["order", o] if m == Method::GET => match id(o) {
             Some(o) => get_order(world, o, &req.path).operation("order.get"),
             None => problem(404, "Not Found", "order id must be a number", &req.path),
@@ -77,27 +98,41 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
                 None => problem(404, "Not Found", "order id must be a number", &req.path),
             }
         }
-        ["inventory-level"] if m == Method::GET => list_inventory(world, req).operation("inventory_level.list"),
+        ["inventory-level"] if m == Method::GET => {
+            list_inventory(world, req).operation("inventory_level.list")
+        }
         ["inventory-level", i] if m == Method::GET => match id(i) {
             Some(i) => get_inventory(world, i, &req.path).operation("inventory_level.get"),
             None => problem(404, "Not Found", "", &req.path),
         },
         ["webhook"] if m == Method::POST => create_webhook(world, req).operation("webhook.create"),
         ["webhook"] if m == Method::GET => list_webhooks(world).operation("webhook.list"),
-        ["webhook", w] if m == Method::DELETE => match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
-            Ok(()) => WireResponse::empty(204).operation("webhook.delete"),
-            Err(e) => world_error(e, &req.path),
-        },
+        ["webhook", w] if m == Method::DELETE => {
+            match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
+                Ok(()) => WireResponse::empty(204).operation("webhook.delete"),
+                Err(e) => world_error(e, &req.path),
+            }
+        }
         _ => problem(404, "Not Found", "", &req.path),
     }
 }
 
 fn channel_ok(world: &WorldHandle, req: &WireRequest) -> Result<(), WireResponse> {
     let expected = world.read(|w| w.warehouse.channel_id);
-    match req.header("shipbob_channel_id").map(|c| c.trim().parse::<u64>()) {
-        None => Err(validation(400, "shipbob_channel_id", "The shipbob_channel_id header is required.")),
+    match req
+        .header("shipbob_channel_id")
+        .map(|c| c.trim().parse::<u64>())
+    {
+        None => Err(validation(
+            400,
+            "shipbob_channel_id",
+            "The shipbob_channel_id header is required.",
+        )),
         Some(Ok(c)) if c == expected => Ok(()),
-        Some(_) => Err(WireResponse::json(403, &json!({"message": "Channel is not accessible with this token."}))),
+        Some(_) => Err(WireResponse::json(
+            403,
+            &json!({"message": "Channel is not accessible with this token."}),
+        )),
     }
 }
 
@@ -112,10 +147,18 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         return validation(400, "ReferenceId", "The ReferenceId field is required.");
     };
     let Some(shipping_method) = body.shipping_method.filter(|s| !s.trim().is_empty()) else {
-        return validation(400, "ShippingMethod", "The ShippingMethod field is required.");
+        return validation(
+            400,
+            "ShippingMethod",
+            "The ShippingMethod field is required.",
+        );
     };
-    let Some(r) = body.recipient else { return validation(400, "Recipient", "The Recipient field is required.") };
-    let Some(a) = r.address else { return validation(400, "Recipient.Address", "The Address field is required.") };
+    let Some(r) = body.recipient else {
+        return validation(400, "Recipient", "The Recipient field is required.");
+    };
+    let Some(a) = r.address else {
+        return validation(400, "Recipient.Address", "The Address field is required.");
+    };
     let Some(name) = r.name.filter(|n| !n.trim().is_empty()) else {
         return validation(400, "Recipient.Name", "The Name field is required.");
     };
@@ -134,11 +177,21 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let mut lines = Vec::new();
     for (i, p) in body.products.unwrap_or_default().into_iter().enumerate() {
         let Some(sku) = p.reference_id.or(p.sku).filter(|s| !s.is_empty()) else {
-            return validation(400, &format!("Products[{i}].ReferenceId"), "The ReferenceId field is required.");
+            return validation(
+                400,
+                &format!("Products[{i}].ReferenceId"),
+                "The ReferenceId field is required.",
+            );
         };
         let quantity = match p.quantity.map(u32::try_from) {
             Some(Ok(q)) if q > 0 => q,
-            _ => return validation(400, &format!("Products[{i}].Quantity"), "Quantity must be greater than 0."),
+            _ => {
+                return validation(
+                    400,
+                    &format!("Products[{i}].Quantity"),
+                    "Quantity must be greater than 0.",
+                );
+            }
         };
         lines.push((sku.clone(), p.name.unwrap_or(sku), quantity));
     }
@@ -146,7 +199,10 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         .tags
         .unwrap_or_default()
         .into_iter()
-        .map(|t| Tag { name: t.name.unwrap_or_default(), value: t.value.unwrap_or_default() })
+        .map(|t| Tag {
+            name: t.name.unwrap_or_default(),
+            value: t.value.unwrap_or_default(),
+        })
         .collect();
     let request = WarehouseOrderRequest {
         order_number: body.order_number.unwrap_or_else(|| reference_id.clone()),
@@ -175,10 +231,17 @@ fn get_order(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
 
 fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     let q = req.query();
-    let refs: Option<Vec<String>> =
-        q.get("ReferenceIds").map(|r| r.split(',').map(|s| s.trim().to_string()).collect());
-    let ids: Option<Vec<u64>> = q.get("IDs").map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
-    let limit = q.get("Limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(50).clamp(1, 250);
+    let refs: Option<Vec<String>> = q
+        .get("ReferenceIds")
+        .map(|r| r.split(',').map(|s| s.trim().to_string()).collect());
+    let ids: Option<Vec<u64>> = q
+        .get("IDs")
+        .map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
+    let limit = q
+        .get("Limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(50)
+        .clamp(1, 250);
     world.read(|w| {
         let list: Vec<Value> = w
             .warehouse
@@ -217,8 +280,9 @@ fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireRes
 fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     let q = req.query();
     let search = q.get("SearchBy").map(|s| s.to_ascii_lowercase());
-    let ids: Option<Vec<u64>> =
-        q.get("InventoryIds").map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
+    let ids: Option<Vec<u64>> = q
+        .get("InventoryIds")
+        .map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
     world.read(|w| {
         let items: Vec<Value> = w
             .warehouse
@@ -238,13 +302,20 @@ fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
 }
 
 fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(|w| match w.warehouse.stock.iter().find(|(_, l)| l.inventory_id == id) {
-        Some((sku, l)) => {
-            let name = w.catalog.get(sku).map(|p| p.title.as_str()).unwrap_or(sku);
-            WireResponse::json(200, &wire::inventory_item(sku, name, l))
-        }
-        None => problem(404, "Not Found", &format!("inventory {id} was not found"), path),
-    })
+    world.read(
+        |w| match w.warehouse.stock.iter().find(|(_, l)| l.inventory_id == id) {
+            Some((sku, l)) => {
+                let name = w.catalog.get(sku).map(|p| p.title.as_str()).unwrap_or(sku);
+                WireResponse::json(200, &wire::inventory_item(sku, name, l))
+            }
+            None => problem(
+                404,
+                "Not Found",
+                &format!("inventory {id} was not found"),
+                path,
+            ),
+        },
+    )
 }
 
 fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
@@ -258,7 +329,10 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let description = body.description.unwrap_or_default();
     match world.act_in_background(|w| w.subscribe_warehouse(&topics, &url, &description)) {
         Ok(id) => world.read(|w| match w.warehouse.webhooks.iter().find(|s| s.id == id) {
-            Some(s) => WireResponse::json(200, &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret))),
+            Some(s) => WireResponse::json(
+                200,
+                &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
+            ),
             None => problem(404, "Not Found", "", &req.path),
         }),
         Err(WorldError::Invalid { field, message }) => validation(422, &field, &message),
@@ -268,24 +342,44 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
 
 fn list_webhooks(world: &WorldHandle) -> WireResponse {
     world.read(|w| {
-        let items: Vec<Value> = w.warehouse.webhooks.iter().map(|s| wire::subscription(s, None)).collect();
-        WireResponse::json(200, &json!({"items": items, "next": Value::Null, "prev": Value::Null}))
+        let items: Vec<Value> = w
+            .warehouse
+            .webhooks
+            .iter()
+            .map(|s| wire::subscription(s, None))
+            .collect();
+        WireResponse::json(
+            200,
+            &json!({"items": items, "next": Value::Null, "prev": Value::Null}),
+        )
     })
 }
 
 fn topic_body(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
     let (topic, order_id) = match event.kind {
         WorldEventKind::WarehouseOrderShipped { order_id } => ("order.shipped", order_id),
-        WorldEventKind::WarehouseOrderCancelled { order_id } => ("order.shipment.cancelled", order_id),
-        WorldEventKind::WarehouseOrderException { order_id } => ("order.shipment.exception", order_id),
+        WorldEventKind::WarehouseOrderCancelled { order_id } => {
+            ("order.shipment.cancelled", order_id)
+        }
+        WorldEventKind::WarehouseOrderException { order_id } => {
+            ("order.shipment.exception", order_id)
+        }
+        WorldEventKind::WarehouseOrderDelivered { order_id } => {
+            ("order.shipment.delivered", order_id)
+        }
         _ => return None,
     };
     let order = world.warehouse.orders.get(&order_id)?;
-    Some((topic, serde_json::to_vec(&wire::shipment(world, order)).ok()?))
+    Some((
+        topic,
+        serde_json::to_vec(&wire::shipment(world, order)).ok()?,
+    ))
 }
 
 pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    let Some((topic, body)) = topic_body(world, event) else { return Vec::new() };
+    let Some((topic, body)) = topic_body(world, event) else {
+        return Vec::new();
+    };
     world
         .warehouse
         .webhooks
@@ -316,7 +410,11 @@ pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outg
         .collect()
 }
 
-pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery, now: Timestamp) -> Vec<(String, String)> {
+pub(crate) fn webhook_headers(
+    world: &WorldHandle,
+    d: &PendingDelivery,
+    now: Timestamp,
+) -> Vec<(String, String)> {
     let id = format!("msg_{}", d.webhook_id.replace('-', ""));
     let timestamp = now.as_second();
     let signature = drydock_core::signing::standard_webhooks_signature(

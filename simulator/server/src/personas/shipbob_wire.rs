@@ -44,8 +44,14 @@ fn shipment_status(o: &WarehouseOrder) -> (&'static str, Vec<Value>) {
     let detail = |id: u32, name: &str, description: &str| json!({"id": id, "name": name, "description": description});
     match o.stage {
         Stage::Processing => ("Processing", vec![]),
-        Stage::Picked => ("Processing", vec![detail(1, "Picked", "Items have been picked")]),
-        Stage::Packed => ("LabeledCreated", vec![detail(2, "Packed", "Order has been packed and labeled")]),
+        Stage::Picked => (
+            "Processing",
+            vec![detail(1, "Picked", "Items have been picked")],
+        ),
+        Stage::Packed => (
+            "LabeledCreated",
+            vec![detail(2, "Packed", "Order has been packed and labeled")],
+        ),
         Stage::Shipped => ("Completed", vec![]),
         Stage::Cancelled => ("Cancelled", vec![]),
         Stage::Exception => (
@@ -53,7 +59,9 @@ fn shipment_status(o: &WarehouseOrder) -> (&'static str, Vec<Value>) {
             vec![detail(
                 3,
                 "OutOfStock",
-                o.exception_reason.as_deref().unwrap_or("Inventory is not available"),
+                o.exception_reason
+                    .as_deref()
+                    .unwrap_or("Inventory is not available"),
             )],
         ),
     }
@@ -118,7 +126,11 @@ pub fn order(world: &World, o: &WarehouseOrder) -> Value {
         .iter()
         .map(|l| json!({"id": l.line_id, "reference_id": l.sku, "sku": l.sku, "quantity": l.quantity, "unit_price": Value::Null}))
         .collect();
-    let tags: Vec<Value> = o.tags.iter().map(|t| json!({"name": t.name, "value": t.value})).collect();
+    let tags: Vec<Value> = o
+        .tags
+        .iter()
+        .map(|t| json!({"name": t.name, "value": t.value}))
+        .collect();
     json!({
         "id": o.id,
         "created_date": iso(o.created_at),

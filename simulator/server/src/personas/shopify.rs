@@ -29,8 +29,15 @@ pub fn served_version(asked: &str) -> Option<&'static str> {
         return Some(v);
     }
     let b = asked.as_bytes();
-    let dated = b.len() == 7 && b[4] == b'-' && asked[..4].parse::<u16>().is_ok() && asked[5..].parse::<u8>().is_ok();
-    if dated && asked < SUPPORTED_VERSIONS[0] { Some(SUPPORTED_VERSIONS[0]) } else { None }
+    let dated = b.len() == 7
+        && b[4] == b'-'
+        && asked[..4].parse::<u16>().is_ok()
+        && asked[5..].parse::<u8>().is_ok();
+    if dated && asked < SUPPORTED_VERSIONS[0] {
+        Some(SUPPORTED_VERSIONS[0])
+    } else {
+        None
+    }
 }
 
 fn not_found() -> WireResponse {
@@ -40,19 +47,32 @@ fn not_found() -> WireResponse {
 fn world_error(e: WorldError) -> WireResponse {
     match e {
         WorldError::NotFound { .. } => not_found(),
-        WorldError::Invalid { field, message } => WireResponse::json(422, &json!({"errors": {field: [message]}})),
-        WorldError::Conflict { message, .. } => WireResponse::json(422, &json!({"errors": {"base": [message]}})),
+        WorldError::Invalid { field, message } => {
+            WireResponse::json(422, &json!({"errors": {field: [message]}}))
+        }
+        WorldError::Conflict { message, .. } => {
+            WireResponse::json(422, &json!({"errors": {"base": [message]}}))
+        }
     }
 }
 
 fn bad_body(root: &str) -> WireResponse {
-    WireResponse::json(400, &json!({"errors": {root: "Required parameter missing or invalid"}}))
+    WireResponse::json(
+        400,
+        &json!({"errors": {root: "Required parameter missing or invalid"}}),
+    )
 }
 
 pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Some(segs) = req.segments_after("/admin/api/") else { return not_found() };
-    let Some((asked, rest)) = segs.split_first() else { return not_found() };
-    let Some(served) = served_version(asked) else { return not_found() };
+    let Some(segs) = req.segments_after("/admin/api/") else {
+        return not_found();
+    };
+    let Some((asked, rest)) = segs.split_first() else {
+        return not_found();
+    };
+    let Some(served) = served_version(asked) else {
+        return not_found();
+    };
     let token = req.header("x-shopify-access-token");
     let mut response = if token != Some(world.credentials.shopify_access_token.as_str()) {
         WireResponse::json(
@@ -62,7 +82,9 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     } else {
         route(world, req, rest, served)
     };
-    response = response.header("x-shopify-api-version", served).header("x-shopify-shop-api-call-limit", "1/40");
+    response = response
+        .header("x-shopify-api-version", served)
+        .header("x-shopify-shop-api-call-limit", "1/40");
     if served != *asked {
         response = response.header(
             "x-shopify-api-deprecated-reason",
@@ -72,14 +94,21 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     response
 }
 
-fn route(world: &Arc<WorldHandle>, req: &WireRequest, rest: &[&str], version: &str) -> WireResponse {
+fn route(
+    world: &Arc<WorldHandle>,
+    req: &WireRequest,
+    rest: &[&str],
+    version: &str,
+) -> WireResponse {
     let id = |s: &str| s.parse::<u64>().ok();
     let m = &req.method;
     match rest {
         ["locations"] if m == Method::GET => list_locations(world).operation("locations.list"),
         ["products"] if m == Method::GET => list_products(world).operation("products.list"),
         ["orders"] if m == Method::GET => list_orders(world, req).operation("orders.list"),
-        ["orders", "count"] if m == Method::GET => count_orders(world, req).operation("orders.count"),
+        ["orders", "count"] if m == Method::GET => {
+            count_orders(world, req).operation("orders.count")
+        }
         ["orders", o] if m == Method::GET => match id(o) {
             Some(o) => get_order(world, o).operation("orders.get"),
             None => not_found(),
@@ -97,36 +126,56 @@ fn route(world: &Arc<WorldHandle>, req: &WireRequest, rest: &[&str], version: &s
             None => not_found(),
         },
         ["orders", o, "fulfillments", f, "events"] => match (id(o), id(f)) {
-            (Some(o), Some(f)) if m == Method::POST => create_event(world, req, o, f).operation("fulfillment_events.create"),
-            (Some(o), Some(f)) if m == Method::GET => list_events(world, o, f).operation("fulfillment_events.list"),
+            (Some(o), Some(f)) if m == Method::POST => {
+                create_event(world, req, o, f).operation("fulfillment_events.create")
+            }
+            (Some(o), Some(f)) if m == Method::GET => {
+                list_events(world, o, f).operation("fulfillment_events.list")
+            }
             _ => not_found(),
         },
         ["fulfillment_orders", fo] if m == Method::GET => match id(fo) {
             Some(fo) => get_fulfillment_order(world, fo).operation("fulfillment_orders.get"),
             None => not_found(),
         },
-        ["fulfillment_orders", fo, "fulfillment_request", "accept"] if m == Method::POST => match id(fo) {
-            Some(fo) => fo_action(world, fo, |w| w.accept_fulfillment_request(fo)).operation("fulfillment_request.accept"),
-            None => not_found(),
-        },
+        ["fulfillment_orders", fo, "fulfillment_request", "accept"] if m == Method::POST => {
+            match id(fo) {
+                Some(fo) => fo_action(world, fo, |w| w.accept_fulfillment_request(fo))
+                    .operation("fulfillment_request.accept"),
+                None => not_found(),
+            }
+        }
         ["fulfillment_orders", fo, "hold"] if m == Method::POST => match id(fo) {
             Some(fo) => hold(world, req, fo).operation("fulfillment_orders.hold"),
             None => not_found(),
         },
         ["fulfillment_orders", fo, "release_hold"] if m == Method::POST => match id(fo) {
-            Some(fo) => fo_action(world, fo, |w| w.release_fulfillment_hold(fo)).operation("fulfillment_orders.release_hold"),
+            Some(fo) => fo_action(world, fo, |w| w.release_fulfillment_hold(fo))
+                .operation("fulfillment_orders.release_hold"),
             None => not_found(),
         },
-        ["fulfillments"] if m == Method::POST => create_fulfillment(world, req).operation("fulfillments.create"),
+        ["fulfillments"] if m == Method::POST => {
+            create_fulfillment(world, req).operation("fulfillments.create")
+        }
         ["fulfillments", f, "update_tracking"] if m == Method::POST => match id(f) {
             Some(f) => update_tracking(world, req, f).operation("fulfillments.update_tracking"),
             None => not_found(),
         },
-        ["inventory_levels"] if m == Method::GET => list_levels(world, req).operation("inventory_levels.list"),
-        ["inventory_levels", "set"] if m == Method::POST => set_level(world, req, false).operation("inventory_levels.set"),
-        ["inventory_levels", "adjust"] if m == Method::POST => set_level(world, req, true).operation("inventory_levels.adjust"),
-        ["webhooks"] if m == Method::GET => list_webhooks(world, version).operation("webhooks.list"),
-        ["webhooks"] if m == Method::POST => create_webhook(world, req, version).operation("webhooks.create"),
+        ["inventory_levels"] if m == Method::GET => {
+            list_levels(world, req).operation("inventory_levels.list")
+        }
+        ["inventory_levels", "set"] if m == Method::POST => {
+            set_level(world, req, false).operation("inventory_levels.set")
+        }
+        ["inventory_levels", "adjust"] if m == Method::POST => {
+            set_level(world, req, true).operation("inventory_levels.adjust")
+        }
+        ["webhooks"] if m == Method::GET => {
+            list_webhooks(world, version).operation("webhooks.list")
+        }
+        ["webhooks"] if m == Method::POST => {
+            create_webhook(world, req, version).operation("webhooks.create")
+        }
         ["webhooks", w] if m == Method::DELETE => match id(w) {
             Some(w) => match world.act_in_background(|wd| wd.unsubscribe_storefront(w)) {
                 Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
@@ -185,10 +234,15 @@ fn list_products(world: &WorldHandle) -> WireResponse {
     })
 }
 
-fn selected_orders<'a>(w: &'a World, req: &WireRequest) -> Vec<&'a drydock_core::storefront::Order> {
+fn selected_orders<'a>(
+    w: &'a World,
+    req: &WireRequest,
+) -> Vec<&'a drydock_core::storefront::Order> {
     let q = req.query();
     let status = q.get("status").map(String::as_str).unwrap_or("open");
-    let ids: Option<Vec<u64>> = q.get("ids").map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
+    let ids: Option<Vec<u64>> = q
+        .get("ids")
+        .map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
     w.storefront
         .orders
         .values()
@@ -203,9 +257,18 @@ fn selected_orders<'a>(w: &'a World, req: &WireRequest) -> Vec<&'a drydock_core:
 }
 
 fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
-    let limit = req.query().get("limit").and_then(|l| l.parse::<usize>().ok()).unwrap_or(50).clamp(1, 250);
+    let limit = req
+        .query()
+        .get("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(50)
+        .clamp(1, 250);
     world.read(|w| {
-        let orders: Vec<Value> = selected_orders(w, req).into_iter().take(limit).map(|o| wire::order(w, o)).collect();
+        let orders: Vec<Value> = selected_orders(w, req)
+            .into_iter()
+            .take(limit)
+            .map(|o| wire::order(w, o))
+            .collect();
         WireResponse::json(200, &json!({"orders": orders}))
     })
 }
@@ -222,7 +285,9 @@ fn get_order(world: &WorldHandle, id: u64) -> WireResponse {
 }
 
 fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireResponse {
-    let Ok(body) = req.json::<wire::CancelBody>() else { return bad_body("order") };
+    let Ok(body) = req.json::<wire::CancelBody>() else {
+        return bad_body("order");
+    };
     let reason = body.reason.unwrap_or_else(|| "other".into());
     let restock = body.restock.unwrap_or(true);
     match world.act_in_background(|w| w.cancel_order(id, &reason, restock)) {
@@ -248,7 +313,10 @@ fn list_fulfillment_orders(world: &WorldHandle, order_id: u64) -> WireResponse {
 
 fn get_fulfillment_order(world: &WorldHandle, id: u64) -> WireResponse {
     world.read(|w| match w.storefront.fulfillment_order(id) {
-        Ok(fo) => WireResponse::json(200, &json!({"fulfillment_order": wire::fulfillment_order(w, fo)})),
+        Ok(fo) => WireResponse::json(
+            200,
+            &json!({"fulfillment_order": wire::fulfillment_order(w, fo)}),
+        ),
         Err(e) => world_error(e),
     })
 }
@@ -277,12 +345,18 @@ const HOLD_REASONS: &[&str] = &[
 ];
 
 fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
-    let Ok(wire::HoldBody { fulfillment_hold: Some(h) }) = req.json::<wire::HoldBody>() else {
+    let Ok(wire::HoldBody {
+        fulfillment_hold: Some(h),
+    }) = req.json::<wire::HoldBody>()
+    else {
         return bad_body("fulfillment_hold");
     };
     let reason = h.reason.unwrap_or_default();
     if !HOLD_REASONS.contains(&reason.as_str()) {
-        return WireResponse::json(422, &json!({"errors": {"reason": ["is not included in the list"]}}));
+        return WireResponse::json(
+            422,
+            &json!({"errors": {"reason": ["is not included in the list"]}}),
+        );
     }
     let notes = h.reason_notes.unwrap_or_default();
     fo_action(world, fo, |w| w.hold_fulfillment_order(fo, &reason, &notes))
@@ -291,18 +365,30 @@ fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
 fn tracking_info(t: Option<wire::TrackingFields>) -> Option<TrackingInfo> {
     let t = t?;
     let number = t.number.filter(|n| !n.trim().is_empty())?;
-    Some(TrackingInfo { number, url: t.url.unwrap_or_default(), company: t.company.unwrap_or_default() })
+    Some(TrackingInfo {
+        number,
+        url: t.url.unwrap_or_default(),
+        company: t.company.unwrap_or_default(),
+    })
 }
 
 fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let Ok(wire::FulfillmentBody { fulfillment: Some(f) }) = req.json::<wire::FulfillmentBody>() else {
+    let Ok(wire::FulfillmentBody {
+        fulfillment: Some(f),
+    }) = req.json::<wire::FulfillmentBody>()
+    else {
         return bad_body("fulfillment");
     };
-    let fo_ids: Vec<u64> = f.line_items_by_fulfillment_order.iter().map(|l| l.fulfillment_order_id).collect();
+    let fo_ids: Vec<u64> = f
+        .line_items_by_fulfillment_order
+        .iter()
+        .map(|l| l.fulfillment_order_id)
+        .collect();
     let _ = f.notify_customer;
-    match world.act_in_background(|w| w.create_fulfillment(&fo_ids, tracking_info(f.tracking_info))) {
+    match world.act_in_background(|w| w.create_fulfillment(&fo_ids, tracking_info(f.tracking_info)))
+    {
         Ok(id) => world.read(|w| match w.storefront.fulfillment(id) {
-            Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(f)})),
+            Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(w, f)})),
             Err(e) => world_error(e),
         }),
         Err(e) => world_error(e),
@@ -310,15 +396,21 @@ fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespon
 }
 
 fn update_tracking(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireResponse {
-    let Ok(wire::FulfillmentBody { fulfillment: Some(f) }) = req.json::<wire::FulfillmentBody>() else {
+    let Ok(wire::FulfillmentBody {
+        fulfillment: Some(f),
+    }) = req.json::<wire::FulfillmentBody>()
+    else {
         return bad_body("fulfillment");
     };
     let Some(tracking) = tracking_info(f.tracking_info) else {
-        return WireResponse::json(422, &json!({"errors": {"tracking_info": ["number can't be blank"]}}));
+        return WireResponse::json(
+            422,
+            &json!({"errors": {"tracking_info": ["number can't be blank"]}}),
+        );
     };
     match world.act_in_background(|w| w.update_tracking(id, tracking)) {
         Ok(()) => world.read(|w| match w.storefront.fulfillment(id) {
-            Ok(f) => WireResponse::json(200, &json!({"fulfillment": wire::fulfillment(f)})),
+            Ok(f) => WireResponse::json(200, &json!({"fulfillment": wire::fulfillment(w, f)})),
             Err(e) => world_error(e),
         }),
         Err(e) => world_error(e),
@@ -328,25 +420,42 @@ fn update_tracking(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> Wire
 fn list_fulfillments(world: &WorldHandle, order_id: u64) -> WireResponse {
     world.read(|w| match w.storefront.order(order_id) {
         Ok(o) => {
-            let fs: Vec<Value> =
-                o.fulfillment_ids.iter().filter_map(|id| w.storefront.fulfillments.get(id)).map(wire::fulfillment).collect();
+            let fs: Vec<Value> = o
+                .fulfillment_ids
+                .iter()
+                .filter_map(|id| w.storefront.fulfillments.get(id))
+                .map(|f| wire::fulfillment(w, f))
+                .collect();
             WireResponse::json(200, &json!({"fulfillments": fs}))
         }
         Err(e) => world_error(e),
     })
 }
 
-fn parse_time(field: &str, value: Option<String>) -> Result<Option<drydock_core::Timestamp>, WireResponse> {
+fn parse_time(
+    field: &str,
+    value: Option<String>,
+) -> Result<Option<drydock_core::Timestamp>, WireResponse> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse::<drydock_core::Timestamp>().map(Some).map_err(|_| {
-            WireResponse::json(422, &json!({"errors": {field: ["is not a valid ISO 8601 time"]}}))
+            WireResponse::json(
+                422,
+                &json!({"errors": {field: ["is not a valid ISO 8601 time"]}}),
+            )
         }),
     }
 }
 
-fn create_event(world: &Arc<WorldHandle>, req: &WireRequest, order_id: u64, fid: u64) -> WireResponse {
-    let Ok(wire::EventBody { event: Some(e) }) = req.json::<wire::EventBody>() else { return bad_body("event") };
+fn create_event(
+    world: &Arc<WorldHandle>,
+    req: &WireRequest,
+    order_id: u64,
+    fid: u64,
+) -> WireResponse {
+    let Ok(wire::EventBody { event: Some(e) }) = req.json::<wire::EventBody>() else {
+        return bad_body("event");
+    };
     let status_text = e.status.unwrap_or_default();
     let status = if status_text == "picked_up" || status_text == "carrier_picked_up" {
         Some(ShipmentStatus::InTransit)
@@ -354,7 +463,10 @@ fn create_event(world: &Arc<WorldHandle>, req: &WireRequest, order_id: u64, fid:
         ShipmentStatus::parse(&status_text)
     };
     let Some(status) = status else {
-        return WireResponse::json(422, &json!({"errors": {"status": ["is not included in the list"]}}));
+        return WireResponse::json(
+            422,
+            &json!({"errors": {"status": ["is not included in the list"]}}),
+        );
     };
     let happened = match parse_time("happened_at", e.happened_at) {
         Ok(t) => t,
@@ -365,11 +477,20 @@ fn create_event(world: &Arc<WorldHandle>, req: &WireRequest, order_id: u64, fid:
         Err(r) => return r,
     };
     let message = e.message.unwrap_or_default();
-    match world.act_in_background(|w| w.add_fulfillment_event(order_id, fid, status, happened, eta, &message)) {
+    match world.act_in_background(|w| {
+        w.add_fulfillment_event(order_id, fid, status, happened, eta, &message)
+    }) {
         Ok(event_id) => world.read(|w| {
-            let event = w.storefront.fulfillments.get(&fid).and_then(|f| f.events.iter().find(|e| e.id == event_id));
+            let event = w
+                .storefront
+                .fulfillments
+                .get(&fid)
+                .and_then(|f| f.events.iter().find(|e| e.id == event_id));
             match event {
-                Some(e) => WireResponse::json(201, &json!({"fulfillment_event": wire::fulfillment_event(order_id, fid, e)})),
+                Some(e) => WireResponse::json(
+                    201,
+                    &json!({"fulfillment_event": wire::fulfillment_event(order_id, fid, e)}),
+                ),
                 None => not_found(),
             }
         }),
@@ -378,21 +499,34 @@ fn create_event(world: &Arc<WorldHandle>, req: &WireRequest, order_id: u64, fid:
 }
 
 fn list_events(world: &WorldHandle, order_id: u64, fid: u64) -> WireResponse {
-    world.read(|w| match w.storefront.fulfillments.get(&fid).filter(|f| f.order_id == order_id) {
-        Some(f) => {
-            let events: Vec<Value> = f.events.iter().map(|e| wire::fulfillment_event(order_id, fid, e)).collect();
-            WireResponse::json(200, &json!({"fulfillment_events": events}))
+    world.read(|w| {
+        match w
+            .storefront
+            .fulfillments
+            .get(&fid)
+            .filter(|f| f.order_id == order_id)
+        {
+            Some(f) => {
+                let events: Vec<Value> = f
+                    .events
+                    .iter()
+                    .map(|e| wire::fulfillment_event(order_id, fid, e))
+                    .collect();
+                WireResponse::json(200, &json!({"fulfillment_events": events}))
+            }
+            None => not_found(),
         }
-        None => not_found(),
     })
 }
 
 fn list_levels(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     let q = req.query();
-    let items: Option<Vec<u64>> =
-        q.get("inventory_item_ids").map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
-    let locations: Option<Vec<u64>> =
-        q.get("location_ids").map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
+    let items: Option<Vec<u64>> = q
+        .get("inventory_item_ids")
+        .map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
+    let locations: Option<Vec<u64>> = q
+        .get("location_ids")
+        .map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
     if items.is_none() && locations.is_none() {
         return WireResponse::json(
             422,
@@ -416,7 +550,9 @@ fn list_levels(world: &WorldHandle, req: &WireRequest) -> WireResponse {
 }
 
 fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireResponse {
-    let Ok(body) = req.json::<wire::LevelBody>() else { return bad_body("inventory_level") };
+    let Ok(body) = req.json::<wire::LevelBody>() else {
+        return bad_body("inventory_level");
+    };
     let (Some(location), Some(item)) = (body.location_id, body.inventory_item_id) else {
         return WireResponse::json(
             422,
@@ -425,7 +561,10 @@ fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireR
     };
     let result = if adjust {
         let Some(delta) = body.available_adjustment else {
-            return WireResponse::json(422, &json!({"errors": {"available_adjustment": ["is required"]}}));
+            return WireResponse::json(
+                422,
+                &json!({"errors": {"available_adjustment": ["is required"]}}),
+            );
         };
         world.act_in_background(|w| w.adjust_available(item, location, delta))
     } else {
@@ -448,7 +587,12 @@ fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireR
 
 fn list_webhooks(world: &WorldHandle, version: &str) -> WireResponse {
     world.read(|w| {
-        let hooks: Vec<Value> = w.storefront.webhooks.iter().map(|h| wire::webhook(h, version)).collect();
+        let hooks: Vec<Value> = w
+            .storefront
+            .webhooks
+            .iter()
+            .map(|h| wire::webhook(h, version))
+            .collect();
         WireResponse::json(200, &json!({"webhooks": hooks}))
     })
 }
@@ -460,10 +604,12 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest, version: &str) ->
     let topic = h.topic.unwrap_or_default();
     let address = h.address.unwrap_or_default();
     match world.act_in_background(|w| w.subscribe_storefront(&topic, &address)) {
-        Ok(id) => world.read(|w| match w.storefront.webhooks.iter().find(|h| h.id == id) {
-            Some(h) => WireResponse::json(201, &json!({"webhook": wire::webhook(h, version)})),
-            None => not_found(),
-        }),
+        Ok(id) => world.read(
+            |w| match w.storefront.webhooks.iter().find(|h| h.id == id) {
+                Some(h) => WireResponse::json(201, &json!({"webhook": wire::webhook(h, version)})),
+                None => not_found(),
+            },
+        ),
         Err(e) => world_error(e),
     }
 }
@@ -472,6 +618,7 @@ fn topic_of(event: &WorldEvent) -> Option<(&'static str, u64)> {
     match event.kind {
         WorldEventKind::OrderCreated { order_id } => Some(("orders/create", order_id)),
         WorldEventKind::OrderCancelled { order_id } => Some(("orders/cancelled", order_id)),
+        WorldEventKind::OrderUpdated { order_id } => Some(("orders/updated", order_id)),
         _ => None,
     }
 }
@@ -483,7 +630,9 @@ fn body_for(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)
 }
 
 pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    let Some((topic, body)) = body_for(world, event) else { return Vec::new() };
+    let Some((topic, body)) = body_for(world, event) else {
+        return Vec::new();
+    };
     world
         .storefront
         .webhooks
@@ -515,7 +664,8 @@ pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outg
 }
 
 pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
-    let hmac = drydock_core::signing::shopify_hmac(&world.credentials.shopify_webhook_secret, &d.body);
+    let hmac =
+        drydock_core::signing::shopify_hmac(&world.credentials.shopify_webhook_secret, &d.body);
     let domain = world.read(|w| w.storefront.shop_domain.clone());
     vec![
         ("content-type".into(), "application/json".into()),

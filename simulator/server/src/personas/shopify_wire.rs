@@ -5,8 +5,8 @@ use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::catalog::money;
 use drydock_core::storefront::{
-    Fulfillment, FulfillmentEvent, FulfillmentOrder, FulfillmentOrderStatus, FulfillmentState, Order,
-    RequestStatus, WebhookSubscription,
+    Fulfillment, FulfillmentEvent, FulfillmentOrder, FulfillmentOrderStatus, FulfillmentState,
+    Order, RequestStatus, WebhookSubscription,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -41,8 +41,12 @@ fn address(a: &Address) -> Value {
 
 pub fn order(world: &World, o: &Order) -> Value {
     let sf = &world.storefront;
-    let fulfillments: Vec<Value> =
-        o.fulfillment_ids.iter().filter_map(|id| sf.fulfillments.get(id)).map(fulfillment).collect();
+    let fulfillments: Vec<Value> = o
+        .fulfillment_ids
+        .iter()
+        .filter_map(|id| sf.fulfillments.get(id))
+        .map(|f| fulfillment(world, f))
+        .collect();
     let lines: Vec<Value> = o
         .line_items
         .iter()
@@ -128,8 +132,11 @@ pub fn fulfillment_order(world: &World, fo: &FulfillmentOrder) -> Value {
             })
         })
         .collect();
-    let holds: Vec<Value> =
-        fo.holds.iter().map(|h| json!({"reason": h.reason, "reason_notes": h.reason_notes})).collect();
+    let holds: Vec<Value> = fo
+        .holds
+        .iter()
+        .map(|h| json!({"reason": h.reason, "reason_notes": h.reason_notes}))
+        .collect();
     json!({
         "id": fo.id,
         "shop_id": 1,
@@ -158,7 +165,23 @@ fn supported_actions(fo: &FulfillmentOrder) -> Vec<&'static str> {
     }
 }
 
-pub fn fulfillment(f: &Fulfillment) -> Value {
+pub fn fulfillment(world: &World, f: &Fulfillment) -> Value {
+    let order = world.storefront.orders.get(&f.order_id);
+    let line_ids: Vec<u64> = f
+        .fulfillment_order_ids
+        .iter()
+        .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+        .flat_map(|fo| fo.line_items.iter().map(|l| l.line_item_id))
+        .collect();
+    let line_items: Vec<Value> = order
+        .map(|o| {
+            o.line_items
+                .iter()
+                .filter(|l| line_ids.contains(&l.id))
+                .map(|l| json!({"id": l.id, "variant_id": l.variant_id, "product_id": l.product_id, "sku": l.sku, "title": l.title, "quantity": l.quantity, "price": money(l.price_cents)}))
+                .collect()
+        })
+        .unwrap_or_default();
     let (number, url, company) = match &f.tracking {
         Some(t) => (json!(t.number), json!(t.url), json!(t.company)),
         None => (Value::Null, Value::Null, Value::Null),
@@ -178,6 +201,7 @@ pub fn fulfillment(f: &Fulfillment) -> Value {
         "tracking_urls": f.tracking.iter().map(|t| t.url.clone()).collect::<Vec<_>>(),
         "shipment_status": f.shipment_status.map(|s| s.as_str()),
         "estimated_delivery_at": opt_ts(f.estimated_delivery_at),
+        "line_items": line_items,
     })
 }
 
@@ -210,7 +234,12 @@ pub fn webhook(w: &WebhookSubscription, version: &str) -> Value {
     })
 }
 
-pub fn inventory_level(inventory_item_id: u64, location_id: u64, available: i64, updated: drydock_core::Timestamp) -> Value {
+pub fn inventory_level(
+    inventory_item_id: u64,
+    location_id: u64,
+    available: i64,
+    updated: drydock_core::Timestamp,
+) -> Value {
     json!({
         "inventory_item_id": inventory_item_id,
         "location_id": location_id,

@@ -13,7 +13,10 @@ pub const TEAM: &str = "T0DRYDOCK";
 pub const CHANNEL: &str = "B0ALERTS";
 
 pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let expected = format!("/services/{TEAM}/{CHANNEL}/{}", world.credentials.slack_token);
+    let expected = format!(
+        "/services/{TEAM}/{CHANNEL}/{}",
+        world.credentials.slack_token
+    );
     if req.path.trim_end_matches('/') != expected {
         return WireResponse::text(404, "no_service").operation("post_message");
     }
@@ -23,7 +26,11 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return WireResponse::text(400, "invalid_payload").operation("post_message");
     };
-    let text = body.get("text").and_then(Value::as_str).map(str::to_string).or_else(|| blocks_text(&body));
+    let text = body
+        .get("text")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| blocks_text(&body));
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
         return WireResponse::text(400, "no_text").operation("post_message");
     };

@@ -1,0 +1,8 @@
+//! The end-to-end test binary: every persona driven over real loopback sockets, the
+//! invariants against worlds with known flaws, and the harness running scenario files
+//! against the reference integration.
+
+mod invariants;
+mod personas;
+mod runner;
+mod sdk;

@@ -1,0 +1,140 @@
+//! The control API, served on a real socket: it creates worlds from a spec, acts as the
+//! customer, moves the virtual clock and exposes state and journal; when a token is
+//! configured, nothing answers without it.
+
+use drydock_simulator::Simulator;
+use drydock_simulator::control::{ControlState, router};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use super::{MUG, client, send};
+
+/// Serves the control router on 127.0.0.1:0 and returns its base URL.
+async fn control(token: Option<&str>) -> String {
+    let state = ControlState {
+        simulator: Simulator::new(),
+        token: token.map(str::to_string),
+    };
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("control binds");
+    let url = format!("http://{}", listener.local_addr().expect("control address"));
+    tokio::spawn(async move {
+        axum::serve(listener, router(state))
+            .await
+            .expect("control serves")
+    });
+    url
+}
+
+fn spec() -> Value {
+    json!({"name": "control", "seed": 3, "clock": "2026-12-01T09:00:00Z", "catalog": [{"sku": MUG, "title": "Mug", "stock": 5}]})
+}
+
+#[tokio::test]
+async fn control_api_creates_a_world_places_an_order_advances_the_clock_and_reports() {
+    let base = control(None).await;
+    let created = send(client().post(format!("{base}/worlds")).json(&spec())).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().expect("world id").to_string();
+    let shopify_url = created.body["endpoints"]["shopify"]
+        .as_str()
+        .expect("shopify endpoint")
+        .to_string();
+    let token = created.body["credentials"]["shopify_access_token"]
+        .as_str()
+        .expect("shopify token")
+        .to_string();
+    assert_eq!(created.body["now"], "2026-12-01T09:00:00Z");
+
+    let order = json!({
+        "email": "ada@example.com",
+        "ship_to": {"name": "Ada Lovelace", "street1": "179 N Harbor Dr", "city": "Redondo Beach", "state": "CA", "zip": "90277", "country": "US"},
+        "lines": [{"sku": MUG, "quantity": 2}],
+    });
+    let placed = send(
+        client()
+            .post(format!("{base}/worlds/{id}/orders"))
+            .json(&order),
+    )
+    .await;
+    assert_eq!(placed.status, 200, "{}", placed.text);
+    assert_eq!(placed.body["name"], "#1001");
+    let order_id = placed.body["order_id"].as_u64().expect("order id");
+
+    let seen = send(
+        client()
+            .request(Method::GET, format!("{shopify_url}/orders/{order_id}.json"))
+            .header("X-Shopify-Access-Token", token),
+    )
+    .await;
+    assert_eq!(
+        seen.status, 200,
+        "the order is visible through the storefront persona"
+    );
+
+    let advanced = send(
+        client()
+            .post(format!("{base}/worlds/{id}/clock/advance"))
+            .json(&json!({"by": "3h"})),
+    )
+    .await;
+    assert_eq!(advanced.status, 200, "{}", advanced.text);
+    assert_eq!(advanced.body["now"], "2026-12-01T12:00:00Z");
+    assert!(advanced.body["report"]["happenings"].is_u64());
+
+    let state = send(client().get(format!("{base}/worlds/{id}/state"))).await;
+    assert_eq!(state.status, 200);
+    let orders = state.body["storefront"]["orders"]
+        .as_object()
+        .expect("storefront orders");
+    assert_eq!(orders.len(), 1);
+    assert!(state.body["catalog"][MUG].is_object(), "{}", state.text);
+
+    let journal = send(client().get(format!("{base}/worlds/{id}/journal"))).await;
+    let entries = journal.body["entries"].as_array().expect("journal entries");
+    assert!(
+        entries.iter().any(|e| e["persona"] == "shopify"
+            && e["target"].as_str().is_some_and(|t| t.contains("/orders/"))),
+        "the storefront call is journaled: {}",
+        journal.text
+    );
+
+    let both = send(
+        client()
+            .post(format!("{base}/worlds/{id}/clock/advance"))
+            .json(&json!({"by": "1h", "to": "2027-01-01T00:00:00Z"})),
+    )
+    .await;
+    assert_eq!(both.status, 400, "exactly one of by/to");
+    let missing = send(client().get(format!("{base}/worlds/w999/state"))).await;
+    assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn control_api_requires_the_configured_token() {
+    let base = control(Some("s3cret")).await;
+    let anonymous = send(client().get(format!("{base}/worlds"))).await;
+    assert_eq!(anonymous.status, 401);
+    assert!(anonymous.body["error"].is_string(), "{}", anonymous.text);
+    let wrong = send(
+        client()
+            .post(format!("{base}/worlds"))
+            .bearer_auth("guess")
+            .json(&spec()),
+    )
+    .await;
+    assert_eq!(wrong.status, 401, "nothing is created without the token");
+    let listed = send(client().get(format!("{base}/worlds")).bearer_auth("s3cret")).await;
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.body["worlds"], json!([]));
+    let created = send(
+        client()
+            .post(format!("{base}/worlds"))
+            .bearer_auth("s3cret")
+            .json(&spec()),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+}
