@@ -47,7 +47,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 20)]
     pub ready_timeout: u64,
     /// Milliseconds the integration must be quiet before the virtual clock moves on.
-    #[arg(long, default_value_t = 80)]
+    #[arg(long, default_value_t = 120)]
     pub quiet_ms: u64,
 }
 

@@ -37,7 +37,7 @@ impl RunConfig {
             sut,
             accept_snapshots: false,
             ready_timeout: Duration::from_secs(20),
-            quiet: Duration::from_millis(80),
+            quiet: Duration::from_millis(120),
             converge_timeout: Duration::from_secs(5),
         }
     }

@@ -46,7 +46,7 @@ pub struct WorldSettings {
 impl Default for WorldSettings {
     fn default() -> Self {
         WorldSettings {
-            quiet: Duration::from_millis(80),
+            quiet: Duration::from_millis(120),
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
