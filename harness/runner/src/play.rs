@@ -156,7 +156,7 @@ async fn play_step(
         Step::PlaceOrder(o) => {
             let checkout = Checkout {
                 email: o.email.clone(),
-                ship_to: o.ship_to.to_address(),
+                ship_to: o.ship_to.clone(),
                 lines: o
                     .lines
                     .iter()

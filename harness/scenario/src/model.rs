@@ -5,6 +5,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use drydock_core::address::Address;
+
 use crate::condition::Condition;
 use crate::duration::VirtualDuration;
 
@@ -53,7 +55,7 @@ pub struct WorldSection {
     pub warehouse: Option<WarehouseTimes>,
     /// The warehouse's address (labels ship from here).
     #[serde(default)]
-    pub ship_from: Option<AddressEntry>,
+    pub ship_from: Option<Address>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -80,49 +82,6 @@ pub struct WarehouseTimes {
     pub pick: Option<VirtualDuration>,
     pub pack: Option<VirtualDuration>,
     pub ship: Option<VirtualDuration>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddressEntry {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub company: String,
-    #[serde(default)]
-    pub street1: String,
-    #[serde(default)]
-    pub street2: String,
-    #[serde(default)]
-    pub city: String,
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
-    pub zip: String,
-    /// ISO 3166-1 alpha-2 code.
-    #[serde(default)]
-    pub country: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub email: String,
-}
-
-impl AddressEntry {
-    pub fn to_address(&self) -> drydock_core::address::Address {
-        drydock_core::address::Address {
-            name: self.name.clone(),
-            company: self.company.clone(),
-            street1: self.street1.clone(),
-            street2: self.street2.clone(),
-            city: self.city.clone(),
-            state: self.state.clone(),
-            zip: self.zip.clone(),
-            country: self.country.clone(),
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-        }
-    }
 }
 
 /// One step of the scenario, played in order.
@@ -165,7 +124,7 @@ pub struct PlaceOrder {
     pub alias: Spanned<String>,
     #[serde(default)]
     pub email: String,
-    pub ship_to: AddressEntry,
+    pub ship_to: Address,
     pub lines: Vec<OrderLine>,
 }
 

@@ -348,11 +348,7 @@ impl Scenario {
                     .map(|d| d.as_core())
                     .unwrap_or(wh.ship),
             },
-            ship_from: w
-                .ship_from
-                .as_ref()
-                .map(|a| a.to_address())
-                .unwrap_or(defaults.ship_from),
+            ship_from: w.ship_from.as_ref().cloned().unwrap_or(defaults.ship_from),
         }
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A postal address in canonical form. Each dialect maps its own field names onto this
 /// (`address1`/`street1`, `province_code`/`state`, `zip_code`/`zip`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     #[serde(default)]

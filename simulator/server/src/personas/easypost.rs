@@ -11,9 +11,8 @@ use drydock_core::carrier::ShipmentRequest;
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::PersonaKind;
 use super::easypost_wire as wire;
-use crate::delivery::{Outgoing, PendingDelivery};
+use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse, iso};
 
@@ -411,7 +410,8 @@ fn list_webhooks(world: &WorldHandle) -> WireResponse {
     })
 }
 
-fn event_body(world: &World, event: &WorldEvent) -> Option<Vec<u8>> {
+/// The carrier event a world event causes: `tracker.updated` with the Event body.
+pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
     let WorldEventKind::TrackerUpdated {
         tracker_id,
         previous_status,
@@ -441,39 +441,16 @@ fn event_body(world: &World, event: &WorldEvent) -> Option<Vec<u8>> {
         "created_at": iso(event.at),
         "updated_at": iso(event.at),
     });
-    serde_json::to_vec(&body).ok()
+    Some(("tracker.updated", serde_json::to_vec(&body).ok()?))
 }
 
-pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    let Some(body) = event_body(world, event) else {
-        return Vec::new();
-    };
+/// Where carrier events go: every webhook, each with its own secret if it set one.
+pub(crate) fn subscribers(world: &World, _topic: &str) -> Vec<(String, Option<String>)> {
     world
         .carrier
         .webhooks
         .iter()
-        .map(|h| Outgoing {
-            persona: PersonaKind::EasyPost,
-            topic: "tracker.updated".into(),
-            url: h.url.clone(),
-            body: body.clone(),
-            webhook_id: String::new(),
-            secret: h.secret.clone(),
-        })
-        .collect()
-}
-
-pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    event_body(world, event)
-        .map(|body| Outgoing {
-            persona: PersonaKind::EasyPost,
-            topic: "tracker.updated".into(),
-            url: String::new(),
-            body,
-            webhook_id: String::new(),
-            secret: None,
-        })
-        .into_iter()
+        .map(|h| (h.url.clone(), h.secret.clone()))
         .collect()
 }
 

@@ -164,33 +164,47 @@ pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> W
 }
 
 /// Every webhook an event causes, one per subscriber, rendered in the provider's format.
+/// A persona with no subscriptions at all delivers to the default webhook base, if set.
 pub(crate) fn render_event(
     world: &World,
     event: &WorldEvent,
     settings: &WorldSettings,
 ) -> Vec<Outgoing> {
-    let mut out = shopify::render_event(world, event);
-    out.extend(easypost::render_event(world, event));
-    out.extend(shipbob::render_event(world, event));
-    if let Some(base) = &settings.default_webhook_base {
-        for kind in [
-            PersonaKind::Shopify,
-            PersonaKind::EasyPost,
-            PersonaKind::ShipBob,
-        ] {
-            if out.iter().any(|o| o.persona == kind) || has_subscriptions(world, kind) {
-                continue;
-            }
-            let unsubscribed = match kind {
-                PersonaKind::Shopify => shopify::render_unsubscribed(world, event),
-                PersonaKind::EasyPost => easypost::render_unsubscribed(world, event),
-                _ => shipbob::render_unsubscribed(world, event),
-            };
-            out.extend(unsubscribed.into_iter().map(|mut o| {
-                o.url = format!("{}/webhooks/{}", base.trim_end_matches('/'), kind.name());
-                o
-            }));
+    let mut out = Vec::new();
+    for kind in [
+        PersonaKind::Shopify,
+        PersonaKind::EasyPost,
+        PersonaKind::ShipBob,
+    ] {
+        let rendered = match kind {
+            PersonaKind::Shopify => shopify::webhook(world, event),
+            PersonaKind::EasyPost => easypost::webhook(world, event),
+            _ => shipbob::webhook(world, event),
+        };
+        let Some((topic, body)) = rendered else {
+            continue;
+        };
+        let mut targets = match kind {
+            PersonaKind::Shopify => shopify::subscribers(world, topic),
+            PersonaKind::EasyPost => easypost::subscribers(world, topic),
+            _ => shipbob::subscribers(world, topic),
+        };
+        if let Some(base) = &settings.default_webhook_base
+            && !has_subscriptions(world, kind)
+        {
+            targets.push((
+                format!("{}/webhooks/{}", base.trim_end_matches('/'), kind.name()),
+                None,
+            ));
         }
+        out.extend(targets.into_iter().map(|(url, secret)| Outgoing {
+            persona: kind,
+            topic: topic.to_string(),
+            url,
+            body: body.clone(),
+            webhook_id: String::new(),
+            secret,
+        }));
     }
     out
 }

@@ -10,9 +10,8 @@ use drydock_core::warehouse::{Tag, WarehouseOrderRequest};
 use drydock_core::{Timestamp, World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::PersonaKind;
 use super::shipbob_wire as wire;
-use crate::delivery::{Outgoing, PendingDelivery};
+use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -355,7 +354,8 @@ fn list_webhooks(world: &WorldHandle) -> WireResponse {
     })
 }
 
-fn topic_body(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
+/// The warehouse webhook an event causes: its topic and body (the bare Shipment).
+pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
     let (topic, order_id) = match event.kind {
         WorldEventKind::WarehouseOrderShipped { order_id } => ("order.shipped", order_id),
         WorldEventKind::WarehouseOrderCancelled { order_id } => {
@@ -376,37 +376,14 @@ fn topic_body(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8
     ))
 }
 
-pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    let Some((topic, body)) = topic_body(world, event) else {
-        return Vec::new();
-    };
+/// Where a warehouse topic is delivered: subscriptions that name it.
+pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
     world
         .warehouse
         .webhooks
         .iter()
         .filter(|s| s.topics.iter().any(|t| t == topic))
-        .map(|s| Outgoing {
-            persona: PersonaKind::ShipBob,
-            topic: topic.to_string(),
-            url: s.url.clone(),
-            body: body.clone(),
-            webhook_id: String::new(),
-            secret: None,
-        })
-        .collect()
-}
-
-pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    topic_body(world, event)
-        .map(|(topic, body)| Outgoing {
-            persona: PersonaKind::ShipBob,
-            topic: topic.to_string(),
-            url: String::new(),
-            body,
-            webhook_id: String::new(),
-            secret: None,
-        })
-        .into_iter()
+        .map(|s| (s.url.clone(), None))
         .collect()
 }
 

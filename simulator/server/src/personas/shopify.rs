@@ -9,9 +9,8 @@ use drydock_core::storefront::{ShipmentStatus, TrackingInfo};
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::PersonaKind;
 use super::shopify_wire::{self as wire, ts};
-use crate::delivery::{Outgoing, PendingDelivery};
+use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -623,43 +622,21 @@ fn topic_of(event: &WorldEvent) -> Option<(&'static str, u64)> {
     }
 }
 
-fn body_for(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
+/// The storefront webhook an event causes: its topic and body (the Order).
+pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
     let (topic, order_id) = topic_of(event)?;
     let order = world.storefront.orders.get(&order_id)?;
     Some((topic, serde_json::to_vec(&wire::order(world, order)).ok()?))
 }
 
-pub(crate) fn render_event(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    let Some((topic, body)) = body_for(world, event) else {
-        return Vec::new();
-    };
+/// Where a storefront topic is delivered: subscriptions for it.
+pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
     world
         .storefront
         .webhooks
         .iter()
         .filter(|h| h.topic == topic)
-        .map(|h| Outgoing {
-            persona: PersonaKind::Shopify,
-            topic: topic.to_string(),
-            url: h.address.clone(),
-            body: body.clone(),
-            webhook_id: String::new(),
-            secret: None,
-        })
-        .collect()
-}
-
-pub(crate) fn render_unsubscribed(world: &World, event: &WorldEvent) -> Vec<Outgoing> {
-    body_for(world, event)
-        .map(|(topic, body)| Outgoing {
-            persona: PersonaKind::Shopify,
-            topic: topic.to_string(),
-            url: String::new(),
-            body,
-            webhook_id: String::new(),
-            secret: None,
-        })
-        .into_iter()
+        .map(|h| (h.address.clone(), None))
         .collect()
 }
 
