@@ -21,7 +21,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bundled_suite_passes_against_the_reference_integration() {
-    let cfg = RunConfig::new(vec![repo("scenarios")], SutMode::Embedded);
+    let cfg = RunConfig::new(vec![repo("scenarios")], SutMode::Embedded(Default::default()));
     let suite = run_suite(&cfg, |_| {}).await.expect("the suite loads");
     assert_eq!(suite.scenarios.len(), 3);
     for s in &suite.scenarios {
@@ -46,7 +46,7 @@ async fn bundled_suite_passes_against_the_reference_integration() {
 async fn a_wrong_expectation_fails_and_names_its_line() {
     let cfg = RunConfig::new(
         vec![repo("fixtures/scenarios/wrong-expectation.yaml")],
-        SutMode::Embedded,
+        SutMode::Embedded(Default::default()),
     );
     let suite = run_suite(&cfg, |_| {}).await.expect("the suite loads");
     let outcome = &suite.scenarios[0];
@@ -81,7 +81,7 @@ async fn a_changed_snapshot_fails_with_a_diff_and_accept_rewrites_it() {
     )
     .expect("write");
 
-    let mut cfg = RunConfig::new(vec![file.clone()], SutMode::Embedded);
+    let mut cfg = RunConfig::new(vec![file.clone()], SutMode::Embedded(Default::default()));
     let suite = run_suite(&cfg, |_| {}).await.expect("loads");
     let snap = suite.scenarios[0]
         .checks
@@ -115,7 +115,7 @@ async fn a_missing_snapshot_fails_instead_of_passing_silently() {
     let dir = temp_dir("missing");
     let file = dir.join("cancel-before-shipment.yaml");
     std::fs::copy(repo("scenarios/cancel-before-shipment.yaml"), &file).expect("copy");
-    let cfg = RunConfig::new(vec![file], SutMode::Embedded);
+    let cfg = RunConfig::new(vec![file], SutMode::Embedded(Default::default()));
     let suite = run_suite(&cfg, |_| {}).await.expect("loads");
     let snap = suite.scenarios[0]
         .checks

@@ -49,6 +49,13 @@ pub struct RunArgs {
     /// Milliseconds the integration must be quiet before the virtual clock moves on.
     #[arg(long, default_value_t = 120)]
     pub quiet_ms: u64,
+    /// Switch on a deliberate defect in the bundled reference integration (repeatable);
+    /// the run should then fail. `--list-defects` shows the names.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["sut_cmd", "endpoint"])]
+    pub defect: Vec<drydock_reference::Defect>,
+    /// Print the reference integration's defects and exit.
+    #[arg(long)]
+    pub list_defects: bool,
 }
 
 #[derive(Debug, Args)]

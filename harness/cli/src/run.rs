@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use drydock_reference::Defect;
 use drydock_runner::suite::SuiteError;
 use drydock_runner::{RunConfig, SutMode, run_suite};
 
@@ -10,6 +11,12 @@ use crate::args::RunArgs;
 use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, embedded, print};
 
 pub async fn run(a: RunArgs) -> u8 {
+    if a.list_defects {
+        for defect in Defect::ALL {
+            println!("{:<30} {}", defect.name(), defect.summary());
+        }
+        return EXIT_PASSED;
+    }
     let paths = if !a.paths.is_empty() {
         a.paths.clone()
     } else if PathBuf::from("scenarios").is_dir() {
@@ -39,14 +46,18 @@ pub async fn run(a: RunArgs) -> u8 {
             url: url.clone(),
             port_base: a.port_base,
         },
-        (None, None) => SutMode::Embedded,
+        (None, None) => SutMode::Embedded(a.defect.iter().copied().collect()),
     };
     let mut cfg = RunConfig::new(paths, sut);
     cfg.accept_snapshots = a.accept;
     cfg.ready_timeout = Duration::from_secs(a.ready_timeout);
     cfg.quiet = Duration::from_millis(a.quiet_ms);
     let target = match &cfg.sut {
-        SutMode::Embedded => "the bundled reference integration".to_string(),
+        SutMode::Embedded(d) if d.is_empty() => "the bundled reference integration".to_string(),
+        SutMode::Embedded(d) => format!(
+            "the bundled reference integration with defects: {}",
+            d.to_list()
+        ),
         SutMode::Command(c) => format!("`{c}`"),
         SutMode::Endpoint { url, .. } => url.clone(),
     };

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use base64::Engine as _;
+
+use crate::defects::Defects;
 use base64::engine::general_purpose::STANDARD;
 
 const RUN_HINT: &str =
@@ -25,6 +27,8 @@ pub struct Config {
     /// Warehouse origin address used as the carrier `from_address`.
     pub ship_from: ShipFrom,
     pub timings: Timings,
+    /// Deliberate bugs switched on (`DRYDOCK_REF_DEFECTS`); empty for the correct integration.
+    pub defects: Defects,
 }
 
 #[derive(Clone, Debug)]
@@ -149,6 +153,14 @@ impl Config {
                 country: vars.required("DRYDOCK_SHIP_FROM_COUNTRY")?.to_owned(),
             },
             timings: timings(&vars)?,
+            defects: match vars.optional("DRYDOCK_REF_DEFECTS") {
+                None => Defects::none(),
+                Some(raw) => Defects::parse_list(raw).map_err(|_| ConfigError::Invalid {
+                    var: "DRYDOCK_REF_DEFECTS",
+                    value: raw.to_owned(),
+                    fix: "list defect names separated by commas; `drydock run --list-defects` shows them",
+                })?,
+            },
         })
     }
 

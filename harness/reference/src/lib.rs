@@ -9,6 +9,7 @@
 mod address;
 mod client;
 mod config;
+mod defects;
 mod easypost;
 mod pipeline;
 mod shipbob;
@@ -28,6 +29,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+pub use defects::{Defect, Defects, UnknownDefect};
 pub use config::{
     Config, ConfigError, EasyPostConfig, ShipBobConfig, ShipFrom, ShopifyConfig, Timings,
 };

@@ -7,8 +7,9 @@ use std::time::Duration;
 /// How the integration under test is run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SutMode {
-    /// The bundled reference integration, in process.
-    Embedded,
+    /// The bundled reference integration, in process, with these deliberate defects
+    /// switched on (none for the correct integration).
+    Embedded(drydock_reference::Defects),
     /// A command drydock starts for each scenario, with the contract's environment.
     Command(String),
     /// An integration already running at this URL; personas listen on fixed ports from

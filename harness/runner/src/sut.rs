@@ -44,12 +44,13 @@ pub async fn start(
     log_name: &str,
 ) -> Result<RunningSut, RunError> {
     match mode {
-        SutMode::Embedded => {
+        SutMode::Embedded(defects) => {
             let (listener, port) = free_loopback_port().await?;
             let url = format!("http://127.0.0.1:{port}");
             let vars = world.sut_env(&url, port);
-            let config = drydock_reference::Config::from_vars(&vars)
+            let mut config = drydock_reference::Config::from_vars(&vars)
                 .map_err(|e| RunError::SutStart(format!("reference integration: {e}")))?;
+            config.defects = defects.clone();
             let (tx, rx) = oneshot::channel::<()>();
             let task = tokio::spawn(async move {
                 let shutdown = async move {
