@@ -16,6 +16,9 @@ pub enum Direction {
     Inbound,
     /// A persona delivered a webhook to the integration.
     Webhook,
+    /// A fault rule fired (`topic` = the rule's name, `target` = what it hit,
+    /// `error` = the effect); no request of its own.
+    Fault,
 }
 
 #[derive(Debug, Clone, Serialize)]
