@@ -6,14 +6,13 @@
 
 pub mod condition;
 pub mod diagnostic;
-pub mod duration;
 pub mod model;
 pub mod parse;
 pub mod schema;
 
 pub use condition::Condition;
 pub use diagnostic::{Problem, ScenarioErrors};
-pub use duration::VirtualDuration;
+pub use drydock_core::VirtualDuration;
 pub use model::{Scenario, Step};
 pub use parse::parse_scenario;
 

@@ -8,7 +8,7 @@ use serde_saphyr::Spanned;
 use drydock_core::address::Address;
 
 use crate::condition::Condition;
-use crate::duration::VirtualDuration;
+use drydock_core::VirtualDuration;
 
 /// A scenario: a world to start from, steps to play, and the checks that judge the run.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -10,8 +10,10 @@ pub mod alerts;
 pub mod carrier;
 pub mod catalog;
 pub mod clock;
+pub mod duration;
 pub mod error;
 pub mod events;
+pub mod faults;
 pub mod ids;
 pub mod signing;
 pub mod spec;
@@ -19,6 +21,7 @@ pub mod storefront;
 pub mod warehouse;
 pub mod world;
 
+pub use duration::VirtualDuration;
 pub use error::WorldError;
 pub use events::{WorldEvent, WorldEventKind};
 pub use spec::WorldSpec;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::address::Address;
 use crate::clock::Scheduled;
+use crate::faults::Effect;
 use crate::{Timestamp, World, WorldError, WorldEventKind};
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +60,8 @@ pub struct WarehouseLine {
     pub sku: String,
     pub name: String,
     pub quantity: u32,
+    /// Units that left the building (below `quantity` after a short pick).
+    pub shipped: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -203,10 +206,18 @@ impl World {
             }
             *wanted.entry(sku).or_default() += i64::from(*qty);
         }
-        let short = wanted
-            .iter()
-            .find(|(sku, qty)| self.warehouse.stock[**sku].fulfillable() < **qty);
         let now = self.now();
+        let skus: Vec<&str> = wanted.keys().copied().collect();
+        let backordered = self
+            .faults
+            .on_warehouse_order(Effect::Backorder, &req.reference_id, &skus, now)
+            .map(|_| skus.first().copied().unwrap_or_default().to_string());
+        let short = backordered.as_deref().map(|sku| (sku, 0)).or_else(|| {
+            wanted
+                .iter()
+                .find(|(sku, qty)| self.warehouse.stock[**sku].fulfillable() < **qty)
+                .map(|(sku, qty)| (*sku, *qty))
+        });
         let id = self.ids.shipbob();
         let shipment_id = self.ids.shipbob();
         let (stage, exception_reason) = match short {
@@ -227,6 +238,7 @@ impl World {
                 sku,
                 name,
                 quantity,
+                shipped: 0,
             });
         }
         self.warehouse.orders.insert(
@@ -398,6 +410,31 @@ impl World {
         };
         order.stage = Stage::Shipped;
         order.shipped_at = Some(now);
+        for line in &mut order.lines {
+            line.shipped = line.quantity;
+        }
+        let reference = order.reference_id.clone();
+        let skus: Vec<String> = order.lines.iter().map(|l| l.sku.clone()).collect();
+        let sku_refs: Vec<&str> = skus.iter().map(String::as_str).collect();
+        if let Some(fired) =
+            self.faults
+                .on_warehouse_order(Effect::ShortPick, &reference, &sku_refs, now)
+            && let Some(order) = self.warehouse.orders.get_mut(&id)
+        {
+            // The picker could not find the units: they ship short and are written off.
+            let missing = fired.rule.missing.unwrap_or(1);
+            let pick = order
+                .lines
+                .iter()
+                .position(|l| fired.rule.matching.as_deref() == Some(l.sku.as_str()))
+                .unwrap_or(0);
+            if let Some(line) = order.lines.get_mut(pick) {
+                line.shipped = line.quantity.saturating_sub(missing);
+            }
+        }
+        let Some(order) = self.warehouse.orders.get(&id) else {
+            return;
+        };
         let code = order.tag(TRACKING_TAG).map(str::to_string);
         let lines = order.lines.clone();
         for line in &lines {

@@ -26,6 +26,8 @@ pub struct World {
     pub carrier: Carrier,
     pub alerts: Vec<Alert>,
     pub ship_from: crate::address::Address,
+    /// The fault rules in force and every time one fired.
+    pub faults: crate::faults::FaultBook,
     pub(crate) agenda: Agenda,
     pub(crate) warehouse_handling: WarehouseSpec,
     #[serde(skip)]
@@ -121,6 +123,7 @@ impl World {
             },
             alerts: Vec::new(),
             ship_from: spec.ship_from.clone(),
+            faults: crate::faults::FaultBook::new(spec.seed, spec.clock),
             agenda: Agenda::starting_at(spec.clock),
             warehouse_handling: spec.warehouse.clone(),
             ids,

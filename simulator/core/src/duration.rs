@@ -1,9 +1,9 @@
-//! Virtual durations as scenario authors write them: `90s`, `15m`, `2h`, `3d`, `1w`,
+//! Durations as scenario and fault authors write them: `90s`, `15m`, `2h`, `3d`, `1w`,
 //! `1d 6h`, `250ms`.
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct VirtualDuration {
@@ -11,8 +11,8 @@ pub struct VirtualDuration {
 }
 
 impl VirtualDuration {
-    pub fn as_core(self) -> drydock_core::Duration {
-        drydock_core::Duration::from_millis(self.millis)
+    pub fn as_core(self) -> crate::Duration {
+        crate::Duration::from_millis(self.millis)
     }
 
     pub fn as_std(self) -> std::time::Duration {
@@ -93,6 +93,12 @@ impl fmt::Display for VirtualDuration {
             }
         }
         f.write_str(&parts.join(" "))
+    }
+}
+
+impl Serialize for VirtualDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 

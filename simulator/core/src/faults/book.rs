@@ -1,0 +1,327 @@
+//! The active fault rules of one world, what they have seen, and every time one fired.
+
+use serde::Serialize;
+
+use super::effect::{Effect, EffectFamily};
+use super::rule::{FaultRule, Provider};
+use crate::ids::SeededRng;
+use crate::{Timestamp, WorldError};
+
+/// A rule in force, with its counters.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActiveFault {
+    pub rule: FaultRule,
+    pub added_at: Timestamp,
+    /// Matching calls seen so far.
+    pub seen: u64,
+    /// Times it fired.
+    pub fired: u64,
+}
+
+/// A rule firing on one call, webhook or order: what the shell must do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fired {
+    pub rule: FaultRule,
+    pub at: Timestamp,
+    /// What it hit, e.g. `POST /v2/shipments/shp_1/buy` or `webhook tracker.updated`.
+    pub target: String,
+    /// Extra latency drawn for `jitter`, in milliseconds.
+    pub jitter_ms: u64,
+}
+
+impl Fired {
+    pub fn effect(&self) -> Effect {
+        self.rule.effect
+    }
+}
+
+/// One line of the fault log, for the journal and reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FiredRecord {
+    pub rule: String,
+    pub effect: &'static str,
+    pub at: Timestamp,
+    pub target: String,
+}
+
+/// A request as the engine sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestFacts<'a> {
+    pub provider: Provider,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: &'a str,
+    pub body: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FaultBook {
+    start: Timestamp,
+    active: Vec<ActiveFault>,
+    log: Vec<FiredRecord>,
+    labels: Vec<String>,
+    #[serde(skip)]
+    rng: SeededRng,
+}
+
+impl FaultBook {
+    /// An empty book; probabilities are drawn from `seed`, windows count from `start`.
+    pub fn new(seed: u64, start: Timestamp) -> FaultBook {
+        FaultBook {
+            start,
+            active: Vec::new(),
+            log: Vec::new(),
+            labels: Vec::new(),
+            // Its own stream, so adding a fault never changes the ids a world hands out.
+            rng: SeededRng::new(seed ^ 0xFA17_FA17_FA17_FA17),
+        }
+    }
+
+    pub fn active(&self) -> &[ActiveFault] {
+        &self.active
+    }
+
+    /// Every time a rule fired, in order.
+    pub fn log(&self) -> &[FiredRecord] {
+        &self.log
+    }
+
+    /// Puts a rule in force. Names are unique among active rules.
+    pub fn add(&mut self, rule: FaultRule, now: Timestamp) -> Result<(), WorldError> {
+        let problems = rule.problems();
+        if !problems.is_empty() {
+            return Err(WorldError::invalid("fault", problems.join("; ")));
+        }
+        if self.active.iter().any(|a| a.rule.name == rule.name) {
+            return Err(WorldError::conflict(
+                "fault_exists",
+                format!(
+                    "a fault named `{}` is already active; clear it first or pick another name",
+                    rule.name
+                ),
+            ));
+        }
+        if let super::trigger::Trigger::UntilLabel(label) = &rule.when
+            && self.labels.contains(label)
+        {
+            return Err(WorldError::invalid(
+                "fault.when",
+                format!("the label `{label}` has already been passed, so the fault would never fire"),
+            ));
+        }
+        self.active.push(ActiveFault {
+            rule,
+            added_at: now,
+            seen: 0,
+            fired: 0,
+        });
+        Ok(())
+    }
+
+    /// Takes a rule out of force.
+    pub fn clear(&mut self, name: &str) -> Result<FaultRule, WorldError> {
+        let index = self
+            .active
+            .iter()
+            .position(|a| a.rule.name == name)
+            .ok_or_else(|| WorldError::not_found("fault", name))?;
+        Ok(self.active.remove(index).rule)
+    }
+
+    pub fn clear_all(&mut self) -> usize {
+        let n = self.active.len();
+        self.active.clear();
+        n
+    }
+
+    /// The scenario reached a `label` step: rules that last until it end.
+    pub fn pass_label(&mut self, label: &str) {
+        self.labels.push(label.to_string());
+        self.active.retain(
+            |a| !matches!(&a.rule.when, super::trigger::Trigger::UntilLabel(l) if l == label),
+        );
+    }
+
+    /// Records a firing that did not come from a call (a world change).
+    pub(crate) fn record(&mut self, rule: &FaultRule, at: Timestamp, target: String) {
+        self.log.push(FiredRecord {
+            rule: rule.name.clone(),
+            effect: rule.effect.name(),
+            at,
+            target,
+        });
+    }
+
+    /// Consults the request rules for one call to a persona.
+    pub fn on_request(&mut self, call: RequestFacts<'_>, now: Timestamp) -> Option<Fired> {
+        let target = format!("{} {}", call.method, call.path);
+        self.first_firing(now, target, |rule| {
+            rule.persona == call.provider
+                && rule.effect.family() == EffectFamily::Request
+                && applies_to_path(rule, call.path)
+                && rule.targets_request(call.method, call.path, &[call.path, call.query, call.body])
+        })
+    }
+
+    /// Consults the webhook rules for one delivery a persona is about to send.
+    pub fn on_webhook(
+        &mut self,
+        provider: Provider,
+        topic: &str,
+        body: &str,
+        now: Timestamp,
+    ) -> Option<Fired> {
+        self.first_firing(now, format!("webhook {topic}"), |rule| {
+            rule.persona == provider
+                && rule.effect.family() == EffectFamily::Webhook
+                && rule.targets_webhook(topic, body)
+        })
+    }
+
+    /// Consults the warehouse rules of `effect` for one order (its reference and SKUs).
+    pub(crate) fn on_warehouse_order(
+        &mut self,
+        effect: Effect,
+        reference: &str,
+        skus: &[&str],
+        now: Timestamp,
+    ) -> Option<Fired> {
+        let mut text = vec![reference];
+        text.extend_from_slice(skus);
+        self.first_firing(now, format!("warehouse order {reference}"), |rule| {
+            rule.effect == effect && rule.matches_text(&text)
+        })
+    }
+
+    fn first_firing(
+        &mut self,
+        now: Timestamp,
+        target: String,
+        applies: impl Fn(&FaultRule) -> bool,
+    ) -> Option<Fired> {
+        let elapsed_ms = (now - self.start).as_millis() as i64;
+        for active in &mut self.active {
+            if !applies(&active.rule) {
+                continue;
+            }
+            active.seen += 1;
+            if !active.rule.when.fires(active.seen, elapsed_ms, &mut self.rng) {
+                continue;
+            }
+            active.fired += 1;
+            let jitter_ms = match active.rule.jitter {
+                Some(j) if j.millis > 0 => self.rng.below(j.millis as u64 + 1),
+                _ => 0,
+            };
+            self.log.push(FiredRecord {
+                rule: active.rule.name.clone(),
+                effect: active.rule.effect.name(),
+                at: now,
+                target: target.clone(),
+            });
+            return Some(Fired {
+                rule: active.rule.clone(),
+                at: now,
+                target,
+                jitter_ms,
+            });
+        }
+        None
+    }
+}
+
+/// Effects that only make sense on some paths: a retired version on its own paths, an
+/// address rejection on address verification.
+fn applies_to_path(rule: &FaultRule, path: &str) -> bool {
+    match rule.effect {
+        Effect::ApiVersionRetired => rule
+            .version
+            .as_deref()
+            .is_some_and(|v| path.split('/').any(|seg| seg == v)),
+        Effect::AddressRejected => {
+            let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+            matches!(
+                segs.as_slice(),
+                [.., "addresses"] | [.., "addresses", "create_and_verify"] | [.., "addresses", _, "verify"]
+            )
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::faults::Trigger;
+
+    fn start() -> Timestamp {
+        "2026-12-01T09:00:00Z".parse().expect("timestamp")
+    }
+
+    fn call(path: &str) -> RequestFacts<'_> {
+        RequestFacts {
+            provider: Provider::Easypost,
+            method: "POST",
+            path,
+            query: "",
+            body: "",
+        }
+    }
+
+    #[test]
+    fn first_n_fires_then_stops_and_logs() {
+        let mut book = FaultBook::new(1, start());
+        let mut rule = FaultRule::new("down", Provider::Easypost, Effect::Outage);
+        rule.endpoint = Some("POST shipments/*/buy".into());
+        rule.when = Trigger::First(2);
+        book.add(rule, start()).expect("valid");
+        let fired: Vec<bool> = (0..3)
+            .map(|_| book.on_request(call("/v2/shipments/shp_1/buy"), start()).is_some())
+            .collect();
+        assert_eq!(fired, [true, true, false]);
+        assert!(book.on_request(call("/v2/shipments"), start()).is_none());
+        assert_eq!(book.log().len(), 2);
+        assert_eq!(book.log()[0].target, "POST /v2/shipments/shp_1/buy");
+    }
+
+    #[test]
+    fn names_are_unique_and_labels_end_rules() {
+        let mut book = FaultBook::new(1, start());
+        let mut rule = FaultRule::new("down", Provider::Easypost, Effect::Outage);
+        rule.when = Trigger::UntilLabel("back".into());
+        book.add(rule.clone(), start()).expect("valid");
+        assert!(book.add(rule.clone(), start()).is_err());
+        book.pass_label("back");
+        assert!(book.active().is_empty());
+        assert!(book.add(rule, start()).is_err(), "label already passed");
+    }
+
+    #[test]
+    fn retired_version_only_hits_its_own_paths() {
+        let mut book = FaultBook::new(1, start());
+        let mut rule = FaultRule::new("v", Provider::Shipbob, Effect::ApiVersionRetired);
+        rule.version = Some("2026-01".into());
+        rule.successor = Some("2026-07".into());
+        book.add(rule, start()).expect("valid");
+        let mut facts = call("/2026-07/order");
+        facts.provider = Provider::Shipbob;
+        assert!(book.on_request(facts, start()).is_none());
+        facts.path = "/2026-01/order";
+        assert!(book.on_request(facts, start()).is_some());
+    }
+
+    #[test]
+    fn same_seed_same_probabilistic_firings() {
+        let run = |seed| {
+            let mut book = FaultBook::new(seed, start());
+            let mut rule = FaultRule::new("p", Provider::Easypost, Effect::Outage);
+            rule.when = Trigger::Probability(0.5);
+            book.add(rule, start()).expect("valid");
+            (0..64)
+                .map(|_| book.on_request(call("/v2/shipments"), start()).is_some())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(run(3), run(3));
+        assert_ne!(run(3), run(4));
+    }
+}
