@@ -215,6 +215,17 @@ impl Carrier {
     }
 }
 
+/// Verification failures a fault can force: code, field, message.
+pub const REJECTION_CODES: &[(&str, &str, &str)] = &[
+    ("E.ADDRESS.NOT_FOUND", "address", "Address not found"),
+    ("E.HOUSE_NUMBER.MISSING", "street1", "House number is missing"),
+    ("E.HOUSE_NUMBER.INVALID", "street1", "Invalid house number"),
+    ("E.ZIP.NOT_FOUND", "zip", "Zip not found"),
+    ("E.ZIP.INVALID", "zip", "Invalid zip"),
+    ("E.STATE.INVALID", "state", "Invalid state"),
+    ("E.SECONDARY_INFORMATION.MISSING", "street2", "Missing secondary information (apartment, suite, etc.)"),
+];
+
 impl World {
     /// Stores an address; with `verify`, judges it for delivery as the carrier does and
     /// keeps the normalized form when it passes.
@@ -236,6 +247,32 @@ impl World {
             },
         );
         id
+    }
+
+    /// A fault overrides the carrier's judgement: the stored address fails verification
+    /// with `code` (one of [`REJECTION_CODES`]; unknown codes read as not found).
+    pub fn reject_carrier_address(&mut self, id: &str, code: &str) -> Result<Verification, WorldError> {
+        let stored = self
+            .carrier
+            .addresses
+            .get_mut(id)
+            .ok_or_else(|| WorldError::not_found("address", id))?;
+        let (code, field, message) = REJECTION_CODES
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .copied()
+            .unwrap_or(REJECTION_CODES[0]);
+        let verification = Verification {
+            success: false,
+            errors: vec![crate::address::VerificationError {
+                code,
+                field,
+                message,
+            }],
+            normalized: None,
+        };
+        stored.verification = Some(verification.clone());
+        Ok(verification)
     }
 
     /// Verifies a stored address (again) and keeps the result.

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use drydock_core::address::Address;
+use drydock_core::faults::FaultRule;
 use drydock_core::storefront::Checkout;
 use drydock_core::{Duration, Timestamp, WorldSpec};
 use serde::Deserialize;
@@ -55,6 +56,12 @@ pub fn router(state: ControlState) -> Router {
         .route("/worlds/{id}/orders", post(place_order))
         .route("/worlds/{id}/orders/{order_id}/cancel", post(cancel_order))
         .route("/worlds/{id}/stock", post(set_stock))
+        .route(
+            "/worlds/{id}/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/worlds/{id}/faults/{name}", delete(clear_fault))
+        .route("/worlds/{id}/labels/{label}", post(pass_label))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_token,
@@ -274,4 +281,59 @@ async fn set_stock(
         .await
         .map_err(|e| rejected(format!("set stock: {e}")))?;
     Ok(Json(json!({"sku": body.sku, "on_hand": body.on_hand})))
+}
+
+/// The faults in force (with their counters) and every time one fired.
+async fn list_faults(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
+    let w = world(&state, &id)?;
+    Ok(Json(w.read(|world| {
+        json!({"active": world.faults.active(), "fired": world.faults.log()})
+    })))
+}
+
+async fn add_fault(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Json(rule): Json<FaultRule>,
+) -> Result<(StatusCode, Json<Value>), ControlError> {
+    let w = world(&state, &id)?;
+    let name = rule.name.clone();
+    w.act(|world| world.add_fault(rule))
+        .await
+        .map_err(|e| rejected(format!("add fault `{name}`: {e}")))?;
+    Ok((StatusCode::CREATED, Json(json!({"added": name}))))
+}
+
+async fn clear_fault(
+    State(state): State<ControlState>,
+    Path((id, name)): Path<(String, String)>,
+) -> Reply {
+    let w = world(&state, &id)?;
+    w.act(|world| world.clear_fault(&name))
+        .await
+        .map_err(|e| ControlError(StatusCode::NOT_FOUND, format!("clear fault: {e}")))?;
+    Ok(Json(json!({"cleared": [name]})))
+}
+
+async fn clear_faults(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
+    let w = world(&state, &id)?;
+    let names: Vec<String> = w.read(|world| {
+        world
+            .faults
+            .active()
+            .iter()
+            .map(|a| a.rule.name.clone())
+            .collect()
+    });
+    w.act(|world| world.faults.clear_all()).await;
+    Ok(Json(json!({"cleared": names})))
+}
+
+async fn pass_label(
+    State(state): State<ControlState>,
+    Path((id, label)): Path<(String, String)>,
+) -> Reply {
+    let w = world(&state, &id)?;
+    w.act(|world| world.pass_label(&label)).await;
+    Ok(Json(json!({"label": label})))
 }

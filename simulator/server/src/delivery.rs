@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use drydock_core::faults::Effect;
 use drydock_core::{Duration, Timestamp, WorldEvent, WorldEventKind};
 
 use crate::handle::WorldHandle;
@@ -25,6 +26,8 @@ pub struct PendingDelivery {
     pub attempt: u32,
     /// A per-subscription signing secret (EasyPost webhooks may carry their own).
     pub secret: Option<String>,
+    /// Forged by a `bad_signature` fault: signed wrongly, sent once, never retried.
+    pub forged: bool,
 }
 
 /// A webhook the persona wants sent, before it has a delivery id.
@@ -48,7 +51,7 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
                     .lock()
                     .ok()
                     .and_then(|mut p| p.remove(&delivery_id));
-                pending.into_iter().collect::<Vec<_>>()
+                pending.into_iter().map(|d| (d, false)).collect::<Vec<_>>()
             }
             _ => {
                 let outgoing = handle.read(|w| personas::render_event(w, &event, &handle.settings));
@@ -76,12 +79,106 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
                         event_at: event.at,
                         attempt: 0,
                         secret: o.secret,
+                        forged: false,
                     })
+                    .map(|d| (d, true))
                     .collect()
             }
         };
-        for delivery in deliveries {
+        for (delivery, fresh) in deliveries {
+            if fresh {
+                send_new(handle, delivery).await;
+            } else {
+                attempt(handle, delivery).await;
+            }
+        }
+    }
+}
+
+/// A first delivery: webhook faults may drop, delay, duplicate, hold or forge it.
+async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
+    let body = String::from_utf8_lossy(&delivery.body).into_owned();
+    let (fired, _) = handle.with_world(|w| {
+        let now = w.now();
+        w.faults
+            .on_webhook(delivery.persona.provider(), &delivery.topic, &body, now)
+    });
+    let Some(fired) = fired else {
+        return attempt(handle, delivery).await;
+    };
+    personas::journal_fault(handle, delivery.persona.name(), &fired);
+    match fired.effect() {
+        Effect::Dropped => {}
+        Effect::Delayed => {
+            let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
+            let due = handle.now() + wait;
+            let id = delivery.id;
+            if let Ok(mut pending) = handle.pending.lock() {
+                pending.insert(id, delivery);
+            }
+            handle.with_world(|w| w.schedule_redelivery(due, id));
+        }
+        Effect::Duplicate => {
+            let copy = PendingDelivery {
+                id: handle.next_delivery_id(),
+                ..delivery.clone()
+            };
             attempt(handle, delivery).await;
+            attempt(handle, copy).await;
+        }
+        Effect::BadSignature => {
+            let forged = PendingDelivery {
+                id: handle.next_delivery_id(),
+                webhook_id: handle.with_world(|w| w.next_uuid()).0,
+                forged: true,
+                ..delivery.clone()
+            };
+            attempt(handle, forged).await;
+            attempt(handle, delivery).await;
+        }
+        Effect::OutOfOrder => {
+            let release = handle
+                .held
+                .lock()
+                .map(|mut held| {
+                    held.push(delivery);
+                    if held.len() >= 2 {
+                        std::mem::take(&mut *held)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .unwrap_or_default();
+            for d in release.into_iter().rev() {
+                attempt(handle, d).await;
+            }
+        }
+        _ => attempt(handle, delivery).await,
+    }
+}
+
+/// Delivers what an `out_of_order` fault still holds, newest first.
+pub async fn release_held(handle: &Arc<WorldHandle>) {
+    let held = handle
+        .held
+        .lock()
+        .map(|mut h| std::mem::take(&mut *h))
+        .unwrap_or_default();
+    for d in held.into_iter().rev() {
+        attempt(handle, d).await;
+    }
+}
+
+/// Replaces the signature with a well-formed one that does not match the body.
+fn forge(headers: &mut [(String, String)]) {
+    for (name, value) in headers.iter_mut() {
+        match name.as_str() {
+            "x-shopify-hmac-sha256" => *value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(),
+            "x-hmac-signature" => *value = format!("hmac-sha256-hex={}", "0".repeat(64)),
+            "webhook-signature" => {
+                *value = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()
+            }
+            _ => {}
         }
     }
 }
@@ -89,7 +186,10 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
 async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     delivery.attempt += 1;
     let now = handle.now();
-    let headers = personas::webhook_headers(handle, &delivery, now);
+    let mut headers = personas::webhook_headers(handle, &delivery, now);
+    if delivery.forged {
+        forge(&mut headers);
+    }
     let mut request = handle.http.post(&delivery.url).body(delivery.body.clone());
     for (name, value) in &headers {
         request = request.header(name.as_str(), value.as_str());
@@ -131,9 +231,10 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         duration_ms,
         delivery_id: Some(delivery.id),
         attempt: Some(delivery.attempt),
+        forged: delivery.forged,
     });
     let delivered = status.is_some_and(|s| (200..300).contains(&s));
-    if delivered {
+    if delivered || delivery.forged {
         return;
     }
     let schedule = delivery.persona.retry_schedule();

@@ -65,6 +65,8 @@ pub struct WorldHandle {
     pub(crate) started: Instant,
     pub(crate) http: reqwest::Client,
     pub(crate) pending: Mutex<HashMap<u64, PendingDelivery>>,
+    /// Deliveries an `out_of_order` fault holds back, oldest first.
+    pub(crate) held: Mutex<Vec<PendingDelivery>>,
     next_delivery: AtomicU64,
     tasks: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -93,6 +95,7 @@ impl WorldHandle {
             started: Instant::now(),
             http,
             pending: Mutex::new(HashMap::new()),
+            held: Mutex::new(Vec::new()),
             next_delivery: AtomicU64::new(1),
             tasks: Mutex::new(Vec::new()),
         }
@@ -189,6 +192,7 @@ impl WorldHandle {
                 report.unsettled += 1;
             }
         }
+        delivery::release_held(self).await;
         self.with_world(|w| w.settle_clock(to));
         report
     }

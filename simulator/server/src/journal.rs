@@ -45,6 +45,9 @@ pub struct JournalEntry {
     /// For webhooks: the delivery (stable across retries) and which attempt this was.
     pub delivery_id: Option<u64>,
     pub attempt: Option<u32>,
+    /// A webhook forged by a `bad_signature` fault: the integration must refuse it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forged: bool,
 }
 
 #[derive(Debug, Default)]

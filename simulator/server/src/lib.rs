@@ -9,11 +9,13 @@ pub mod control;
 pub mod credentials;
 pub mod delivery;
 pub mod error;
+pub mod fault_plan;
 pub mod handle;
 pub mod journal;
 pub mod listen;
 pub mod personas;
 pub mod registry;
+pub mod severable;
 pub mod wire;
 
 pub use credentials::Credentials;

@@ -11,6 +11,7 @@ use crate::SimulatorError;
 use crate::credentials::Credentials;
 use crate::handle::{Endpoints, WorldHandle, WorldSettings};
 use crate::listen::{PortPlan, bind_loopback};
+use crate::severable::{SeverableListener, Severer};
 use crate::personas::{self, PersonaKind};
 
 #[derive(Default)]
@@ -70,7 +71,9 @@ impl Simulator {
             settings,
         ));
         for (kind, listener, _) in listeners {
-            let app = personas::router(Arc::clone(&handle), kind);
+            let app = personas::router(Arc::clone(&handle), kind)
+                .into_make_service_with_connect_info::<Severer>();
+            let listener = SeverableListener(listener);
             handle.add_task(tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app).await {
                     tracing::warn!("persona {} stopped: {e}", kind.name());

@@ -15,6 +15,9 @@ pub struct WireRequest {
     pub query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// A fault that fired on this call and that the persona itself carries out
+    /// (an address rejection, a retired version falling forward).
+    pub fault: Option<drydock_core::faults::Fired>,
 }
 
 impl WireRequest {

@@ -166,8 +166,17 @@ impl FaultRule {
                     ));
                 }
             }
-            Effect::AddressRejected if self.persona != Provider::Easypost => {
-                out.push("address_rejected applies to the carrier persona `easypost`".into())
+            Effect::AddressRejected => {
+                if self.persona != Provider::Easypost {
+                    out.push("address_rejected applies to the carrier persona `easypost`".into());
+                }
+                if let Some(code) = &self.code
+                    && !crate::carrier::REJECTION_CODES.iter().any(|(c, _, _)| c == code)
+                {
+                    let known: Vec<&str> =
+                        crate::carrier::REJECTION_CODES.iter().map(|(c, _, _)| *c).collect();
+                    out.push(format!("`code: {code}` is not a verification error code; use one of {}", known.join(", ")));
+                }
             }
             Effect::Latency => needs(self.delay.is_some(), "delay", "500ms", &mut out),
             Effect::Delayed => needs(self.delay.is_some(), "delay", "2h", &mut out),

@@ -8,6 +8,7 @@ use axum::http::Method;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use drydock_core::carrier::ShipmentRequest;
+use drydock_core::faults::Effect;
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
@@ -106,7 +107,7 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         }
         ["addresses", id] if m == Method::GET => get_address(world, id).operation("addresses.get"),
         ["addresses", id, "verify"] if m == Method::GET => {
-            verify_address(world, id).operation("addresses.verify")
+            verify_address(world, req, id).operation("addresses.verify")
         }
         ["shipments"] if m == Method::POST => {
             create_shipment(world, req).operation("shipments.create")
@@ -172,7 +173,14 @@ fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     };
     let strict = wire::flag(&body.verify_strict);
     let verify = strict || wire::flag(&body.verify);
-    let id = world.act_in_background(|w| w.create_carrier_address(fields.into_address(), verify));
+    let rejected = rejection(req);
+    let id = world.act_in_background(|w| {
+        let id = w.create_carrier_address(fields.into_address(), verify);
+        if let (true, Some(code)) = (verify, rejected) {
+            let _ = w.reject_carrier_address(&id, code);
+        }
+        id
+    });
     if strict {
         let failed = world.read(|w| {
             w.carrier
@@ -208,7 +216,14 @@ fn create_and_verify(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespons
     let Some(fields) = body.address else {
         return missing("address");
     };
-    let id = world.act_in_background(|w| w.create_carrier_address(fields.into_address(), true));
+    let rejected = rejection(req);
+    let id = world.act_in_background(|w| {
+        let id = w.create_carrier_address(fields.into_address(), true);
+        if let Some(code) = rejected {
+            let _ = w.reject_carrier_address(&id, code);
+        }
+        id
+    });
     let verification = world.read(|w| {
         w.carrier
             .address(&id)
@@ -225,8 +240,20 @@ fn get_address(world: &WorldHandle, id: &str) -> WireResponse {
     render_address(world, id, 200, false)
 }
 
-fn verify_address(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
-    match world.act_in_background(|w| w.verify_carrier_address(id)) {
+/// The verification error code an `address_rejected` fault forces on this call.
+fn rejection(req: &WireRequest) -> Option<&str> {
+    let fired = req.fault.as_ref()?;
+    (fired.effect() == Effect::AddressRejected)
+        .then(|| fired.rule.code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
+}
+
+fn verify_address(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
+    let rejected = rejection(req);
+    let verified = world.act_in_background(|w| match rejected {
+        Some(code) => w.reject_carrier_address(id, code),
+        None => w.verify_carrier_address(id),
+    });
+    match verified {
         Ok(v) if !v.success => verification_failure(&v),
         Ok(_) => render_address(world, id, 200, true),
         Err(e) => world_error(e),

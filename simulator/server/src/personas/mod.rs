@@ -16,11 +16,15 @@ use std::time::Instant;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::ConnectInfo;
+use axum::http::{Extensions, HeaderMap, Method, Uri};
+use drydock_core::faults::{Fired, Provider, RequestFacts};
 use drydock_core::{Duration, Timestamp, World, WorldEvent};
 use serde::Serialize;
 
 use crate::delivery::{self, Outgoing, PendingDelivery};
+use crate::fault_plan::{self, Plan, Spoil};
+use crate::severable::Severer;
 use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::{Direction, JournalEntry, keep_headers};
 use crate::wire::{WireRequest, WireResponse};
@@ -58,6 +62,16 @@ impl PersonaKind {
             PersonaKind::EasyPost => "carrier",
             PersonaKind::ShipBob => "warehouse",
             PersonaKind::Slack => "alerts",
+        }
+    }
+
+    /// The name fault rules use for this persona.
+    pub fn provider(self) -> Provider {
+        match self {
+            PersonaKind::Shopify => Provider::Shopify,
+            PersonaKind::EasyPost => Provider::Easypost,
+            PersonaKind::ShipBob => Provider::Shipbob,
+            PersonaKind::Slack => Provider::Slack,
         }
     }
 
@@ -111,28 +125,151 @@ async fn serve_call(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    extensions: Extensions,
     body: Bytes,
 ) -> WireResponse {
-    let req = WireRequest {
+    let mut req = WireRequest {
         method,
         path: uri.path().to_string(),
         query: uri.query().unwrap_or("").to_string(),
         headers,
         body,
+        fault: None,
     };
-    call(&world, kind, &req)
+    let Some(fired) = decide(&world, kind, &req) else {
+        return call(&world, kind, &req);
+    };
+    let severer = extensions
+        .get::<ConnectInfo<Severer>>()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
+    let started = Instant::now();
+    let virtual_time = world.now();
+    match fault_plan::plan(kind, &fired) {
+        Plan::Answer(response) => {
+            let response = response.operation(&format!("fault:{}", fired.rule.name));
+            journal_call(&world, kind, &req, Ok(&response), virtual_time, started);
+            response
+        }
+        Plan::Cut => {
+            journal_call(&world, kind, &req, Err(("connection reset by a fault", None)), virtual_time, started);
+            severer.cut();
+            WireResponse::empty(502)
+        }
+        Plan::Hang(limit) => {
+            tokio::time::sleep(limit).await;
+            journal_call(&world, kind, &req, Err(("no answer: hung by a fault", None)), virtual_time, started);
+            severer.cut();
+            WireResponse::empty(504)
+        }
+        Plan::Delay(wait) => {
+            tokio::time::sleep(wait).await;
+            call(&world, kind, &req)
+        }
+        Plan::Spoil(how) => {
+            let response = respond(&world, kind, &req);
+            let spoiled = fault_plan::spoil(&how, response);
+            if how == Spoil::Lose {
+                journal_call(
+                    &world,
+                    kind,
+                    &req,
+                    Err(("answer lost after the request took effect", Some(&spoiled))),
+                    virtual_time,
+                    started,
+                );
+                severer.cut();
+            } else {
+                journal_call(&world, kind, &req, Ok(&spoiled), virtual_time, started);
+            }
+            spoiled
+        }
+        Plan::Persona => {
+            req.fault = Some(fired);
+            call(&world, kind, &req)
+        }
+    }
+}
+
+/// Asks the world's fault book about a call and journals the rule that fired.
+fn decide(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> Option<Fired> {
+    let body = String::from_utf8_lossy(&req.body);
+    let facts = RequestFacts {
+        provider: kind.provider(),
+        method: req.method.as_str(),
+        path: &req.path,
+        query: &req.query,
+        body: &body,
+    };
+    let (fired, _) = world.with_world(|w| {
+        let now = w.now();
+        w.faults.on_request(facts, now)
+    });
+    let fired = fired?;
+    journal_fault(world, kind.name(), &fired);
+    Some(fired)
+}
+
+/// Puts a fired rule on the journal's timeline.
+pub(crate) fn journal_fault(world: &WorldHandle, persona: &str, fired: &Fired) {
+    world.journal.record(JournalEntry {
+        seq: 0,
+        direction: Direction::Fault,
+        persona: persona.to_string(),
+        virtual_time: fired.at,
+        real_ms: world.real_ms(),
+        method: String::new(),
+        target: fired.target.clone(),
+        topic: Some(fired.rule.name.clone()),
+        request_headers: Vec::new(),
+        request_body: String::new(),
+        status: None,
+        response_headers: Vec::new(),
+        response_body: String::new(),
+        error: Some(fired.rule.effect.name().to_string()),
+        duration_ms: 0,
+        delivery_id: None,
+        attempt: None,
+        forged: false,
+    });
 }
 
 /// Handles one request and journals it. Tests call this directly, without sockets.
 pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> WireResponse {
-    let _in_flight = world.activity.begin(req.changes_state());
     let started = Instant::now();
     let virtual_time = world.now();
+    let response = respond(world, kind, req);
+    journal_call(world, kind, req, Ok(&response), virtual_time, started);
+    response
+}
+
+/// Handles one request, marking the world busy while it does.
+fn respond(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> WireResponse {
+    let _in_flight = world.activity.begin(req.changes_state());
     let response = kind.handle(world, req);
+    if req.changes_state() {
+        world.activity.touch();
+    }
+    response
+}
+
+/// Journals a call: its answer, or why there was none (and what would have been sent).
+fn journal_call(
+    world: &WorldHandle,
+    kind: PersonaKind,
+    req: &WireRequest,
+    answer: Result<&WireResponse, (&str, Option<&WireResponse>)>,
+    virtual_time: Timestamp,
+    started: Instant,
+) {
     let target = if req.query.is_empty() {
         req.path.clone()
     } else {
         format!("{}?{}", req.path, req.query)
+    };
+    let (status, error, shown) = match answer {
+        Ok(r) => (Some(r.status), None, Some(r)),
+        Err((why, lost)) => (None, Some(why.to_string()), lost),
     };
     world.journal.record(JournalEntry {
         seq: 0,
@@ -142,25 +279,22 @@ pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> W
         real_ms: world.real_ms(),
         method: req.method.to_string(),
         target,
-        topic: response.operation.clone(),
+        topic: shown.and_then(|r| r.operation.clone()),
         request_headers: keep_headers(
             req.headers
                 .iter()
                 .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
         ),
         request_body: String::from_utf8_lossy(&req.body).into_owned(),
-        status: Some(response.status),
-        response_headers: response.headers.clone(),
-        response_body: response.body_text(),
-        error: None,
+        status,
+        response_headers: shown.map(|r| r.headers.clone()).unwrap_or_default(),
+        response_body: shown.map(WireResponse::body_text).unwrap_or_default(),
+        error,
         duration_ms: started.elapsed().as_millis() as u64,
         delivery_id: None,
         attempt: None,
+        forged: false,
     });
-    if req.changes_state() {
-        world.activity.touch();
-    }
-    response
 }
 
 /// Every webhook an event causes, one per subscriber, rendered in the provider's format.

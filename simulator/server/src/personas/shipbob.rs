@@ -57,7 +57,51 @@ fn world_error(e: WorldError, instance: &str) -> WireResponse {
     }
 }
 
+/// The first version that drops the `total_` prefix of inventory quantities
+/// (`total_fulfillable_quantity` becomes `fulfillable_quantity`).
+pub const UNPREFIXED_QUANTITIES_SINCE: &str = "2026-07";
+
 pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+    let response = serve(world, req);
+    let version = req.path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
+    if version >= UNPREFIXED_QUANTITIES_SINCE
+        && SUPPORTED_VERSIONS.contains(&version)
+        && response.operation.as_deref().is_some_and(|op| op.starts_with("inventory_level"))
+    {
+        return unprefix_quantities(response);
+    }
+    response
+}
+
+fn unprefix_quantities(mut response: WireResponse) -> WireResponse {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                let renamed: serde_json::Map<String, Value> = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, mut v)| {
+                        walk(&mut v);
+                        let key = match k.strip_prefix("total_") {
+                            Some(rest) if rest.ends_with("_quantity") => rest.to_string(),
+                            _ => k,
+                        };
+                        (key, v)
+                    })
+                    .collect();
+                *map = renamed;
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    if let Ok(mut value) = serde_json::from_slice::<Value>(&response.body) {
+        walk(&mut value);
+        response.body = serde_json::to_vec(&value).unwrap_or_default();
+    }
+    response
+}
+
+fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Some(segs) = req.segments_after("/") else {
         return problem(404, "Not Found", "", &req.path);
     };

@@ -3,7 +3,9 @@
 
 use drydock_core::World;
 use drydock_core::address::Address;
-use drydock_core::warehouse::{Stage, StockLevel, WarehouseOrder, WarehouseSubscription};
+use drydock_core::warehouse::{
+    Stage, StockLevel, WarehouseLine, WarehouseOrder, WarehouseSubscription,
+};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -67,6 +69,11 @@ fn shipment_status(o: &WarehouseOrder) -> (&'static str, Vec<Value>) {
     }
 }
 
+/// Units of a line: what left the building once shipped (short after a short pick).
+fn shipped_or_ordered(o: &WarehouseOrder, l: &WarehouseLine) -> u32 {
+    if o.stage == Stage::Shipped { l.shipped } else { l.quantity }
+}
+
 pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
     let (status, details) = shipment_status(o);
     let products: Vec<Value> = o
@@ -79,7 +86,7 @@ pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
                 "reference_id": l.sku,
                 "sku": l.sku,
                 "name": l.name,
-                "inventory_items": [{"id": inv, "name": l.name, "quantity": l.quantity, "quantity_committed": l.quantity}],
+                "inventory_items": [{"id": inv, "name": l.name, "quantity": shipped_or_ordered(o, l), "quantity_committed": l.quantity}],
             })
         })
         .collect();

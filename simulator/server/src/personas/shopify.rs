@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::Method;
+use drydock_core::faults::Effect;
 use drydock_core::storefront::{ShipmentStatus, TrackingInfo};
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
@@ -69,9 +70,21 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Some((asked, rest)) = segs.split_first() else {
         return not_found();
     };
-    let Some(served) = served_version(asked) else {
+    let Some(mut served) = served_version(asked) else {
         return not_found();
     };
+    // A retired version falls forward to its successor, as Shopify does.
+    if let Some(fired) = &req.fault
+        && fired.effect() == Effect::ApiVersionRetired
+        && fired.rule.version.as_deref() == Some(*asked)
+    {
+        let successor = fired.rule.successor.as_deref().unwrap_or(CURRENT_VERSION);
+        served = SUPPORTED_VERSIONS
+            .iter()
+            .find(|v| **v == successor)
+            .copied()
+            .unwrap_or(CURRENT_VERSION);
+    }
     let token = req.header("x-shopify-access-token");
     let mut response = if token != Some(world.credentials.shopify_access_token.as_str()) {
         WireResponse::json(

@@ -1,0 +1,251 @@
+//! How a persona carries out a request fault that fired: each effect rendered in the
+//! provider's own dialect (status, headers, error body), or as a broken connection.
+
+use std::time::Duration;
+
+use drydock_core::faults::{Effect, Fired};
+use serde_json::{Value, json};
+
+use crate::personas::PersonaKind;
+use crate::wire::WireResponse;
+
+/// A hang never outlasts this, so a forgotten client cannot pin a task forever.
+pub const HANG_LIMIT: Duration = Duration::from_secs(30);
+
+/// What the shell does with a call a fault fired on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    /// Answer this instead of handling the call (nothing happens in the world).
+    Answer(WireResponse),
+    /// Close the connection without an answer (nothing happens in the world).
+    Cut,
+    /// Keep the client waiting, then close without an answer.
+    Hang(Duration),
+    /// Wait, then handle normally.
+    Delay(Duration),
+    /// Handle normally (the world changes), then spoil the answer.
+    Spoil(Spoil),
+    /// Handle normally; the persona reads the fault from the request (address
+    /// rejection, a version falling forward).
+    Persona,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spoil {
+    /// The answer is lost: the connection closes.
+    Lose,
+    TruncateJson,
+    WrongContentType,
+    RemoveField(String),
+}
+
+fn ms(d: Option<drydock_core::VirtualDuration>) -> Option<Duration> {
+    d.map(|d| d.as_std())
+}
+
+/// Decides what `fired` means for a call to `kind`.
+pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
+    let rule = &fired.rule;
+    match fired.effect() {
+        Effect::Outage => {
+            let status = rule.status.unwrap_or(503);
+            Plan::Answer(outage(kind, status, ms(rule.retry_after)))
+        }
+        Effect::HtmlError => Plan::Answer(html_error(rule.status.unwrap_or(502))),
+        Effect::ConnectionReset => Plan::Cut,
+        Effect::Hang => Plan::Hang(ms(rule.delay).unwrap_or(HANG_LIMIT).min(HANG_LIMIT)),
+        Effect::Latency => Plan::Delay(
+            ms(rule.delay).unwrap_or_default() + Duration::from_millis(fired.jitter_ms),
+        ),
+        Effect::RateLimited => Plan::Answer(rate_limited(
+            kind,
+            ms(rule.retry_after).unwrap_or(Duration::from_secs(1)),
+        )),
+        Effect::TimeoutAfterCommit => Plan::Spoil(Spoil::Lose),
+        Effect::TruncatedJson => Plan::Spoil(Spoil::TruncateJson),
+        Effect::WrongContentType => Plan::Spoil(Spoil::WrongContentType),
+        Effect::MissingField => Plan::Spoil(Spoil::RemoveField(
+            rule.field.clone().unwrap_or_default(),
+        )),
+        Effect::ApiVersionRetired if kind == PersonaKind::ShipBob => {
+            let version = rule.version.clone().unwrap_or_default();
+            let successor = rule.successor.clone().unwrap_or_default();
+            Plan::Answer(
+                WireResponse::json(
+                    410,
+                    &json!({
+                        "statusCode": 410,
+                        "message": format!("API version {version} has been retired. Use {successor}."),
+                    }),
+                )
+                .header("link", format!("</{successor}>; rel=\"successor-version\"")),
+            )
+        }
+        Effect::ApiVersionRetired | Effect::AddressRejected => Plan::Persona,
+        // Webhook and warehouse effects never reach a request.
+        _ => Plan::Persona,
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        504 => "Gateway Timeout",
+        _ => "Service Unavailable",
+    }
+}
+
+/// A 5xx in the provider's own error shape.
+pub fn outage(kind: PersonaKind, status: u16, retry_after: Option<Duration>) -> WireResponse {
+    let phrase = reason(status);
+    let mut response = match kind {
+        PersonaKind::Shopify => WireResponse::json(status, &json!({"errors": phrase})),
+        PersonaKind::EasyPost => {
+            let code = match status {
+                500 => "INTERNAL_SERVER_ERROR",
+                502 => "BAD_GATEWAY",
+                504 => "GATEWAY_TIMEOUT",
+                _ => "SERVICE.UNAVAILABLE",
+            };
+            WireResponse::json(
+                status,
+                &json!({"error": {"code": code, "message": format!("{phrase}. Please try again later."), "errors": []}}),
+            )
+        }
+        PersonaKind::ShipBob => {
+            WireResponse::json(status, &json!({"statusCode": status, "message": phrase}))
+        }
+        PersonaKind::Slack => WireResponse::text(status, "service_unavailable"),
+    };
+    if let Some(wait) = retry_after {
+        response = with_retry_after(kind, response, wait);
+    }
+    response
+}
+
+/// Shopify writes Retry-After as float seconds, ShipBob uses its own `x-retry-after`,
+/// the others whole seconds.
+fn with_retry_after(kind: PersonaKind, response: WireResponse, wait: Duration) -> WireResponse {
+    let whole = wait.as_secs_f64().ceil().max(1.0) as u64;
+    match kind {
+        PersonaKind::Shopify => {
+            response.header("retry-after", format!("{:.1}", wait.as_secs_f64()))
+        }
+        PersonaKind::ShipBob => response
+            .header("x-retry-after", whole.to_string())
+            .header("x-remaining-calls", "0"),
+        _ => response.header("retry-after", whole.to_string()),
+    }
+}
+
+/// 429 with the provider's rate-limit headers.
+pub fn rate_limited(kind: PersonaKind, wait: Duration) -> WireResponse {
+    let whole = wait.as_secs_f64().ceil().max(1.0) as u64;
+    let response = match kind {
+        PersonaKind::Shopify => WireResponse::json(
+            429,
+            &json!({"errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}),
+        )
+        .header("x-shopify-shop-api-call-limit", "40/40"),
+        PersonaKind::EasyPost => WireResponse::json(
+            429,
+            &json!({"error": {"code": "RATE_LIMITED", "message": "You have sent too many requests. Please wait and try again.", "errors": []}}),
+        ),
+        PersonaKind::ShipBob => WireResponse::json(
+            429,
+            &json!({"statusCode": 429, "message": format!("Rate limit is exceeded. Try again in {whole} seconds.")}),
+        ),
+        PersonaKind::Slack => WireResponse::text(429, "rate_limited"),
+    };
+    with_retry_after(kind, response, wait)
+}
+
+/// What a load balancer in front of any provider answers when the backend is gone.
+pub fn html_error(status: u16) -> WireResponse {
+    let phrase = reason(status);
+    let page = format!(
+        "<html>\r\n<head><title>{status} {phrase}</title></head>\r\n<body>\r\n<center><h1>{status} {phrase}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    WireResponse {
+        status,
+        headers: vec![("content-type".into(), "text/html".into())],
+        body: page.into_bytes(),
+        operation: None,
+    }
+}
+
+/// Spoils a normal answer after the world has changed.
+pub fn spoil(spoil: &Spoil, mut response: WireResponse) -> WireResponse {
+    match spoil {
+        Spoil::Lose => response,
+        Spoil::TruncateJson => {
+            let keep = response.body.len() / 2;
+            response.body.truncate(keep);
+            response
+        }
+        Spoil::WrongContentType => {
+            response.headers.retain(|(n, _)| n != "content-type");
+            response
+                .headers
+                .push(("content-type".into(), "text/html; charset=utf-8".into()));
+            response
+        }
+        Spoil::RemoveField(field) => {
+            if let Ok(mut value) = serde_json::from_slice::<Value>(&response.body) {
+                remove_field(&mut value, field);
+                response.body = serde_json::to_vec(&value).unwrap_or_default();
+            }
+            response
+        }
+    }
+}
+
+fn remove_field(value: &mut Value, field: &str) {
+    match value {
+        Value::Object(map) => {
+            map.remove(field);
+            for v in map.values_mut() {
+                remove_field(v, field);
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                remove_field(v, field);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outage_bodies_speak_each_dialect() {
+        let shopify = outage(PersonaKind::Shopify, 503, Some(Duration::from_millis(1500)));
+        assert_eq!(shopify.body_json(), json!({"errors": "Service Unavailable"}));
+        assert!(shopify.headers.contains(&("retry-after".into(), "1.5".into())));
+        let easypost = outage(PersonaKind::EasyPost, 502, None);
+        assert_eq!(easypost.body_json()["error"]["code"], "BAD_GATEWAY");
+        let shipbob = rate_limited(PersonaKind::ShipBob, Duration::from_secs(2));
+        assert_eq!(shipbob.status, 429);
+        assert!(shipbob.headers.contains(&("x-retry-after".into(), "2".into())));
+        assert_eq!(
+            shipbob.body_json()["message"],
+            "Rate limit is exceeded. Try again in 2 seconds."
+        );
+    }
+
+    #[test]
+    fn spoiled_answers() {
+        let ok = WireResponse::json(200, &json!({"a": {"tracking_code": "X", "b": 1}}));
+        let cut = spoil(&Spoil::TruncateJson, ok.clone());
+        assert!(serde_json::from_slice::<Value>(&cut.body).is_err());
+        let gone = spoil(&Spoil::RemoveField("tracking_code".into()), ok);
+        assert_eq!(gone.body_json(), json!({"a": {"b": 1}}));
+        assert!(!html_error(502).body_text().starts_with('{'));
+    }
+}
