@@ -219,6 +219,18 @@ async fn play_step(
                 ))
             }
         }
+        Step::Fault(rule) => match world.act(|w| w.add_fault(rule.clone())).await {
+            Ok(()) => None,
+            Err(e) => failed(format!("fault `{}`: {e}", rule.name)),
+        },
+        Step::ClearFault(name) => match world.act(|w| w.clear_fault(name)).await {
+            Ok(_) => None,
+            Err(e) => failed(format!("clear_fault `{name}`: {e}")),
+        },
+        Step::Label(label) => {
+            world.act(|w| w.pass_label(label)).await;
+            None
+        }
         Step::Expect(c) => {
             let mismatches = world.read(|w| evaluate(c, w, orders));
             if mismatches.is_empty() {
@@ -267,8 +279,17 @@ async fn judge_invariants(
 ) -> Vec<CheckResult> {
     let started = Instant::now();
     let verdicts = loop {
-        let verdicts: Vec<(&invariants::Invariant, Vec<String>)> =
-            world.read(|w| invariants::ALL.iter().map(|i| (i, (i.judge)(w))).collect());
+        let journal = world.journal.entries();
+        let verdicts: Vec<(&invariants::Invariant, Vec<String>)> = world.read(|w| {
+            let evidence = invariants::Evidence {
+                world: w,
+                journal: &journal,
+            };
+            invariants::ALL
+                .iter()
+                .map(|i| (i, (i.judge)(&evidence)))
+                .collect()
+        });
         let all_hold = verdicts
             .iter()
             .all(|(i, v)| v.is_empty() || waiver(scenario, i.name).is_some());

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use drydock_core::address::Address;
+use drydock_core::faults::FaultRule;
 
 use crate::condition::Condition;
 use drydock_core::VirtualDuration;
@@ -100,6 +101,12 @@ pub enum Step {
     WaitUntil(WaitUntil),
     /// The condition must hold now.
     Expect(Condition),
+    /// Put a fault rule in force: a persona starts misbehaving.
+    Fault(FaultRule),
+    /// Take the named fault out of force.
+    ClearFault(String),
+    /// A named point in the scenario; faults with `when: {until_label: name}` end here.
+    Label(String),
 }
 
 impl Step {
@@ -111,6 +118,9 @@ impl Step {
             Step::AdvanceClock(_) => "advance_clock",
             Step::WaitUntil(_) => "wait_until",
             Step::Expect(_) => "expect",
+            Step::Fault(_) => "fault",
+            Step::ClearFault(_) => "clear_fault",
+            Step::Label(_) => "label",
         }
     }
 }

@@ -164,6 +164,8 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
         }
     }
     let mut aliases = BTreeSet::new();
+    let mut faults = BTreeSet::new();
+    let mut awaited: Vec<(&Spanned<Step>, String)> = Vec::new();
     for step in &s.steps {
         match &step.value {
             Step::PlaceOrder(o) => {
@@ -192,9 +194,48 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 }
             }
             Step::AdvanceClock(_) => {}
+            Step::Fault(rule) => {
+                for problem in rule.problems() {
+                    p.at(step, format!("fault `{}`: {problem}", rule.name), None);
+                }
+                if !faults.insert(rule.name.clone()) {
+                    p.at(
+                        step,
+                        format!("a fault named `{}` is added twice", rule.name),
+                        Some("clear it first, or give the second one its own name".into()),
+                    );
+                }
+                if let drydock_core::faults::Trigger::UntilLabel(label) = &rule.when {
+                    awaited.push((step, label.clone()));
+                }
+                if let Some(sku) = &rule.sku
+                    && !skus.contains(sku)
+                {
+                    p.at(step, format!("fault `{}`: SKU {sku} is not in the catalog", rule.name), None);
+                }
+            }
+            Step::ClearFault(name) => {
+                if !faults.remove(name) {
+                    p.at(
+                        step,
+                        format!("`clear_fault: {name}` names no fault added before it"),
+                        Some("clear a fault by the `name` of an earlier `fault` step".into()),
+                    );
+                }
+            }
+            Step::Label(label) => {
+                awaited.retain(|(_, l)| l != label);
+            }
             Step::WaitUntil(w) => check_condition(&w.until, step, &skus, &aliases, p),
             Step::Expect(c) => check_condition(c, step, &skus, &aliases, p),
         }
+    }
+    for (step, label) in awaited {
+        p.at(
+            step,
+            format!("the fault lasts `until_label: {label}` but no `label: {label}` step follows it"),
+            Some(format!("add `- label: {label}` where the fault should end")),
+        );
     }
 }
 
@@ -205,6 +246,10 @@ pub const INVARIANTS: &[&str] = &[
     "tracking_matches_carrier",
     "stock_converges",
     "no_oversell",
+    "duplicates_change_nothing",
+    "rejects_bad_signatures",
+    "respects_retry_after",
+    "no_retry_storm",
 ];
 
 fn known_sku(sku: &Spanned<String>, skus: &BTreeSet<String>, p: &mut Problems<'_>) {

@@ -5,40 +5,68 @@ use drydock_core::World;
 use drydock_core::carrier::TrackingStatus;
 use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, ShipmentStatus};
 
-use super::facts;
+use drydock_simulator::journal::JournalEntry;
+
+use super::{facts, wire};
+
+/// What invariants judge: the final world and the journal of everything on the wire.
+pub struct Evidence<'a> {
+    pub world: &'a World,
+    pub journal: &'a [JournalEntry],
+}
 
 /// An invariant: its name (as scenarios waive it), what it promises, and its judge.
 pub struct Invariant {
     pub name: &'static str,
     pub promise: &'static str,
-    pub judge: fn(&World) -> Vec<String>,
+    pub judge: fn(&Evidence<'_>) -> Vec<String>,
 }
 
 pub const ALL: &[Invariant] = &[
     Invariant {
         name: "no_order_lost",
         promise: "every order ends fulfilled with tracking, cancelled, or held with a visible reason",
-        judge: no_order_lost,
+        judge: |e| no_order_lost(e.world),
     },
     Invariant {
         name: "one_label_per_order",
         promise: "at most one paid label per order, and no paid label that belongs to no order",
-        judge: one_label_per_order,
+        judge: |e| one_label_per_order(e.world),
     },
     Invariant {
         name: "tracking_matches_carrier",
         promise: "tracking shown to the customer matches the carrier and never goes backwards",
-        judge: tracking_matches_carrier,
+        judge: |e| tracking_matches_carrier(e.world),
     },
     Invariant {
         name: "stock_converges",
         promise: "storefront stock converges to what the warehouse can sell",
-        judge: stock_converges,
+        judge: |e| stock_converges(e.world),
     },
     Invariant {
         name: "no_oversell",
         promise: "stock is never oversold",
-        judge: no_oversell,
+        judge: |e| no_oversell(e.world),
+    },
+    Invariant {
+        name: "duplicates_change_nothing",
+        promise: "a webhook delivered twice changes nothing the second time",
+        judge: |e| duplicates_change_nothing(e.world),
+    },
+    Invariant {
+        name: "rejects_bad_signatures",
+        promise: "webhooks with a bad signature are refused with a 4xx and change nothing",
+        judge: |e| wire::rejects_bad_signatures(e.journal),
+    },
+    Invariant {
+        name: "respects_retry_after",
+        promise: "a call told to wait (Retry-After, x-retry-after) is not repeated sooner",
+        judge: |e| wire::respects_retry_after(e.journal),
+    },
+    Invariant {
+        name: "no_retry_storm",
+        promise: "a failing provider is not stormed: at most 10 failed calls to it in any second",
+        judge: |e| wire::no_retry_storm(e.journal),
     },
 ];
 
@@ -236,6 +264,40 @@ fn no_oversell(world: &World) -> Vec<String> {
             out.push(format!(
                 "{}: the storefront shows {} available (oversold)",
                 level.sku, level.available
+            ));
+        }
+    }
+    out
+}
+
+/// A fulfillment per fulfillment order, and no tracking event recorded twice in a row.
+fn duplicates_change_nothing(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut per_fo: std::collections::BTreeMap<u64, Vec<&str>> = Default::default();
+    for f in world.storefront.fulfillments.values() {
+        if f.status == FulfillmentState::Cancelled {
+            continue;
+        }
+        for fo in &f.fulfillment_order_ids {
+            per_fo.entry(*fo).or_default().push(&f.name);
+        }
+        for pair in f.events.windows(2) {
+            if pair[0].status == pair[1].status && pair[0].happened_at == pair[1].happened_at {
+                out.push(format!(
+                    "fulfillment {} has the event {} twice (at {})",
+                    f.name,
+                    pair[1].status.as_str(),
+                    pair[1].happened_at
+                ));
+            }
+        }
+    }
+    for (fo, names) in per_fo {
+        if names.len() > 1 {
+            out.push(format!(
+                "fulfillment order {fo} was fulfilled {} times ({})",
+                names.len(),
+                names.join(", ")
             ));
         }
     }

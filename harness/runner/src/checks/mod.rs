@@ -4,3 +4,4 @@
 pub mod condition;
 pub mod facts;
 pub mod invariants;
+pub mod wire;
