@@ -23,6 +23,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the JSON Schema of the scenario format.
     Schema(SchemaArgs),
+    /// Add, list or clear faults of a running `drydock serve` (live drills).
+    Fault(crate::fault::FaultArgs),
 }
 
 #[derive(Debug, Args)]

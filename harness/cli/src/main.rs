@@ -3,6 +3,7 @@
 
 mod args;
 mod embedded;
+mod fault;
 mod print;
 mod run;
 mod serve;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
             args::Command::Run(a) => run::run(a).await,
             args::Command::Serve(a) => serve::serve(a).await,
             args::Command::Schema(a) => schema(a),
+            args::Command::Fault(a) => fault::fault(a).await,
         }
     });
     ExitCode::from(code)

@@ -1,0 +1,149 @@
+//! `drydock fault add|list|clear`: live drills against a running `drydock serve`, through
+//! its control API. A rule is written as in a scenario's `fault:` step (YAML or JSON,
+//! inline or in a file).
+
+use std::path::Path;
+
+use clap::{Args, Subcommand};
+use drydock_core::faults::FaultRule;
+use serde_json::Value;
+
+use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED};
+
+#[derive(Debug, Args)]
+pub struct FaultArgs {
+    #[command(subcommand)]
+    pub action: FaultAction,
+    /// Control API of the running `drydock serve`.
+    #[arg(long, global = true, default_value = "http://127.0.0.1:4780")]
+    pub control: String,
+    /// The world to act on (`drydock serve` prints its id).
+    #[arg(long, global = true, default_value = "w1")]
+    pub world: String,
+    /// Bearer token, when `drydock serve` was started with one.
+    #[arg(long, global = true, env = "DRYDOCK_CONTROL_TOKEN")]
+    pub control_token: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FaultAction {
+    /// Put a fault in force, e.g.
+    /// `drydock fault add '{name: down, persona: easypost, effect: outage}'` or a file.
+    Add {
+        /// The rule as YAML/JSON, or the path of a file holding it.
+        rule: String,
+    },
+    /// Show the faults in force and every time one fired.
+    List,
+    /// Take a fault out of force (or all of them with --all).
+    Clear {
+        name: Option<String>,
+        #[arg(long, conflicts_with = "name")]
+        all: bool,
+    },
+}
+
+pub async fn fault(a: FaultArgs) -> u8 {
+    let base = format!(
+        "{}/worlds/{}/faults",
+        a.control.trim_end_matches('/'),
+        a.world
+    );
+    let client = reqwest::Client::new();
+    let with_token = |req: reqwest::RequestBuilder| match &a.control_token {
+        Some(t) => req.bearer_auth(t),
+        None => req,
+    };
+    let request = match &a.action {
+        FaultAction::Add { rule } => {
+            let rule = match read_rule(rule) {
+                Ok(rule) => rule,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_BAD_INPUT;
+                }
+            };
+            client.post(&base).json(&rule)
+        }
+        FaultAction::List => client.get(&base),
+        FaultAction::Clear { name: Some(name), .. } => client.delete(format!("{base}/{name}")),
+        FaultAction::Clear { all: true, .. } => client.delete(&base),
+        FaultAction::Clear { .. } => {
+            eprintln!("error: name the fault to clear, or pass --all");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let response = match with_token(request).send().await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "error: cannot reach the control API at {}: {e}; is `drydock serve` running?",
+                a.control
+            );
+            return EXIT_FAILED;
+        }
+    };
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !status.is_success() {
+        let why = body["error"].as_str().unwrap_or("no reason given");
+        eprintln!("error: the control API answered {status}: {why}");
+        return EXIT_FAILED;
+    }
+    match a.action {
+        FaultAction::List => print_list(&body),
+        _ => println!("{body}"),
+    }
+    EXIT_PASSED
+}
+
+/// A rule from inline YAML/JSON or a file, checked before it is sent.
+fn read_rule(text_or_path: &str) -> Result<FaultRule, String> {
+    let path = Path::new(text_or_path);
+    let text = if path.is_file() {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+    } else {
+        text_or_path.to_string()
+    };
+    let rule: FaultRule = serde_saphyr::from_str(&text).map_err(|e| {
+        format!("the fault rule does not parse: {e}\nhint: write it as in a scenario's `fault:` step, e.g. '{{name: down, persona: easypost, effect: outage}}'")
+    })?;
+    let problems = rule.problems();
+    if problems.is_empty() {
+        Ok(rule)
+    } else {
+        Err(format!("fault `{}`: {}", rule.name, problems.join("; ")))
+    }
+}
+
+fn print_list(body: &Value) {
+    let active = body["active"].as_array().cloned().unwrap_or_default();
+    if active.is_empty() {
+        println!("no faults in force");
+    }
+    for a in &active {
+        let rule = &a["rule"];
+        println!(
+            "{:<24} {:<9} {:<22} seen {:>4}  fired {:>4}  when {}",
+            rule["name"].as_str().unwrap_or("?"),
+            rule["persona"].as_str().unwrap_or("?"),
+            rule["effect"].as_str().unwrap_or("?"),
+            a["seen"],
+            a["fired"],
+            rule["when"]
+        );
+    }
+    let fired = body["fired"].as_array().cloned().unwrap_or_default();
+    if !fired.is_empty() {
+        println!("\nfired ({}):", fired.len());
+        for f in fired.iter().rev().take(20).rev() {
+            println!(
+                "  {}  {:<20} {:<22} {}",
+                f["at"].as_str().unwrap_or("?"),
+                f["rule"].as_str().unwrap_or("?"),
+                f["effect"].as_str().unwrap_or("?"),
+                f["target"].as_str().unwrap_or("?")
+            );
+        }
+    }
+}
