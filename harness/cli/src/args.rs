@@ -58,6 +58,10 @@ pub struct RunArgs {
     /// Print the reference integration's defects and exit.
     #[arg(long)]
     pub list_defects: bool,
+    /// Run the suite against the reference integration once correct and once per defect,
+    /// and print which scenario catches which defect (exit 1 if one goes uncaught).
+    #[arg(long, conflicts_with_all = ["sut_cmd", "endpoint", "defect", "accept"])]
+    pub defect_matrix: bool,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,9 @@ pub async fn run(a: RunArgs) -> u8 {
     cfg.accept_snapshots = a.accept;
     cfg.ready_timeout = Duration::from_secs(a.ready_timeout);
     cfg.quiet = Duration::from_millis(a.quiet_ms);
+    if a.defect_matrix {
+        return matrix(&cfg).await;
+    }
     let target = match &cfg.sut {
         SutMode::Embedded(d) if d.is_empty() => "the bundled reference integration".to_string(),
         SutMode::Embedded(d) => format!(
@@ -70,6 +73,32 @@ pub async fn run(a: RunArgs) -> u8 {
             } else {
                 EXIT_FAILED
             }
+        }
+        Err(SuiteError::Invalid(errors)) => {
+            for e in errors {
+                eprintln!("{:?}", miette::Report::new(e));
+            }
+            EXIT_BAD_INPUT
+        }
+        Err(SuiteError::Run(e)) => {
+            eprintln!("error: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+async fn matrix(cfg: &RunConfig) -> u8 {
+    eprintln!(
+        "drydock: running the suite against the reference integration, correct and with each of {} defects",
+        Defect::ALL.len()
+    );
+    let scratch = PathBuf::from(".drydock").join("matrix");
+    match drydock_runner::matrix::defect_matrix(cfg, &Defect::ALL, &scratch, 2).await {
+        Ok(columns) => {
+            print!("{}", drydock_runner::matrix::render(&columns));
+            let sound = columns.first().is_some_and(|c| !c.caught())
+                && columns.iter().skip(1).all(|c| c.caught());
+            if sound { EXIT_PASSED } else { EXIT_FAILED }
         }
         Err(SuiteError::Invalid(errors)) => {
             for e in errors {
