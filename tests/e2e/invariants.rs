@@ -45,7 +45,11 @@ fn order(w: &mut World) -> u64 {
 }
 
 fn violations(name: &str, w: &World) -> Vec<String> {
-    (by_name(name).expect("invariant").judge)(w)
+    let evidence = drydock_runner::checks::invariants::Evidence {
+        world: w,
+        journal: &[],
+    };
+    (by_name(name).expect("invariant").judge)(&evidence)
 }
 
 fn buy_label(w: &mut World, reference: &str) -> String {
