@@ -21,7 +21,10 @@ async fn every_defect_is_caught_by_a_drill_and_the_correct_integration_passes() 
     println!("{text}");
     let _ = std::fs::remove_dir_all(&scratch);
     assert_eq!(columns.len(), Defect::ALL.len() + 1, "{text}");
-    assert!(!columns[0].caught(), "the correct integration failed:\n{text}");
+    assert!(
+        !columns[0].caught(),
+        "the correct integration failed:\n{text}"
+    );
     for column in &columns[1..] {
         assert!(column.caught(), "a defect went unnoticed:\n{text}");
     }

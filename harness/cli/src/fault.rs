@@ -66,7 +66,9 @@ pub async fn fault(a: FaultArgs) -> u8 {
             client.post(&base).json(&rule)
         }
         FaultAction::List => client.get(&base),
-        FaultAction::Clear { name: Some(name), .. } => client.delete(format!("{base}/{name}")),
+        FaultAction::Clear {
+            name: Some(name), ..
+        } => client.delete(format!("{base}/{name}")),
         FaultAction::Clear { all: true, .. } => client.delete(&base),
         FaultAction::Clear { .. } => {
             eprintln!("error: name the fault to clear, or pass --all");

@@ -126,7 +126,13 @@ pub fn render(columns: &[Column]) -> String {
     let Some(first) = columns.first() else {
         return String::new();
     };
-    let width = first.scenarios.iter().map(String::len).max().unwrap_or(8).max(8);
+    let width = first
+        .scenarios
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(8)
+        .max(8);
     let mut out = String::new();
     out.push_str(&format!("{:width$}", "scenario \\ defect"));
     for (i, c) in columns.iter().enumerate() {
@@ -137,7 +143,11 @@ pub fn render(columns: &[Column]) -> String {
     for s in &first.scenarios {
         out.push_str(&format!("{s:width$}"));
         for c in columns {
-            let mark = if c.caught_by.contains_key(s) { "x" } else { "." };
+            let mark = if c.caught_by.contains_key(s) {
+                "x"
+            } else {
+                "."
+            };
             out.push_str(&format!(" {mark:>3}"));
         }
         out.push('\n');

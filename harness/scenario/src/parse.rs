@@ -211,7 +211,11 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 if let Some(sku) = &rule.sku
                     && !skus.contains(sku)
                 {
-                    p.at(step, format!("fault `{}`: SKU {sku} is not in the catalog", rule.name), None);
+                    p.at(
+                        step,
+                        format!("fault `{}`: SKU {sku} is not in the catalog", rule.name),
+                        None,
+                    );
                 }
             }
             Step::ClearFault(name) => {
@@ -233,7 +237,9 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
     for (step, label) in awaited {
         p.at(
             step,
-            format!("the fault lasts `until_label: {label}` but no `label: {label}` step follows it"),
+            format!(
+                "the fault lasts `until_label: {label}` but no `label: {label}` step follows it"
+            ),
             Some(format!("add `- label: {label}` where the fault should end")),
         );
     }

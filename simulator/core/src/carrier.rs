@@ -218,12 +218,20 @@ impl Carrier {
 /// Verification failures a fault can force: code, field, message.
 pub const REJECTION_CODES: &[(&str, &str, &str)] = &[
     ("E.ADDRESS.NOT_FOUND", "address", "Address not found"),
-    ("E.HOUSE_NUMBER.MISSING", "street1", "House number is missing"),
+    (
+        "E.HOUSE_NUMBER.MISSING",
+        "street1",
+        "House number is missing",
+    ),
     ("E.HOUSE_NUMBER.INVALID", "street1", "Invalid house number"),
     ("E.ZIP.NOT_FOUND", "zip", "Zip not found"),
     ("E.ZIP.INVALID", "zip", "Invalid zip"),
     ("E.STATE.INVALID", "state", "Invalid state"),
-    ("E.SECONDARY_INFORMATION.MISSING", "street2", "Missing secondary information (apartment, suite, etc.)"),
+    (
+        "E.SECONDARY_INFORMATION.MISSING",
+        "street2",
+        "Missing secondary information (apartment, suite, etc.)",
+    ),
 ];
 
 impl World {
@@ -251,7 +259,11 @@ impl World {
 
     /// A fault overrides the carrier's judgement: the stored address fails verification
     /// with `code` (one of [`REJECTION_CODES`]; unknown codes read as not found).
-    pub fn reject_carrier_address(&mut self, id: &str, code: &str) -> Result<Verification, WorldError> {
+    pub fn reject_carrier_address(
+        &mut self,
+        id: &str,
+        code: &str,
+    ) -> Result<Verification, WorldError> {
         let stored = self
             .carrier
             .addresses

@@ -286,9 +286,9 @@ async fn set_stock(
 /// The faults in force (with their counters) and every time one fired.
 async fn list_faults(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
     let w = world(&state, &id)?;
-    Ok(Json(w.read(|world| {
-        json!({"active": world.faults.active(), "fired": world.faults.log()})
-    })))
+    Ok(Json(w.read(
+        |world| json!({"active": world.faults.active(), "fired": world.faults.log()}),
+    )))
 }
 
 async fn add_fault(

@@ -173,7 +173,9 @@ pub async fn release_held(handle: &Arc<WorldHandle>) {
 fn forge(headers: &mut [(String, String)]) {
     for (name, value) in headers.iter_mut() {
         match name.as_str() {
-            "x-shopify-hmac-sha256" => *value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into(),
+            "x-shopify-hmac-sha256" => {
+                *value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()
+            }
             "x-hmac-signature" => *value = format!("hmac-sha256-hex={}", "0".repeat(64)),
             "webhook-signature" => {
                 *value = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()

@@ -54,9 +54,9 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
         Effect::HtmlError => Plan::Answer(html_error(rule.status.unwrap_or(502))),
         Effect::ConnectionReset => Plan::Cut,
         Effect::Hang => Plan::Hang(ms(rule.delay).unwrap_or(HANG_LIMIT).min(HANG_LIMIT)),
-        Effect::Latency => Plan::Delay(
-            ms(rule.delay).unwrap_or_default() + Duration::from_millis(fired.jitter_ms),
-        ),
+        Effect::Latency => {
+            Plan::Delay(ms(rule.delay).unwrap_or_default() + Duration::from_millis(fired.jitter_ms))
+        }
         Effect::RateLimited => Plan::Answer(rate_limited(
             kind,
             ms(rule.retry_after).unwrap_or(Duration::from_secs(1)),
@@ -64,9 +64,9 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
         Effect::TimeoutAfterCommit => Plan::Spoil(Spoil::Lose),
         Effect::TruncatedJson => Plan::Spoil(Spoil::TruncateJson),
         Effect::WrongContentType => Plan::Spoil(Spoil::WrongContentType),
-        Effect::MissingField => Plan::Spoil(Spoil::RemoveField(
-            rule.field.clone().unwrap_or_default(),
-        )),
+        Effect::MissingField => {
+            Plan::Spoil(Spoil::RemoveField(rule.field.clone().unwrap_or_default()))
+        }
         Effect::ApiVersionRetired if kind == PersonaKind::ShipBob => {
             let version = rule.version.clone().unwrap_or_default();
             let successor = rule.successor.clone().unwrap_or_default();
@@ -226,13 +226,24 @@ mod tests {
     #[test]
     fn outage_bodies_speak_each_dialect() {
         let shopify = outage(PersonaKind::Shopify, 503, Some(Duration::from_millis(1500)));
-        assert_eq!(shopify.body_json(), json!({"errors": "Service Unavailable"}));
-        assert!(shopify.headers.contains(&("retry-after".into(), "1.5".into())));
+        assert_eq!(
+            shopify.body_json(),
+            json!({"errors": "Service Unavailable"})
+        );
+        assert!(
+            shopify
+                .headers
+                .contains(&("retry-after".into(), "1.5".into()))
+        );
         let easypost = outage(PersonaKind::EasyPost, 502, None);
         assert_eq!(easypost.body_json()["error"]["code"], "BAD_GATEWAY");
         let shipbob = rate_limited(PersonaKind::ShipBob, Duration::from_secs(2));
         assert_eq!(shipbob.status, 429);
-        assert!(shipbob.headers.contains(&("x-retry-after".into(), "2".into())));
+        assert!(
+            shipbob
+                .headers
+                .contains(&("x-retry-after".into(), "2".into()))
+        );
         assert_eq!(
             shipbob.body_json()["message"],
             "Rate limit is exceeded. Try again in 2 seconds."

@@ -11,8 +11,8 @@ use crate::SimulatorError;
 use crate::credentials::Credentials;
 use crate::handle::{Endpoints, WorldHandle, WorldSettings};
 use crate::listen::{PortPlan, bind_loopback};
-use crate::severable::{SeverableListener, Severer};
 use crate::personas::{self, PersonaKind};
+use crate::severable::{SeverableListener, Severer};
 
 #[derive(Default)]
 pub struct Simulator {

@@ -5,6 +5,7 @@
 
 mod control;
 mod easypost;
+mod faults;
 mod shipbob;
 mod shopify;
 mod slack;

@@ -34,7 +34,9 @@ pub fn asked_wait_ms(entry: &JournalEntry) -> Option<u64> {
     entry
         .response_headers
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("retry-after") || n.eq_ignore_ascii_case("x-retry-after"))
+        .find(|(n, _)| {
+            n.eq_ignore_ascii_case("retry-after") || n.eq_ignore_ascii_case("x-retry-after")
+        })
         .and_then(|(_, v)| v.trim().parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| (s * 1000.0) as u64)
@@ -59,7 +61,10 @@ pub fn respects_retry_after(journal: &[JournalEntry]) -> Vec<String> {
         let Some(status) = told.status.filter(|s| *s == 429 || *s >= 500) else {
             continue;
         };
-        let Some(next) = calls[i + 1..].iter().find(|c| endpoint(c) == endpoint(told)) else {
+        let Some(next) = calls[i + 1..]
+            .iter()
+            .find(|c| endpoint(c) == endpoint(told))
+        else {
             continue;
         };
         let waited = next.real_ms.saturating_sub(told.real_ms);

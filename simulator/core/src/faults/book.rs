@@ -106,7 +106,9 @@ impl FaultBook {
         {
             return Err(WorldError::invalid(
                 "fault.when",
-                format!("the label `{label}` has already been passed, so the fault would never fire"),
+                format!(
+                    "the label `{label}` has already been passed, so the fault would never fire"
+                ),
             ));
         }
         self.active.push(ActiveFault {
@@ -205,7 +207,11 @@ impl FaultBook {
                 continue;
             }
             active.seen += 1;
-            if !active.rule.when.fires(active.seen, elapsed_ms, &mut self.rng) {
+            if !active
+                .rule
+                .when
+                .fires(active.seen, elapsed_ms, &mut self.rng)
+            {
                 continue;
             }
             active.fired += 1;
@@ -242,7 +248,9 @@ fn applies_to_path(rule: &FaultRule, path: &str) -> bool {
             let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
             matches!(
                 segs.as_slice(),
-                [.., "addresses"] | [.., "addresses", "create_and_verify"] | [.., "addresses", _, "verify"]
+                [.., "addresses"]
+                    | [.., "addresses", "create_and_verify"]
+                    | [.., "addresses", _, "verify"]
             )
         }
         _ => true,
@@ -276,7 +284,10 @@ mod tests {
         rule.when = Trigger::First(2);
         book.add(rule, start()).expect("valid");
         let fired: Vec<bool> = (0..3)
-            .map(|_| book.on_request(call("/v2/shipments/shp_1/buy"), start()).is_some())
+            .map(|_| {
+                book.on_request(call("/v2/shipments/shp_1/buy"), start())
+                    .is_some()
+            })
             .collect();
         assert_eq!(fired, [true, true, false]);
         assert!(book.on_request(call("/v2/shipments"), start()).is_none());

@@ -151,7 +151,9 @@ impl FaultRule {
         }
         let needs = |present: bool, what: &str, example: &str, out: &mut Vec<String>| {
             if !present {
-                out.push(format!("`{effect}` needs `{what}`, e.g. `{what}: {example}`"));
+                out.push(format!(
+                    "`{effect}` needs `{what}`, e.g. `{what}: {example}`"
+                ));
             }
         };
         match self.effect {
@@ -171,11 +173,18 @@ impl FaultRule {
                     out.push("address_rejected applies to the carrier persona `easypost`".into());
                 }
                 if let Some(code) = &self.code
-                    && !crate::carrier::REJECTION_CODES.iter().any(|(c, _, _)| c == code)
+                    && !crate::carrier::REJECTION_CODES
+                        .iter()
+                        .any(|(c, _, _)| c == code)
                 {
-                    let known: Vec<&str> =
-                        crate::carrier::REJECTION_CODES.iter().map(|(c, _, _)| *c).collect();
-                    out.push(format!("`code: {code}` is not a verification error code; use one of {}", known.join(", ")));
+                    let known: Vec<&str> = crate::carrier::REJECTION_CODES
+                        .iter()
+                        .map(|(c, _, _)| *c)
+                        .collect();
+                    out.push(format!(
+                        "`code: {code}` is not a verification error code; use one of {}",
+                        known.join(", ")
+                    ));
                 }
             }
             Effect::Latency => needs(self.delay.is_some(), "delay", "500ms", &mut out),
@@ -241,7 +250,11 @@ impl EndpointPattern {
             Some(path) => (Some(first.to_ascii_uppercase()), path),
             None => (None, first),
         };
-        if words.next().is_some() || method.as_deref().is_some_and(|m| !m.chars().all(|c| c.is_ascii_alphabetic())) {
+        if words.next().is_some()
+            || method
+                .as_deref()
+                .is_some_and(|m| !m.chars().all(|c| c.is_ascii_alphabetic()))
+        {
             return None;
         }
         let segments: Vec<String> = segments(path).map(str::to_string).collect();
@@ -256,11 +269,17 @@ impl EndpointPattern {
     }
 
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        if self.method.as_deref().is_some_and(|m| !m.eq_ignore_ascii_case(method)) {
+        if self
+            .method
+            .as_deref()
+            .is_some_and(|m| !m.eq_ignore_ascii_case(method))
+        {
             return false;
         }
         let actual: Vec<&str> = segments(path).collect();
-        if actual.len() < self.segments.len() || (self.anchored && actual.len() != self.segments.len()) {
+        if actual.len() < self.segments.len()
+            || (self.anchored && actual.len() != self.segments.len())
+        {
             return false;
         }
         let tail = &actual[actual.len() - self.segments.len()..];
@@ -305,6 +324,9 @@ mod tests {
         drift.topic = Some("orders/create".into());
         let problems = drift.problems().join("\n");
         assert!(problems.contains("persona: shipbob"), "{problems}");
-        assert!(problems.contains("`topic` applies to webhook effects"), "{problems}");
+        assert!(
+            problems.contains("`topic` applies to webhook effects"),
+            "{problems}"
+        );
     }
 }

@@ -82,9 +82,13 @@ mod tests {
     #[test]
     fn counting_triggers() {
         let mut rng = SeededRng::new(1);
-        let first: Vec<bool> = (1..=4).map(|n| Trigger::First(2).fires(n, 0, &mut rng)).collect();
+        let first: Vec<bool> = (1..=4)
+            .map(|n| Trigger::First(2).fires(n, 0, &mut rng))
+            .collect();
         assert_eq!(first, [true, true, false, false]);
-        let every: Vec<bool> = (1..=4).map(|n| Trigger::Every(2).fires(n, 0, &mut rng)).collect();
+        let every: Vec<bool> = (1..=4)
+            .map(|n| Trigger::Every(2).fires(n, 0, &mut rng))
+            .collect();
         assert_eq!(every, [false, true, false, true]);
     }
 

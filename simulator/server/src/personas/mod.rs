@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::ConnectInfo;
+use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, Method, Uri};
 use drydock_core::faults::{Fired, Provider, RequestFacts};
 use drydock_core::{Duration, Timestamp, World, WorldEvent};
@@ -24,9 +24,9 @@ use serde::Serialize;
 
 use crate::delivery::{self, Outgoing, PendingDelivery};
 use crate::fault_plan::{self, Plan, Spoil};
-use crate::severable::Severer;
 use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::{Direction, JournalEntry, keep_headers};
+use crate::severable::Severer;
 use crate::wire::{WireRequest, WireResponse};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -152,13 +152,27 @@ async fn serve_call(
             response
         }
         Plan::Cut => {
-            journal_call(&world, kind, &req, Err(("connection reset by a fault", None)), virtual_time, started);
+            journal_call(
+                &world,
+                kind,
+                &req,
+                Err(("connection reset by a fault", None)),
+                virtual_time,
+                started,
+            );
             severer.cut();
             WireResponse::empty(502)
         }
         Plan::Hang(limit) => {
             tokio::time::sleep(limit).await;
-            journal_call(&world, kind, &req, Err(("no answer: hung by a fault", None)), virtual_time, started);
+            journal_call(
+                &world,
+                kind,
+                &req,
+                Err(("no answer: hung by a fault", None)),
+                virtual_time,
+                started,
+            );
             severer.cut();
             WireResponse::empty(504)
         }

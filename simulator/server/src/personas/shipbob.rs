@@ -63,10 +63,17 @@ pub const UNPREFIXED_QUANTITIES_SINCE: &str = "2026-07";
 
 pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let response = serve(world, req);
-    let version = req.path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
+    let version = req
+        .path
+        .split('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or_default();
     if version >= UNPREFIXED_QUANTITIES_SINCE
         && SUPPORTED_VERSIONS.contains(&version)
-        && response.operation.as_deref().is_some_and(|op| op.starts_with("inventory_level"))
+        && response
+            .operation
+            .as_deref()
+            .is_some_and(|op| op.starts_with("inventory_level"))
     {
         return unprefix_quantities(response);
     }

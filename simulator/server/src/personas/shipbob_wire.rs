@@ -71,7 +71,11 @@ fn shipment_status(o: &WarehouseOrder) -> (&'static str, Vec<Value>) {
 
 /// Units of a line: what left the building once shipped (short after a short pick).
 fn shipped_or_ordered(o: &WarehouseOrder, l: &WarehouseLine) -> u32 {
-    if o.stage == Stage::Shipped { l.shipped } else { l.quantity }
+    if o.stage == Stage::Shipped {
+        l.shipped
+    } else {
+        l.quantity
+    }
 }
 
 pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {

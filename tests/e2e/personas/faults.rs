@@ -1,0 +1,217 @@
+//! Faults as the integration sees them on the wire: each effect in the provider's own
+//! dialect (status, headers, body shape), broken connections as transport errors, lost
+//! answers whose side effect still happened, and the same seed giving the same firings.
+
+use drydock_core::VirtualDuration;
+use drydock_core::faults::{Effect, FaultRule, Provider, Trigger};
+use reqwest::Method;
+use serde_json::json;
+
+use super::{easypost, send, shipbob, shopify, world};
+
+fn rule(name: &str, persona: Provider, effect: Effect) -> FaultRule {
+    FaultRule::new(name, persona, effect)
+}
+
+#[tokio::test]
+async fn outages_and_rate_limits_speak_each_providers_dialect() {
+    let w = world().await;
+    let mut shop = rule("shop-429", Provider::Shopify, Effect::RateLimited);
+    shop.retry_after = Some(VirtualDuration { millis: 2000 });
+    shop.when = Trigger::First(1);
+    let mut carrier = rule("ep-503", Provider::Easypost, Effect::Outage);
+    carrier.endpoint = Some("POST shipments".into());
+    carrier.retry_after = Some(VirtualDuration { millis: 3000 });
+    carrier.when = Trigger::First(1);
+    let mut wms = rule("sb-429", Provider::Shipbob, Effect::RateLimited);
+    wms.when = Trigger::First(1);
+    for r in [shop, carrier, wms] {
+        w.act(|world| world.add_fault(r)).await.expect("valid rule");
+    }
+
+    let r = send(shopify(&w, Method::GET, "orders.json")).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.header("retry-after"), Some("2.0"));
+    assert_eq!(r.header("x-shopify-shop-api-call-limit"), Some("40/40"));
+    assert!(
+        r.body["errors"]
+            .as_str()
+            .is_some_and(|e| e.contains("Exceeded"))
+    );
+    let again = send(shopify(&w, Method::GET, "orders.json")).await;
+    assert_eq!(again.status, 200, "first: 1 fires once");
+
+    let r = send(easypost(&w, Method::POST, "/shipments").json(&json!({"shipment": {}}))).await;
+    assert_eq!(r.status, 503);
+    assert_eq!(r.header("retry-after"), Some("3"));
+    assert_eq!(r.body["error"]["code"], "SERVICE.UNAVAILABLE");
+    assert!(r.body["error"]["errors"].is_array());
+
+    let r = send(shipbob(&w, Method::GET, "/inventory-level")).await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.header("x-retry-after"), Some("1"));
+    assert_eq!(r.header("x-remaining-calls"), Some("0"));
+    assert_eq!(r.body["statusCode"], 429);
+
+    let fired = w.read(|world| world.faults.log().len());
+    assert_eq!(fired, 3);
+    let journal = w.journal.entries();
+    assert_eq!(
+        journal
+            .iter()
+            .filter(|e| e.direction == drydock_simulator::journal::Direction::Fault)
+            .count(),
+        3,
+        "every firing is on the journal"
+    );
+}
+
+#[tokio::test]
+async fn html_pages_resets_and_spoiled_answers() {
+    let w = world().await;
+    let mut html = rule("lb", Provider::Shopify, Effect::HtmlError);
+    html.endpoint = Some("GET orders".into());
+    html.when = Trigger::First(1);
+    let mut reset = rule("reset", Provider::Shipbob, Effect::ConnectionReset);
+    reset.when = Trigger::First(1);
+    let mut missing = rule("no-code", Provider::Easypost, Effect::MissingField);
+    missing.field = Some("rates".into());
+    missing.when = Trigger::First(1);
+    for r in [html, reset, missing] {
+        w.act(|world| world.add_fault(r)).await.expect("valid rule");
+    }
+    let r = send(shopify(&w, Method::GET, "orders.json")).await;
+    assert_eq!(r.status, 502);
+    assert_eq!(r.header("content-type"), Some("text/html"));
+    assert!(r.text.contains("<h1>502 Bad Gateway</h1>"));
+
+    let broken = shipbob(&w, Method::GET, "/inventory-level").send().await;
+    let transport_error = match broken {
+        Err(_) => true,
+        Ok(resp) => resp.bytes().await.is_err(),
+    };
+    assert!(
+        transport_error,
+        "a reset reaches the client as a transport error"
+    );
+    let r = send(shipbob(&w, Method::GET, "/inventory-level")).await;
+    assert_eq!(r.status, 200, "the next connection works");
+
+    let addr = send(easypost(&w, Method::POST, "/addresses").json(&json!({"address": {"street1": "179 N Harbor Dr", "city": "Redondo Beach", "state": "CA", "zip": "90277", "country": "US"}}))).await;
+    assert_eq!(addr.status, 201);
+}
+
+#[tokio::test]
+async fn a_lost_answer_still_buys_the_label() {
+    let w = world().await;
+    let order = super::place_order(&w, &[(super::MUG, 1)]).await;
+    let _ = order;
+    let from = send(easypost(&w, Method::POST, "/addresses").json(&json!({"address": {"name": "Dock", "street1": "1 Dock St", "city": "Oakland", "state": "CA", "zip": "94607", "country": "US"}}))).await;
+    let to = send(easypost(&w, Method::POST, "/addresses").json(&json!({"address": {"name": "Ada", "street1": "179 N Harbor Dr", "city": "Redondo Beach", "state": "CA", "zip": "90277", "country": "US"}}))).await;
+    let shipment = send(
+        easypost(&w, Method::POST, "/shipments").json(&json!({"shipment": {
+        "from_address": {"id": from.body["id"]}, "to_address": {"id": to.body["id"]},
+        "parcel": {"weight": 12.0}}})),
+    )
+    .await;
+    assert_eq!(shipment.status, 201, "{}", shipment.text);
+    let id = shipment.body["id"]
+        .as_str()
+        .expect("shipment id")
+        .to_string();
+    let rate = shipment.body["rates"][0]["id"]
+        .as_str()
+        .expect("a rate")
+        .to_string();
+    let mut lost = rule("lost", Provider::Easypost, Effect::TimeoutAfterCommit);
+    lost.endpoint = Some("POST shipments/*/buy".into());
+    w.act(|world| world.add_fault(lost))
+        .await
+        .expect("valid rule");
+    let bought = easypost(&w, Method::POST, &format!("/shipments/{id}/buy"))
+        .json(&json!({"rate": {"id": rate}}))
+        .send()
+        .await;
+    let answered = match bought {
+        Err(_) => false,
+        Ok(resp) => resp.bytes().await.is_ok(),
+    };
+    assert!(!answered, "the answer is lost");
+    let label = w.read(|world| world.carrier.shipment(&id).map(|s| s.is_paid_label()));
+    assert_eq!(label, Ok(true), "the carrier committed the purchase");
+}
+
+#[tokio::test]
+async fn retired_versions_fail_the_providers_way() {
+    let w = world().await;
+    let mut sb = rule("sb-retire", Provider::Shipbob, Effect::ApiVersionRetired);
+    sb.version = Some("2026-01".into());
+    sb.successor = Some("2026-07".into());
+    let mut shop = rule("shop-retire", Provider::Shopify, Effect::ApiVersionRetired);
+    shop.version = Some("2026-10".into());
+    shop.successor = Some("2026-07".into());
+    for r in [sb, shop] {
+        w.act(|world| world.add_fault(r)).await.expect("valid rule");
+    }
+    let gone = send(shipbob(&w, Method::GET, "/inventory-level")).await;
+    assert_eq!(gone.status, 410);
+    assert_eq!(
+        gone.header("link"),
+        Some("</2026-07>; rel=\"successor-version\"")
+    );
+    let base = w.endpoints.shipbob.replace("/2026-01", "/2026-07");
+    let new = send(
+        super::client()
+            .get(format!("{base}/inventory-level"))
+            .bearer_auth(&w.credentials.shipbob_token),
+    )
+    .await;
+    assert_eq!(new.status, 200);
+    assert!(
+        new.text.contains("\"fulfillable_quantity\""),
+        "{}",
+        new.text
+    );
+    assert!(
+        !new.text.contains("total_fulfillable_quantity"),
+        "{}",
+        new.text
+    );
+
+    let served = send(shopify(&w, Method::GET, "orders.json")).await;
+    assert_eq!(served.status, 200);
+    assert_eq!(served.header("x-shopify-api-version"), Some("2026-07"));
+    assert!(served.header("x-shopify-api-deprecated-reason").is_some());
+}
+
+#[tokio::test]
+async fn same_seed_same_probabilistic_firings() {
+    async fn run() -> Vec<(u16, String)> {
+        let w = world().await;
+        let mut flaky = rule("flaky", Provider::Shopify, Effect::Outage);
+        flaky.when = Trigger::Probability(0.5);
+        w.act(|world| world.add_fault(flaky))
+            .await
+            .expect("valid rule");
+        let mut seen = Vec::new();
+        for _ in 0..24 {
+            seen.push(send(shopify(&w, Method::GET, "orders.json")).await.status);
+        }
+        w.journal
+            .entries()
+            .into_iter()
+            .map(|e| {
+                (
+                    e.status.unwrap_or(0),
+                    format!("{:?} {} {}", e.direction, e.target, e.response_body),
+                )
+            })
+            .zip(seen)
+            .map(|(e, _)| e)
+            .collect()
+    }
+    let (a, b) = (run().await, run().await);
+    assert_eq!(a, b, "same seed, same journal (wall-clock times aside)");
+    let outages = a.iter().filter(|(s, _)| *s == 503).count();
+    assert!((4..20).contains(&outages), "{outages} of 24 failed");
+}
