@@ -1,22 +1,24 @@
-//! One retrying HTTP client shared by every persona call: retries connection errors,
-//! 429 and 5xx with exponential backoff plus jitter, honouring `Retry-After`
-//! (Shopify) and `x-retry-after` (ShipBob); other 4xx are returned at once.
+//! One retrying HTTP client shared by every persona call. Retries 429 and 5xx (and, for
+//! calls that are safe to repeat, transport errors and unreadable bodies) with exponential
+//! backoff plus jitter, honouring `Retry-After` (Shopify, EasyPost) and `x-retry-after`
+//! (ShipBob). Every provider has one [`Pacer`]: after a failure nobody calls that
+//! provider again before the wait is over, so retries never storm it. Other 4xx are
+//! returned at once. Pacing rules are in [`crate::retry`]; this file is the shell.
 
+use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::config::Timings;
-
-/// No single wait exceeds this, so drills with long `Retry-After` values stay fast.
-const MAX_WAIT: Duration = Duration::from_secs(2);
+use crate::retry::{self, Pacer};
 
 /// Which persona a call went to; used in logs, errors and alert text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Service {
     Shopify,
     EasyPost,
@@ -35,6 +37,18 @@ impl fmt::Display for Service {
     }
 }
 
+/// Whether a call may simply be sent again when its outcome is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// Reads and idempotent writes: retry transport errors and unreadable bodies too.
+    Safe,
+    /// Writes whose effect may already have happened when the answer is lost (a label
+    /// purchase, a fulfillment, a fulfillment event): only answers that say "not done"
+    /// (429, 5xx, connection refused) are retried; a lost or unreadable answer is
+    /// returned so the caller can look up what happened before trying again.
+    LookUpFirst,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum CallError {
     #[error("{service} {what} could not be reached after {attempts} attempts: {source}")]
@@ -42,6 +56,8 @@ pub(crate) enum CallError {
         service: Service,
         what: String,
         attempts: u32,
+        /// True when the request never left (connection refused): nothing happened.
+        not_sent: bool,
         #[source]
         source: reqwest::Error,
     },
@@ -52,6 +68,8 @@ pub(crate) enum CallError {
         status: StatusCode,
         attempts: u32,
         body: String,
+        /// The `Link` header, where a retired API version names its successor.
+        link: Option<String>,
     },
     #[error("{service} {what} answered a body we could not read: {source}")]
     Decode {
@@ -77,27 +95,50 @@ impl CallError {
         }
     }
 
+    pub(crate) fn link(&self) -> Option<&str> {
+        match self {
+            CallError::Status { link, .. } => link.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn service(&self) -> Service {
+        match self {
+            CallError::Transport { service, .. }
+            | CallError::Status { service, .. }
+            | CallError::Decode { service, .. } => *service,
+        }
+    }
+
     /// True when the persona refused the request itself rather than being unavailable.
     pub(crate) fn is_rejection(&self) -> bool {
         self.status()
             .is_some_and(|s| s.is_client_error() && s != StatusCode::TOO_MANY_REQUESTS)
     }
+
+    /// True when the request may have taken effect although we got no usable answer:
+    /// the answer was lost (reset, timeout) or could not be read.
+    pub(crate) fn outcome_unknown(&self) -> bool {
+        match self {
+            CallError::Transport { not_sent, .. } => !not_sent,
+            CallError::Decode { .. } => true,
+            CallError::Status { .. } => false,
+        }
+    }
 }
 
-/// A successful (2xx) answer, body already read.
-pub(crate) struct Reply {
-    pub(crate) body: Vec<u8>,
-    service: Service,
-    what: String,
+/// A successful (2xx) answer, body decoded.
+pub(crate) struct Answer<T> {
+    pub(crate) value: T,
+    pub(crate) headers: HeaderMap,
 }
 
-impl Reply {
-    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, CallError> {
-        serde_json::from_slice(&self.body).map_err(|source| CallError::Decode {
-            service: self.service,
-            what: self.what.clone(),
-            source,
-        })
+/// Decodes a 2xx body; an empty body (204) reads as JSON `null`.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::from_slice(b"null")
+    } else {
+        serde_json::from_slice(body)
     }
 }
 
@@ -105,11 +146,27 @@ impl Reply {
 pub(crate) struct HttpClient {
     inner: reqwest::Client,
     timings: Timings,
-    jitter: RandomState,
+    pacers: Arc<Mutex<HashMap<Service, Pacer>>>,
+    /// Defect `ignores-retry-after`: retry at once, no backoff, no hint, no pacing.
+    ignores_retry_after: bool,
+}
+
+/// One failed attempt and what it says about the provider.
+struct Failed {
+    err: CallError,
+    /// Worth another attempt.
+    retry: bool,
+    /// The provider is unavailable or misbehaving (not: it refused our request).
+    trouble: bool,
+    /// The provider's `Retry-After` / `x-retry-after`.
+    hint: Option<Duration>,
 }
 
 impl HttpClient {
-    pub(crate) fn new(timings: Timings) -> Result<HttpClient, reqwest::Error> {
+    pub(crate) fn new(
+        timings: Timings,
+        ignores_retry_after: bool,
+    ) -> Result<HttpClient, reqwest::Error> {
         let inner = reqwest::Client::builder()
             .timeout(timings.request_timeout)
             .user_agent(concat!("drydock-reference/", env!("CARGO_PKG_VERSION")))
@@ -117,116 +174,220 @@ impl HttpClient {
         Ok(HttpClient {
             inner,
             timings,
-            jitter: RandomState::new(),
+            pacers: Arc::default(),
+            ignores_retry_after,
         })
     }
 
-    /// Sends the request `build` makes, rebuilding it for every attempt.
-    /// `what` names the call for logs and errors, e.g. "POST /shipments".
-    pub(crate) async fn send(
+    fn with_pacer<T>(&self, service: Service, f: impl FnOnce(&mut Pacer) -> T) -> T {
+        let mut pacers = self.pacers.lock().unwrap_or_else(PoisonError::into_inner);
+        f(pacers.entry(service).or_default())
+    }
+
+    /// Waits until the provider's pacer lets this request go.
+    async fn admitted(&self, service: Service) {
+        if self.ignores_retry_after {
+            return;
+        }
+        let start = self.with_pacer(service, |p| {
+            p.admit(Instant::now(), self.timings.retry_base)
+        });
+        tokio::time::sleep_until(start.into()).await;
+    }
+
+    fn failed(&self, service: Service, what: &str, attempt: u32, hint: Option<Duration>) {
+        if self.ignores_retry_after {
+            // DEFECT ignores-retry-after: no wait at all, the next attempt goes at once.
+            return;
+        }
+        let wait = retry::wait_before_retry(
+            self.timings.retry_base,
+            attempt,
+            hint,
+            self.timings.retry_after_cap,
+            retry::jitter_seed(what, attempt),
+        );
+        self.with_pacer(service, |p| p.failed(Instant::now(), wait));
+    }
+
+    fn succeeded(&self, service: Service) {
+        self.with_pacer(service, Pacer::succeeded);
+    }
+
+    /// Sends the request `build` makes, rebuilding it for every attempt, and decodes the
+    /// 2xx body as `T`. `what` names the call for logs and errors, e.g. "POST /shipments".
+    pub(crate) async fn send<T: DeserializeOwned>(
         &self,
         service: Service,
         what: &str,
+        replay: Replay,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
-    ) -> Result<Reply, CallError> {
+    ) -> Result<Answer<T>, CallError> {
+        self.send_with(service, what, replay, build, decode::<T>)
+            .await
+    }
+
+    /// As [`HttpClient::send`] for answers whose body is not JSON (Slack answers `ok`).
+    pub(crate) async fn send_ignoring_body(
+        &self,
+        service: Service,
+        what: &str,
+        replay: Replay,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<(), CallError> {
+        self.send_with(service, what, replay, build, |_| Ok(()))
+            .await
+            .map(drop)
+    }
+
+    async fn send_with<T>(
+        &self,
+        service: Service,
+        what: &str,
+        replay: Replay,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+        decode: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<Answer<T>, CallError> {
         let max = self.timings.max_attempts.max(1);
         let mut attempt = 1;
         loop {
-            let outcome = build(&self.inner).send().await;
-            let hinted_wait = match outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    let hint = retry_after(response.headers());
-                    let body = match response.bytes().await {
-                        Ok(bytes) => bytes.to_vec(),
-                        Err(source) if attempt < max => {
-                            tracing::warn!(%service, what, attempt, error = %source, "reading response failed; retrying");
-                            self.pause(attempt, None).await;
-                            attempt += 1;
-                            continue;
-                        }
-                        Err(source) => {
-                            return Err(CallError::Transport {
-                                service,
-                                what: what.to_owned(),
-                                attempts: attempt,
-                                source,
-                            });
-                        }
-                    };
-                    if status.is_success() {
-                        return Ok(Reply {
-                            body,
-                            service,
-                            what: what.to_owned(),
-                        });
-                    }
-                    let retryable =
-                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-                    if !retryable || attempt >= max {
-                        return Err(CallError::Status {
-                            service,
-                            what: what.to_owned(),
-                            status,
-                            attempts: attempt,
-                            body: String::from_utf8_lossy(&body).chars().take(500).collect(),
-                        });
-                    }
-                    tracing::warn!(%service, what, attempt, %status, "retryable answer; retrying");
-                    hint
+            self.admitted(service).await;
+            let failed = match self.attempt(service, what, replay, &build, &decode).await {
+                Ok(answer) => {
+                    self.succeeded(service);
+                    return Ok(answer);
                 }
-                Err(source) => {
-                    if attempt >= max {
-                        return Err(CallError::Transport {
-                            service,
-                            what: what.to_owned(),
-                            attempts: attempt,
-                            source,
-                        });
-                    }
-                    tracing::warn!(%service, what, attempt, error = %source, "request failed; retrying");
-                    None
-                }
+                Err(failed) => failed,
             };
-            self.pause(attempt, hinted_wait).await;
+            if failed.trouble {
+                // Every caller of this provider waits now, not only this one.
+                self.failed(service, what, attempt, failed.hint);
+            } else {
+                self.succeeded(service);
+            }
+            if !failed.retry || attempt >= max {
+                return Err(with_attempts(failed.err, attempt));
+            }
+            tracing::warn!(%service, what, attempt, error = %failed.err, "retrying");
             attempt += 1;
         }
     }
 
-    async fn pause(&self, attempt: u32, hinted: Option<Duration>) {
-        let jitter_seed = self.jitter.hash_one(attempt);
-        tokio::time::sleep(backoff(
-            self.timings.retry_base,
-            attempt,
-            hinted,
-            jitter_seed,
-        ))
-        .await;
+    /// One attempt.
+    async fn attempt<T>(
+        &self,
+        service: Service,
+        what: &str,
+        replay: Replay,
+        build: &impl Fn(&reqwest::Client) -> RequestBuilder,
+        decode: &impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<Answer<T>, Failed> {
+        let safe = replay == Replay::Safe;
+        let transport = |source: reqwest::Error, not_sent: bool| CallError::Transport {
+            service,
+            what: what.to_owned(),
+            attempts: 1,
+            not_sent,
+            source,
+        };
+        let response = match build(&self.inner).send().await {
+            Ok(response) => response,
+            Err(source) => {
+                let not_sent = source.is_connect();
+                return Err(Failed {
+                    err: transport(source, not_sent),
+                    retry: not_sent || safe,
+                    trouble: true,
+                    hint: None,
+                });
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.bytes().await {
+            Ok(bytes) => bytes,
+            Err(source) => {
+                return Err(Failed {
+                    err: transport(source, false),
+                    retry: safe,
+                    trouble: true,
+                    hint: None,
+                });
+            }
+        };
+        if status.is_success() {
+            return decode(&body)
+                .map(|value| Answer { value, headers })
+                .map_err(|source| Failed {
+                    err: CallError::Decode {
+                        service,
+                        what: what.to_owned(),
+                        source,
+                    },
+                    retry: safe,
+                    trouble: true,
+                    hint: None,
+                });
+        }
+        let unavailable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+        Err(Failed {
+            err: CallError::Status {
+                service,
+                what: what.to_owned(),
+                status,
+                attempts: 1,
+                body: String::from_utf8_lossy(&body).chars().take(500).collect(),
+                link: headers
+                    .get(reqwest::header::LINK)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            },
+            retry: unavailable,
+            trouble: unavailable,
+            hint: retry_hint(&headers),
+        })
     }
 }
 
-/// The wait before attempt `attempt + 1`: the server's hint if it gave one, otherwise
-/// `base * 2^(attempt-1)` plus up to `base` of jitter; never more than [`MAX_WAIT`].
-fn backoff(base: Duration, attempt: u32, hinted: Option<Duration>, jitter_seed: u64) -> Duration {
-    let wait = match hinted {
-        Some(hint) => hint,
-        None => {
-            let exponential = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-            let base_ms = u64::try_from(base.as_millis()).unwrap_or(u64::MAX);
-            let jitter = Duration::from_millis(jitter_seed % base_ms.saturating_add(1));
-            exponential.saturating_add(jitter)
-        }
-    };
-    wait.min(MAX_WAIT)
+fn with_attempts(err: CallError, n: u32) -> CallError {
+    match err {
+        CallError::Transport {
+            service,
+            what,
+            not_sent,
+            source,
+            ..
+        } => CallError::Transport {
+            service,
+            what,
+            attempts: n,
+            not_sent,
+            source,
+        },
+        CallError::Status {
+            service,
+            what,
+            status,
+            body,
+            link,
+            ..
+        } => CallError::Status {
+            service,
+            what,
+            status,
+            attempts: n,
+            body,
+            link,
+        },
+        decode @ CallError::Decode { .. } => decode,
+    }
 }
 
-/// `Retry-After` (Shopify, float seconds) or `x-retry-after` (ShipBob, seconds).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    ["retry-after", "x-retry-after"].iter().find_map(|name| {
-        let raw = headers.get(*name)?.to_str().ok()?;
-        let seconds = raw.trim().parse::<f64>().ok()?;
-        (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(60.0)))
-    })
+/// `Retry-After` (Shopify float seconds, EasyPost integer) or `x-retry-after` (ShipBob).
+fn retry_hint(headers: &HeaderMap) -> Option<Duration> {
+    ["retry-after", "x-retry-after"]
+        .iter()
+        .find_map(|name| retry::parse_retry_after(headers.get(*name)?.to_str().ok()?))
 }
 
 #[cfg(test)]
@@ -235,30 +396,19 @@ mod tests {
     use reqwest::header::HeaderValue;
 
     #[test]
-    fn backoff_doubles_and_is_capped() {
-        let base = Duration::from_millis(50);
-        assert_eq!(backoff(base, 1, None, 0), Duration::from_millis(50));
-        assert_eq!(backoff(base, 3, None, 0), Duration::from_millis(200));
-        assert_eq!(backoff(base, 3, None, 7), Duration::from_millis(207));
-        assert_eq!(backoff(base, 12, None, 0), MAX_WAIT);
-    }
-
-    #[test]
-    fn server_hint_wins_but_is_capped() {
-        let base = Duration::from_millis(50);
-        let hint = Some(Duration::from_millis(1500));
-        assert_eq!(backoff(base, 1, hint, 9), Duration::from_millis(1500));
-        assert_eq!(backoff(base, 1, Some(Duration::from_secs(25)), 9), MAX_WAIT);
-    }
-
-    #[test]
-    fn reads_both_retry_after_dialects() {
+    fn reads_both_retry_after_headers() {
         let mut shopify = HeaderMap::new();
         shopify.insert("retry-after", HeaderValue::from_static("2.0"));
-        assert_eq!(retry_after(&shopify), Some(Duration::from_secs(2)));
+        assert_eq!(retry_hint(&shopify), Some(Duration::from_secs(2)));
         let mut shipbob = HeaderMap::new();
         shipbob.insert("x-retry-after", HeaderValue::from_static("1"));
-        assert_eq!(retry_after(&shipbob), Some(Duration::from_secs(1)));
-        assert_eq!(retry_after(&HeaderMap::new()), None);
+        assert_eq!(retry_hint(&shipbob), Some(Duration::from_secs(1)));
+        assert_eq!(retry_hint(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn empty_success_body_reads_as_null_and_truncated_json_fails() {
+        assert!(decode::<serde_json::Value>(b"").is_ok_and(|v| v.is_null()));
+        assert!(decode::<serde_json::Value>(br#"{"id":"shp_1","trac"#).is_err());
     }
 }

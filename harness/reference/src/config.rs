@@ -1,5 +1,23 @@
 //! Reads the integration contract variables (`PORT`, `DRYDOCK_*`) into a validated
 //! [`Config`]. Every problem names the variable and says how to fix it.
+//!
+//! Tuning variables of the reference integration itself (all optional):
+//! - `DRYDOCK_REF_DEFECTS`: comma-separated deliberate defects (`drydock run --list-defects`);
+//!   empty or unset for the correct integration.
+//! - `DRYDOCK_REF_INVENTORY_POLL_MS` (default 100): how often stock is synced warehouse → storefront.
+//! - `DRYDOCK_REF_RETRY_BASE_MS` (default 50): first retry backoff; doubles per attempt
+//!   (plus jitter), at most 2 s.
+//! - `DRYDOCK_REF_MAX_ATTEMPTS` (default 5): attempts per call before the step fails.
+//! - `DRYDOCK_REF_REQUEST_TIMEOUT_MS` (default 2000): a call with no answer by then is
+//!   a transport error (a "hang").
+//! - `DRYDOCK_REF_RETRY_AFTER_CAP_MS` (default 5000): longest `Retry-After` /
+//!   `x-retry-after` honoured; longer hints are waited for this long.
+//! - `DRYDOCK_REF_HELD_RETRY_MS` (default 250): first delay before an order held because
+//!   a provider was down is tried again in the background; doubles per try, at most 4 s.
+//! - `DRYDOCK_REF_HELD_RETRY_MAX` (default 40): background tries per held order before
+//!   giving up (it stays held, with an alert).
+//! - `DRYDOCK_REF_RECONCILE_MS` (default 500): how often orders in the warehouse are
+//!   polled so a dropped webhook cannot strand them.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -77,6 +95,14 @@ pub struct Timings {
     pub retry_base: Duration,
     pub max_attempts: u32,
     pub request_timeout: Duration,
+    /// Longest server retry hint honoured.
+    pub retry_after_cap: Duration,
+    /// First delay before a held order is tried again.
+    pub held_retry: Duration,
+    /// Background tries per held order.
+    pub held_retry_max: u32,
+    /// Poll interval for orders waiting in the warehouse.
+    pub reconcile: Duration,
 }
 
 impl Default for Timings {
@@ -85,7 +111,11 @@ impl Default for Timings {
             inventory_poll: Duration::from_millis(100),
             retry_base: Duration::from_millis(50),
             max_attempts: 5,
-            request_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(2),
+            retry_after_cap: Duration::from_secs(5),
+            held_retry: Duration::from_millis(250),
+            held_retry_max: 40,
+            reconcile: Duration::from_millis(500),
         }
     }
 }
@@ -182,17 +212,20 @@ fn timings(vars: &Vars<'_>) -> Result<Timings, ConfigError> {
     if let Some(ms) = vars.millis("DRYDOCK_REF_REQUEST_TIMEOUT_MS")? {
         timings.request_timeout = ms;
     }
-    if let Some(raw) = vars.optional("DRYDOCK_REF_MAX_ATTEMPTS") {
-        timings.max_attempts = match raw.trim().parse::<u32>() {
-            Ok(n) if n >= 1 => n,
-            _ => {
-                return Err(ConfigError::Invalid {
-                    var: "DRYDOCK_REF_MAX_ATTEMPTS",
-                    value: raw.to_owned(),
-                    fix: "use a whole number of attempts, at least 1",
-                });
-            }
-        };
+    if let Some(ms) = vars.millis("DRYDOCK_REF_RETRY_AFTER_CAP_MS")? {
+        timings.retry_after_cap = ms;
+    }
+    if let Some(ms) = vars.millis("DRYDOCK_REF_HELD_RETRY_MS")? {
+        timings.held_retry = ms;
+    }
+    if let Some(ms) = vars.millis("DRYDOCK_REF_RECONCILE_MS")? {
+        timings.reconcile = ms;
+    }
+    if let Some(n) = vars.count("DRYDOCK_REF_MAX_ATTEMPTS")? {
+        timings.max_attempts = n;
+    }
+    if let Some(n) = vars.count("DRYDOCK_REF_HELD_RETRY_MAX")? {
+        timings.held_retry_max = n;
     }
     Ok(timings)
 }
@@ -240,6 +273,20 @@ impl<'a> Vars<'a> {
             value: raw.to_owned(),
             fix: "use a TCP port number between 1 and 65535",
         })
+    }
+
+    fn count(&self, var: &'static str) -> Result<Option<u32>, ConfigError> {
+        let Some(raw) = self.optional(var) else {
+            return Ok(None);
+        };
+        match raw.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(ConfigError::Invalid {
+                var,
+                value: raw.to_owned(),
+                fix: "use a whole number of attempts, at least 1",
+            }),
+        }
     }
 
     fn millis(&self, var: &'static str) -> Result<Option<Duration>, ConfigError> {
@@ -321,9 +368,26 @@ mod tests {
         let mut vars = complete();
         vars.insert("DRYDOCK_REF_INVENTORY_POLL_MS".into(), "250".into());
         vars.insert("DRYDOCK_REF_MAX_ATTEMPTS".into(), "2".into());
+        vars.insert("DRYDOCK_REF_HELD_RETRY_MS".into(), "40".into());
+        vars.insert("DRYDOCK_REF_HELD_RETRY_MAX".into(), "3".into());
         let config = Config::from_vars(&vars).expect("valid");
         assert_eq!(config.timings.inventory_poll, Duration::from_millis(250));
         assert_eq!(config.timings.max_attempts, 2);
+        assert_eq!(config.timings.held_retry, Duration::from_millis(40));
+        assert_eq!(config.timings.held_retry_max, 3);
+    }
+
+    #[test]
+    fn zero_attempts_is_refused_with_the_variable_named() {
+        let mut vars = complete();
+        vars.insert("DRYDOCK_REF_HELD_RETRY_MAX".into(), "0".into());
+        assert!(matches!(
+            Config::from_vars(&vars),
+            Err(ConfigError::Invalid {
+                var: "DRYDOCK_REF_HELD_RETRY_MAX",
+                ..
+            })
+        ));
     }
 
     #[test]

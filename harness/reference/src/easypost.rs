@@ -6,8 +6,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::address::PostalAddress;
-use crate::client::{CallError, HttpClient, Service};
+use crate::client::{CallError, HttpClient, Replay, Service};
 use crate::config::{EasyPostConfig, ShipFrom};
+use crate::labels::{self, AfterBuy, AfterLookUp};
+
+/// Buy → look up → buy rounds before a purchase is given up as failed.
+const PURCHASE_ROUNDS: usize = 3;
 
 #[derive(Clone)]
 pub(crate) struct EasyPostApi {
@@ -189,30 +193,31 @@ impl EasyPostApi {
         &self,
         path: &str,
         body: &Value,
+        replay: Replay,
     ) -> Result<T, CallError> {
         let url = format!("{}{path}", self.base);
         let what = format!("POST {path}");
         self.http
-            .send(Service::EasyPost, &what, |c| {
+            .send(Service::EasyPost, &what, replay, |c| {
                 c.post(&url).bearer_auth(&self.key).json(body)
             })
-            .await?
-            .json()
+            .await
+            .map(|answer| answer.value)
     }
 
     async fn get<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, CallError> {
         let url = format!("{}{path}", self.base);
         let what = format!("GET {path}");
         self.http
-            .send(Service::EasyPost, &what, |c| {
+            .send(Service::EasyPost, &what, Replay::Safe, |c| {
                 c.get(&url).bearer_auth(&self.key)
             })
-            .await?
-            .json()
+            .await
+            .map(|answer| answer.value)
     }
 
     pub(crate) async fn subscribe_webhook(&self, url: &str) -> Result<(), CallError> {
-        self.post::<Value>("/webhooks", &json!({"webhook": {"url": url}}))
+        self.post::<Value>("/webhooks", &json!({"webhook": {"url": url}}), Replay::Safe)
             .await
             .map(drop)
     }
@@ -222,7 +227,7 @@ impl EasyPostApi {
         address: &PostalAddress,
     ) -> Result<Address, CallError> {
         let body = json!({"address": AddressBody::from(address), "verify": true});
-        self.post("/addresses", &body).await
+        self.post("/addresses", &body, Replay::Safe).await
     }
 
     pub(crate) async fn create_shipment(
@@ -245,36 +250,100 @@ impl EasyPostApi {
             "parcel": {"weight": weight_oz},
             "reference": reference,
         }});
-        self.post("/shipments", &body).await
+        // A repeated create only makes an unused shipment: nothing is bought.
+        self.post("/shipments", &body, Replay::Safe).await
     }
 
-    /// Buys `rate`; a retry that finds postage already bought reads the shipment back.
+    /// Buys `rate` on the shipment, at most once: an answer that is lost, unreadable or
+    /// incomplete is followed by a lookup of the shipment, and its postage is used if
+    /// the purchase went through; only a shipment without postage is bought again.
     pub(crate) async fn buy(&self, shipment_id: &str, rate: &Rate) -> Result<Label, CallError> {
-        let path = format!("/shipments/{shipment_id}/buy");
-        let bought: Shipment = match self.post(&path, &json!({"rate": {"id": rate.id}})).await {
-            Ok(shipment) => shipment,
-            Err(err) if err.body().contains("SHIPMENT.POSTAGE.EXISTS") => {
-                self.get(&format!("/shipments/{shipment_id}")).await?
+        let mut last_err = None;
+        for _ in 0..PURCHASE_ROUNDS {
+            let answer = self.buy_once(shipment_id, rate).await;
+            match labels::after_buy(&answer, rate) {
+                AfterBuy::Use(label) => return Ok(label),
+                AfterBuy::Fail => {
+                    return Err(answer
+                        .err()
+                        .unwrap_or_else(|| unreadable_label(shipment_id)));
+                }
+                AfterBuy::LookUp => {
+                    tracing::warn!(
+                        shipment_id,
+                        "label purchase outcome unknown; looking the shipment up"
+                    );
+                    last_err = answer.err();
+                }
             }
-            Err(err) => return Err(err),
-        };
-        let carrier = bought
-            .selected_rate
-            .as_ref()
-            .map(|r| r.carrier.clone())
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| rate.carrier.clone());
-        Ok(Label {
-            tracking_code: bought.tracking_code.unwrap_or_default(),
-            label_url: bought.postage_label.and_then(|l| l.label_url),
-            shipment_id: bought.id,
-            carrier,
+            match self.resume(shipment_id).await? {
+                Some(label) => return Ok(label),
+                None => tracing::info!(shipment_id, "no postage on the shipment; buying again"),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| unreadable_label(shipment_id)))
+    }
+
+    /// Looks the shipment up: its label if postage was bought, else `None`.
+    pub(crate) async fn resume(&self, shipment_id: &str) -> Result<Option<Label>, CallError> {
+        let shipment: Shipment = self.get(&format!("/shipments/{shipment_id}")).await?;
+        Ok(match labels::after_lookup(&shipment, None) {
+            AfterLookUp::Use(label) => Some(label),
+            AfterLookUp::Buy => None,
         })
+    }
+
+    /// The shipment's rates, to buy a shipment found without postage.
+    pub(crate) async fn rates(&self, shipment_id: &str) -> Result<Vec<Rate>, CallError> {
+        let shipment: Shipment = self.get(&format!("/shipments/{shipment_id}")).await?;
+        Ok(shipment.rates)
+    }
+
+    /// One purchase call; a lost or unreadable answer is returned, never resent blind.
+    pub(crate) async fn buy_once(
+        &self,
+        shipment_id: &str,
+        rate: &Rate,
+    ) -> Result<Shipment, CallError> {
+        let path = format!("/shipments/{shipment_id}/buy");
+        self.post(
+            &path,
+            &json!({"rate": {"id": rate.id}}),
+            Replay::LookUpFirst,
+        )
+        .await
+    }
+
+    /// Trackers for a tracking code: polled so a dropped `tracker.updated` is caught up.
+    pub(crate) async fn trackers(&self, tracking_code: &str) -> Result<Vec<Tracker>, CallError> {
+        #[derive(Deserialize)]
+        struct Body {
+            #[serde(default)]
+            trackers: Vec<Tracker>,
+        }
+        let body: Body = self
+            .get(&format!("/trackers?tracking_code={tracking_code}"))
+            .await?;
+        Ok(body.trackers)
     }
 
     pub(crate) async fn refund(&self, shipment_id: &str) -> Result<(), CallError> {
         let path = format!("/shipments/{shipment_id}/refund");
-        self.post::<Value>(&path, &json!({})).await.map(drop)
+        self.post::<Value>(&path, &json!({}), Replay::Safe)
+            .await
+            .map(drop)
+    }
+}
+
+/// A purchase that ended without a usable label and without a transport or status error.
+fn unreadable_label(shipment_id: &str) -> CallError {
+    let source = serde_json::Error::io(std::io::Error::other(
+        "the purchase answer carried no tracking code or postage label",
+    ));
+    CallError::Decode {
+        service: Service::EasyPost,
+        what: format!("POST /shipments/{shipment_id}/buy"),
+        source,
     }
 }
 

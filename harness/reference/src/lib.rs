@@ -11,15 +11,20 @@ mod client;
 mod config;
 mod defects;
 mod easypost;
+mod held;
+mod labels;
 mod pipeline;
+mod retry;
 mod shipbob;
 mod shopify;
+mod shortpick;
 mod signatures;
 mod slack;
 mod startup;
 mod state;
 mod stock;
 mod tracking;
+mod versions;
 mod webhooks;
 
 use std::future::Future;
@@ -54,11 +59,18 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let http = client::HttpClient::new(config.timings).map_err(ServeError::Client)?;
-    let shopify = shopify::ShopifyApi::new(http.clone(), &config.shopify);
+    let defects = config.defects.clone();
+    let http = client::HttpClient::new(config.timings, defects.has(Defect::IgnoresRetryAfter))
+        .map_err(ServeError::Client)?;
+    let slack = slack::SlackApi::new(http.clone(), &config.slack_webhook_url);
+    let shopify = shopify::ShopifyApi::new(http.clone(), &config.shopify, slack.clone());
     let easypost = easypost::EasyPostApi::new(http.clone(), &config.easypost);
-    let shipbob = shipbob::ShipBobApi::new(http.clone(), &config.shipbob);
-    let slack = slack::SlackApi::new(http, &config.slack_webhook_url);
+    let shipbob = shipbob::ShipBobApi::new(
+        http,
+        &config.shipbob,
+        slack.clone(),
+        defects.has(Defect::IgnoresApiVersionChange),
+    );
     let book = state::SharedBook::default();
     let ready = Arc::new(AtomicBool::new(false));
     let (jobs, job_queue) = mpsc::unbounded_channel();
@@ -70,8 +82,9 @@ pub async fn serve(
             shipbob_key: config.shipbob.webhook_key.clone(),
         }),
         book: book.clone(),
-        jobs,
+        jobs: jobs.clone(),
         ready: ready.clone(),
+        defects: defects.clone(),
     });
 
     let trigger = stock::StockTrigger::default();
@@ -83,6 +96,16 @@ pub async fn serve(
         book: book.clone(),
         stock: trigger.clone(),
         ship_from: config.ship_from.clone(),
+        timings: config.timings,
+        defects,
+    };
+    let duties = pipeline::Background {
+        book: book.clone(),
+        shipbob: shipbob.clone(),
+        easypost: easypost.clone(),
+        jobs,
+        retry_tick: (config.timings.held_retry / 4).max(std::time::Duration::from_millis(10)),
+        reconcile: config.timings.reconcile,
     };
     let public_url = config.public_url.clone();
     let poll = config.timings.inventory_poll;
@@ -109,7 +132,11 @@ pub async fn serve(
         };
         ready.store(true, Ordering::Release);
         tracing::info!("ready");
-        tokio::join!(sync.run(trigger, poll), pipeline.run(job_queue));
+        tokio::join!(
+            sync.run(trigger, poll),
+            pipeline.run(job_queue),
+            duties.run()
+        );
     });
 
     let served = axum::serve(listener, router)

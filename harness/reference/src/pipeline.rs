@@ -1,21 +1,27 @@
 //! The order pipeline: one worker takes jobs from the webhook handlers in arrival
 //! order and drives each order through accept → verify address → buy label → hand to
 //! the warehouse → fulfil → tracking events. A failed step holds the order and alerts;
-//! no order is dropped silently.
+//! no order is dropped silently: held orders are retried in the background
+//! (`background.rs`), which also polls the warehouse in case a webhook never comes.
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::client::{CallError, Service};
-use crate::config::ShipFrom;
+use crate::config::{ShipFrom, Timings};
+use crate::defects::{Defect, Defects};
 use crate::easypost::{EasyPostApi, Tracker};
+use crate::held::RetryTask;
 use crate::shipbob::{self, ShipBobApi};
 use crate::shopify::{self, ShopifyApi};
 use crate::slack::SlackApi;
 use crate::state::{OrderRecord, SharedBook};
 use crate::stock::StockTrigger;
 
+mod background;
 mod delivery;
 mod intake;
+
+pub(crate) use background::Background;
 
 /// Work handed from the webhook handlers to the pipeline worker.
 #[derive(Debug)]
@@ -26,6 +32,8 @@ pub(crate) enum Job {
     ShipmentException(shipbob::Shipment),
     ShipmentCancelled(shipbob::Shipment),
     TrackerUpdated(Tracker),
+    /// A background retry of a held order is due.
+    Retry(u64, RetryTask),
 }
 
 /// Why an order stopped before reaching the warehouse.
@@ -34,16 +42,13 @@ struct Failure {
     summary: String,
     /// Cause for the alert's parentheses and the hold notes.
     cause: String,
+    /// The provider was unavailable (not: it refused): worth retrying later.
+    retryable: bool,
 }
 
 impl Failure {
     fn from_call(err: &CallError) -> Failure {
-        let party = match err {
-            CallError::Transport { service, .. }
-            | CallError::Status { service, .. }
-            | CallError::Decode { service, .. } => *service,
-        };
-        let party = match party {
+        let party = match err.service() {
             Service::Shopify => "storefront",
             Service::EasyPost => "carrier",
             Service::ShipBob => "warehouse",
@@ -77,7 +82,11 @@ impl Failure {
                 format!("{service} {what}"),
             ),
         };
-        Failure { summary, cause }
+        Failure {
+            summary,
+            cause,
+            retryable: !err.is_rejection(),
+        }
     }
 }
 
@@ -97,20 +106,73 @@ pub(crate) struct Pipeline {
     pub(crate) book: SharedBook,
     pub(crate) stock: StockTrigger,
     pub(crate) ship_from: ShipFrom,
+    pub(crate) timings: Timings,
+    pub(crate) defects: Defects,
 }
 
 impl Pipeline {
-    /// Handles jobs one at a time until every sender is gone.
+    /// Handles jobs one at a time until every sender is gone. Each job runs in its own
+    /// task so that a panic in one (a bug) is logged and the worker carries on.
     pub(crate) async fn run(self, mut jobs: UnboundedReceiver<Job>) {
         while let Some(job) = jobs.recv().await {
-            match job {
-                Job::OrderCreated(order) => self.order_created(&order).await,
-                Job::OrderCancelled(order) => self.order_cancelled(&order).await,
-                Job::Shipped(shipment) => self.shipped(&shipment).await,
-                Job::ShipmentException(shipment) => self.shipment_exception(&shipment).await,
-                Job::ShipmentCancelled(shipment) => self.shipment_cancelled(&shipment).await,
-                Job::TrackerUpdated(tracker) => self.tracker_updated(tracker).await,
+            let worker = self.clone();
+            let handled = tokio::spawn(async move { worker.handle(job).await }).await;
+            if let Err(err) = handled {
+                tracing::error!(error = %err, "a pipeline job crashed; carrying on with the next");
             }
+        }
+    }
+
+    async fn handle(&self, job: Job) {
+        match job {
+            Job::OrderCreated(order) => self.order_created(&order).await,
+            Job::OrderCancelled(order) => self.order_cancelled(&order).await,
+            Job::Shipped(shipment) => self.shipped(&shipment).await,
+            Job::ShipmentException(shipment) => self.shipment_exception(&shipment).await,
+            Job::ShipmentCancelled(shipment) => self.shipment_cancelled(&shipment).await,
+            Job::TrackerUpdated(tracker) => self.tracker_updated(tracker).await,
+            Job::Retry(id, RetryTask::Fulfil) => self.retry_fulfil(id).await,
+            Job::Retry(id, RetryTask::MarkShipped(shipment)) => {
+                self.retry_mark_shipped(id, &shipment).await
+            }
+        }
+    }
+
+    fn has(&self, defect: Defect) -> bool {
+        self.defects.has(defect)
+    }
+
+    fn name_of(&self, id: u64) -> String {
+        self.order(id, |o| o.name.clone())
+            .unwrap_or_else(|| format!("#{id}"))
+    }
+
+    /// Plans a background retry of `task` for a held order.
+    fn schedule_retry(&self, id: u64, task: RetryTask) {
+        self.book.lock().schedule_retry(
+            id,
+            task,
+            std::time::Instant::now(),
+            self.timings.held_retry,
+        );
+    }
+
+    /// A retry failed again: plans the next try, or tells a human the tries are spent.
+    async fn retry_failed(&self, id: u64, failure: &Failure) {
+        let again = self.book.lock().retry_failed(
+            id,
+            std::time::Instant::now(),
+            self.timings.held_retry,
+            self.timings.held_retry_max,
+        );
+        if !again {
+            let name = self.name_of(id);
+            self.slack
+                .alert(&format!(
+                    "Order {name} stays held: still failing after {} retries, needs a human ({}: {})",
+                    self.timings.held_retry_max, failure.summary, failure.cause
+                ))
+                .await;
         }
     }
 
@@ -153,6 +215,7 @@ impl Pipeline {
             .ok_or_else(|| Failure {
                 summary: "storefront has no fulfillment order".to_owned(),
                 cause: format!("shopify order {order_id}"),
+                retryable: false,
             })
     }
 

@@ -10,10 +10,11 @@ use crate::shopify::ShopifyApi;
 use crate::stock::Catalog;
 
 pub(crate) const SHOPIFY_TOPICS: [&str; 2] = ["orders/create", "orders/cancelled"];
-pub(crate) const SHIPBOB_TOPICS: [&str; 3] = [
+pub(crate) const SHIPBOB_TOPICS: [&str; 4] = [
     "order.shipped",
     "order.shipment.cancelled",
     "order.shipment.exception",
+    "order.shipment.on_hold",
 ];
 
 #[derive(Debug, thiserror::Error)]

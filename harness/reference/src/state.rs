@@ -4,9 +4,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 use crate::address::PostalAddress;
 use crate::easypost::{Label, Tracker};
+use crate::held::{HeldRetry, RetryTask};
 use crate::shopify;
 
 /// One storefront order and how far the pipeline has taken it.
@@ -17,19 +19,29 @@ pub(crate) struct OrderRecord {
     pub(crate) name: String,
     /// (sku, quantity) per line; lines without a SKU cannot be fulfilled and are skipped.
     pub(crate) lines: Vec<(String, u32)>,
+    /// Storefront line item id → SKU, to fulfil only what shipped after a short pick.
+    pub(crate) line_skus: Vec<(u64, String)>,
     pub(crate) address: PostalAddress,
     pub(crate) fulfillment_order_id: Option<u64>,
     pub(crate) label: Option<Label>,
+    /// The carrier shipment a purchase was attempted on: looked up before buying again.
+    pub(crate) purchase_shipment_id: Option<String>,
     pub(crate) warehouse_order_id: Option<u64>,
     pub(crate) fulfillment_id: Option<u64>,
     /// Rank of the last fulfillment event pushed to the storefront.
     pub(crate) last_event_rank: Option<u8>,
+    /// Newest carrier scan time behind the last pushed event.
+    pub(crate) last_event_at: Option<jiff::Timestamp>,
     /// Accepted but not yet in the warehouse: its units are held back from the storefront.
     pub(crate) reserved: bool,
     pub(crate) shipped: bool,
     pub(crate) cancelled: bool,
     /// Why the order is on hold, if it is.
     pub(crate) held: Option<String>,
+    /// The background retry of a held order, while one is planned.
+    pub(crate) retry: Option<HeldRetry>,
+    /// The reconciler saw the warehouse ship it and queued the fulfilment.
+    pub(crate) ship_seen: bool,
 }
 
 impl OrderRecord {
@@ -46,6 +58,18 @@ impl OrderRecord {
                 Some((sku.to_owned(), line.quantity))
             })
             .collect();
+        let line_skus = order
+            .line_items
+            .iter()
+            .filter_map(|line| {
+                let sku = line
+                    .sku
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())?;
+                Some((line.id?, sku.to_owned()))
+            })
+            .collect();
         let address = order
             .shipping_address
             .as_ref()
@@ -60,16 +84,21 @@ impl OrderRecord {
             id: order.id,
             name,
             lines,
+            line_skus,
             address,
             fulfillment_order_id: None,
             label: None,
+            purchase_shipment_id: None,
             warehouse_order_id: None,
             fulfillment_id: None,
             last_event_rank: None,
+            last_event_at: None,
             reserved: true,
             shipped: false,
             cancelled: false,
             held: None,
+            retry: None,
+            ship_seen: false,
         }
     }
 
@@ -116,6 +145,78 @@ impl OrderBook {
         }
         self.orders.insert(order.id, order);
         true
+    }
+
+    /// Replaces a known order with a fresh record (defect `processes-duplicate-webhooks`).
+    pub(crate) fn replace(&mut self, order: OrderRecord) {
+        self.orders.insert(order.id, order);
+    }
+
+    /// Plans a background retry of `task` for a held order.
+    pub(crate) fn schedule_retry(
+        &mut self,
+        order_id: u64,
+        task: RetryTask,
+        now: Instant,
+        base: Duration,
+    ) {
+        if let Some(order) = self.orders.get_mut(&order_id) {
+            order.retry = Some(HeldRetry::first(task, now, base));
+        }
+    }
+
+    /// Claims every retry that is due; each is returned once.
+    pub(crate) fn claim_due_retries(&mut self, now: Instant) -> Vec<(u64, RetryTask)> {
+        let mut due: Vec<(u64, RetryTask)> = self
+            .orders
+            .values_mut()
+            .filter_map(|o| Some((o.id, o.retry.as_mut()?.claim(now)?)))
+            .collect();
+        due.sort_by_key(|(id, _)| *id);
+        due
+    }
+
+    /// A retry failed: plans the next try; false when the tries are spent.
+    pub(crate) fn retry_failed(
+        &mut self,
+        order_id: u64,
+        now: Instant,
+        base: Duration,
+        max: u32,
+    ) -> bool {
+        let Some(order) = self.orders.get_mut(&order_id) else {
+            return false;
+        };
+        order.retry = order.retry.take().and_then(|r| r.failed(now, base, max));
+        order.retry.is_some()
+    }
+
+    /// Orders in the warehouse whose shipping has not been seen yet: polled.
+    pub(crate) fn awaiting_warehouse(&self) -> Vec<(u64, u64)> {
+        let mut waiting: Vec<(u64, u64)> = self
+            .orders
+            .values()
+            .filter(|o| !o.shipped && !o.cancelled && !o.ship_seen)
+            .filter_map(|o| Some((o.id, o.warehouse_order_id?)))
+            .collect();
+        waiting.sort_unstable();
+        waiting
+    }
+
+    /// Shipped orders whose tracking is not final yet: `(order, tracking code)`.
+    pub(crate) fn awaiting_carrier(&self) -> Vec<(u64, String)> {
+        let mut waiting: Vec<(u64, String)> = self
+            .orders
+            .values()
+            .filter(|o| o.fulfillment_id.is_some() && !o.cancelled)
+            .filter(|o| {
+                o.last_event_rank
+                    .is_none_or(|r| r < crate::tracking::FINAL_RANK)
+            })
+            .filter_map(|o| Some((o.id, o.label.as_ref()?.tracking_code.clone())))
+            .collect();
+        waiting.sort_unstable();
+        waiting
     }
 
     pub(crate) fn get(&self, order_id: u64) -> Option<&OrderRecord> {
@@ -193,6 +294,7 @@ mod tests {
             line_items: lines
                 .iter()
                 .map(|(sku, quantity)| shopify::LineItem {
+                    id: None,
                     sku: Some((*sku).to_owned()),
                     quantity: *quantity,
                 })
@@ -223,6 +325,21 @@ mod tests {
         assert!(book.insert(record(7, &[("MUG", 1)])));
         assert!(book.get(7).is_some_and(|o| o.cancelled && !o.reserved));
         assert!(book.pending_by_sku().is_empty());
+    }
+
+    #[test]
+    fn due_retries_are_claimed_once_and_bounded() {
+        let now = Instant::now();
+        let base = Duration::from_millis(10);
+        let mut book = OrderBook::default();
+        assert!(book.insert(record(1, &[("MUG", 1)])));
+        book.schedule_retry(1, RetryTask::Fulfil, now, base);
+        assert!(book.claim_due_retries(now).is_empty());
+        assert_eq!(book.claim_due_retries(now + base).len(), 1);
+        assert!(book.claim_due_retries(now + base).is_empty());
+        assert!(book.retry_failed(1, now, base, 2));
+        assert!(!book.retry_failed(1, now, base, 2));
+        assert!(book.get(1).is_some_and(|o| o.retry.is_none()));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 use crate::client::CallError;
-use crate::shipbob::{InventoryItem, ShipBobApi};
+use crate::shipbob::{ShipBobApi, Stock};
 use crate::shopify::ShopifyApi;
 use crate::state::SharedBook;
 
@@ -39,16 +39,14 @@ pub(crate) fn desired_available(sellable: i64, pending: u32) -> i64 {
 /// The `(inventory_item_id, available)` writes needed to bring the storefront in line.
 /// SKUs the warehouse does not list, or the storefront does not sell, are left alone.
 pub(crate) fn plan_updates(
-    warehouse: &[InventoryItem],
+    warehouse: &[Stock],
     pending: &HashMap<String, u32>,
     catalog: &HashMap<String, u64>,
     current: &HashMap<u64, i64>,
 ) -> Vec<(u64, i64)> {
     let mut sellable: HashMap<&str, i64> = HashMap::new();
     for item in warehouse {
-        if let Some(sku) = item.sku.as_deref() {
-            *sellable.entry(sku).or_default() += item.total_sellable_quantity;
-        }
+        *sellable.entry(item.sku.as_str()).or_default() += item.sellable;
     }
     let mut updates: Vec<(u64, i64)> = sellable
         .into_iter()
@@ -127,10 +125,10 @@ impl StockSync {
 mod tests {
     use super::*;
 
-    fn item(sku: &str, sellable: i64) -> InventoryItem {
-        InventoryItem {
-            sku: Some(sku.into()),
-            total_sellable_quantity: sellable,
+    fn item(sku: &str, sellable: i64) -> Stock {
+        Stock {
+            sku: sku.into(),
+            sellable,
         }
     }
 
@@ -155,6 +153,15 @@ mod tests {
             plan_updates(&warehouse, &pending, &catalog, &current),
             vec![(11, 8)]
         );
+    }
+
+    #[test]
+    fn stock_drift_in_the_warehouse_is_pushed() {
+        // A cycle count took 3 mugs away: the storefront still shows 10.
+        let catalog = HashMap::from([("MUG".to_owned(), 11)]);
+        let current = HashMap::from([(11, 10)]);
+        let plan = plan_updates(&[item("MUG", 7)], &HashMap::new(), &catalog, &current);
+        assert_eq!(plan, vec![(11, 7)]);
     }
 
     #[test]

@@ -28,9 +28,41 @@ pub(crate) fn rank(shopify_status: &str) -> u8 {
     }
 }
 
+/// Rank of "delivered": nothing follows it.
+pub(crate) const FINAL_RANK: u8 = 4;
+
 /// True when `status` moves the fulfillment forward from the last pushed rank.
 pub(crate) fn advances(last_rank: Option<u8>, status: &str) -> bool {
     last_rank.is_none_or(|last| rank(status) > last)
+}
+
+/// True when an update with `status`, whose newest scan is at `at`, should be pushed
+/// after the last pushed one (`last_rank`, scanned at `last_at`): it must move the status
+/// forward, and must not be older than what was pushed (an out-of-order older update).
+/// `allow_repeat` is the `processes-duplicate-webhooks` defect: an equal status is pushed again.
+pub(crate) fn should_push(
+    last_rank: Option<u8>,
+    last_at: Option<jiff::Timestamp>,
+    status: &str,
+    at: Option<jiff::Timestamp>,
+    allow_repeat: bool,
+) -> bool {
+    let forward = match last_rank {
+        None => true,
+        // DEFECT processes-duplicate-webhooks: a repeated status counts as news.
+        Some(last) if allow_repeat => rank(status) >= last,
+        Some(_) => advances(last_rank, status),
+    };
+    let not_older = match (last_at, at) {
+        (Some(last), Some(at)) => at >= last,
+        _ => true,
+    };
+    forward && not_older
+}
+
+/// The instant of a tracking detail's `datetime`, if it parses.
+pub(crate) fn instant_of(detail: &TrackingDetail) -> Option<jiff::Timestamp> {
+    detail.datetime.as_deref()?.parse().ok()
 }
 
 /// The most recent `datetime` among the tracking details (RFC 3339), as sent.
@@ -89,6 +121,28 @@ mod tests {
             "ready_for_pickup"
         ));
         assert!(advances(Some(rank("failure")), "delivered"));
+    }
+
+    #[test]
+    fn an_older_update_never_replaces_a_newer_one() {
+        let at = |s: &str| s.parse::<jiff::Timestamp>().ok();
+        let noon = at("2026-12-02T12:00:00Z");
+        let morning = at("2026-12-02T08:00:00Z");
+        assert!(should_push(None, None, "in_transit", morning, false));
+        assert!(should_push(Some(1), morning, "delivered", noon, false));
+        // Delivered arrived first; the older in-transit scan must not move it back.
+        assert!(!should_push(Some(4), noon, "in_transit", morning, false));
+        // A higher status stamped before the last pushed scan is out of order too.
+        assert!(!should_push(
+            Some(1),
+            noon,
+            "out_for_delivery",
+            morning,
+            false
+        ));
+        // A duplicate: refused, unless the duplicate defect is on.
+        assert!(!should_push(Some(2), noon, "out_for_delivery", noon, false));
+        assert!(should_push(Some(2), noon, "out_for_delivery", noon, true));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! HTTP surface of the integration: `/health` and the three webhook receivers.
-//! Each receiver verifies the signature, drops repeated deliveries, enqueues a job
-//! and answers at once; the pipeline does the slow work. Bad signature → 401.
+//! Each receiver verifies the signature, drops repeated deliveries (same webhook id /
+//! event id), enqueues a job and answers at once; the pipeline does the slow work.
+//! Bad signature → 401 and nothing changes.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use tokio::sync::mpsc::UnboundedSender;
 
+use crate::defects::{Defect, Defects};
 use crate::easypost::{Event, Tracker};
 use crate::pipeline::Job;
 use crate::signatures::{self, SignatureError};
@@ -32,6 +34,16 @@ pub(crate) struct AppState {
     pub(crate) jobs: UnboundedSender<Job>,
     /// Set once webhooks are subscribed and the catalog is loaded.
     pub(crate) ready: Arc<AtomicBool>,
+    pub(crate) defects: Defects,
+}
+
+/// Checks a signature unless the `skips-signature-check` defect is on.
+fn checked(state: &AppState, verified: Result<(), SignatureError>) -> Result<(), SignatureError> {
+    if state.defects.has(Defect::SkipsSignatureCheck) {
+        // DEFECT skips-signature-check: any body is believed, forged or not.
+        return Ok(());
+    }
+    verified
 }
 
 pub(crate) fn app(state: AppState) -> Router {
@@ -69,7 +81,9 @@ fn parse<T: serde::de::DeserializeOwned>(source: &str, body: &[u8]) -> Result<T,
 
 /// Enqueues `job` unless `delivery` (already prefixed by source) was seen before.
 fn enqueue(state: &AppState, delivery: Option<String>, job: Job) -> StatusCode {
-    if let Some(key) = delivery
+    // DEFECT processes-duplicate-webhooks: with it on, redeliveries are not looked for.
+    let dedupe = !state.defects.has(Defect::ProcessesDuplicateWebhooks);
+    if let Some(key) = delivery.filter(|_| dedupe)
         && !state.book.lock().first_delivery(key.clone())
     {
         tracing::info!(delivery = %key, "repeated delivery ignored");
@@ -90,7 +104,8 @@ async fn shopify_webhook(
     body: Bytes,
 ) -> StatusCode {
     let signature = header(&headers, "x-shopify-hmac-sha256");
-    if let Err(err) = signatures::verify_shopify(&state.secrets.shopify, &body, signature) {
+    let verified = signatures::verify_shopify(&state.secrets.shopify, &body, signature);
+    if let Err(err) = checked(&state, verified) {
         return refuse("shopify", &err);
     }
     let topic = header(&headers, "x-shopify-topic").unwrap_or_default();
@@ -122,7 +137,8 @@ async fn easypost_webhook(
     body: Bytes,
 ) -> StatusCode {
     let signature = header(&headers, "x-hmac-signature");
-    if let Err(err) = signatures::verify_easypost(&state.secrets.easypost, &body, signature) {
+    let verified = signatures::verify_easypost(&state.secrets.easypost, &body, signature);
+    if let Err(err) = checked(&state, verified) {
         return refuse("easypost", &err);
     }
     let event = match parse::<Event>("easypost", &body) {
@@ -160,20 +176,26 @@ async fn shipbob_webhook(
         header(&headers, "webhook-timestamp"),
         header(&headers, "webhook-signature"),
     );
-    if let Err(err) = verified {
+    if let Err(err) = checked(&state, verified) {
         return refuse("shipbob", &err);
     }
     let topic = header(&headers, "x-webhook-topic").unwrap_or_default();
     let wrap: fn(shipbob::Shipment) -> Job = match topic {
         "order.shipped" => Job::Shipped,
-        "order.shipment.exception" => Job::ShipmentException,
-        "order.shipment.cancelled" => Job::ShipmentCancelled,
+        // Backorders and warehouse holds: the order cannot ship as it is.
+        "order.shipment.exception"
+        | "order.shipment.on_hold"
+        | "order.exception"
+        | "order.on_hold" => Job::ShipmentException,
+        "order.shipment.cancelled" | "order.cancelled" => Job::ShipmentCancelled,
         other => {
             tracing::debug!(topic = other, "shipbob topic not handled");
             return StatusCode::OK;
         }
     };
-    let shipment = match parse::<shipbob::Shipment>("shipbob", &body) {
+    let shipment = match parse::<serde_json::Value>("shipbob", &body)
+        .and_then(|v| shipbob::Shipment::from_body(v).map_err(|_| StatusCode::BAD_REQUEST))
+    {
         Ok(shipment) => shipment,
         Err(status) => return status,
     };
@@ -198,6 +220,12 @@ mod tests {
     }
 
     async fn start() -> (String, mpsc::UnboundedReceiver<Job>, Arc<AtomicBool>) {
+        start_with(Defects::none()).await
+    }
+
+    async fn start_with(
+        defects: Defects,
+    ) -> (String, mpsc::UnboundedReceiver<Job>, Arc<AtomicBool>) {
         let (jobs, rx) = mpsc::unbounded_channel();
         let ready = Arc::new(AtomicBool::new(false));
         let state = AppState {
@@ -209,6 +237,7 @@ mod tests {
             book: SharedBook::default(),
             jobs,
             ready: ready.clone(),
+            defects,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -253,6 +282,23 @@ mod tests {
         let wrong = shopify_signature("not-the-secret", ORDER);
         assert_eq!(post_order(&url, &wrong, "w-1").await, 401);
         assert!(rx.try_recv().is_err());
+    }
+
+    #[tokio::test]
+    async fn defects_change_behaviour_only_when_switched_on() {
+        let forged = shopify_signature("not-the-secret", ORDER);
+        let (url, mut rx, _) =
+            start_with([Defect::SkipsSignatureCheck].into_iter().collect()).await;
+        assert_eq!(post_order(&url, &forged, "w-1").await, 200);
+        assert!(rx.try_recv().is_ok(), "the defect believes a forged order");
+
+        let signed = shopify_signature("shpss_test", ORDER);
+        let (url, mut rx, _) =
+            start_with([Defect::ProcessesDuplicateWebhooks].into_iter().collect()).await;
+        assert_eq!(post_order(&url, &signed, "w-1").await, 200);
+        assert_eq!(post_order(&url, &signed, "w-1").await, 200);
+        assert!(rx.try_recv().is_ok());
+        assert!(rx.try_recv().is_ok(), "the defect enqueues the redelivery");
     }
 
     #[tokio::test]

@@ -1,8 +1,11 @@
 //! Steps 1–5 and 8: take a new order to the warehouse (or hold it), and undo that
-//! work when the storefront cancels.
+//! work when the storefront cancels. A held order is retried from where it stopped:
+//! a label bought (or maybe bought) before is reused, never bought twice.
 
 use super::{Failure, Pipeline};
-use crate::easypost;
+use crate::defects::Defect;
+use crate::easypost::{self, Label};
+use crate::held::RetryTask;
 use crate::shipbob::NewOrder;
 use crate::shopify::{self, HoldReason};
 use crate::state::OrderRecord;
@@ -21,9 +24,20 @@ impl Pipeline {
     pub(super) async fn order_created(&self, order: &shopify::Order) {
         let record = OrderRecord::from_shopify(order);
         let name = record.name.clone();
+        let reprocess = self.has(Defect::ProcessesDuplicateWebhooks);
         let fresh = {
             let mut book = self.book.lock();
-            book.insert(record) && !book.is_cancel_requested(order.id)
+            let cancelled = book.is_cancel_requested(order.id);
+            if book.insert(record.clone()) {
+                !cancelled
+            } else if reprocess && !cancelled {
+                // DEFECT processes-duplicate-webhooks: a redelivered orders/create is
+                // taken as a new order, its progress forgotten, so it is bought again.
+                book.replace(record);
+                true
+            } else {
+                false
+            }
         };
         if !fresh {
             tracing::info!(order = %name, "order already known or cancelled; nothing to do");
@@ -32,11 +46,67 @@ impl Pipeline {
         tracing::info!(order = %name, id = order.id, "order accepted");
         self.stock.push_soon();
         match self.fulfil(order.id).await {
-            Ok(Progress::InWarehouse) => {
-                tracing::info!(order = %name, "order handed to the warehouse")
-            }
-            Ok(Progress::Stopped) => tracing::info!(order = %name, "pipeline stopped for order"),
+            Ok(progress) => self.log_progress(&name, &progress),
             Err(failure) => self.hold_after_failure(order.id, &name, failure).await,
+        }
+    }
+
+    fn log_progress(&self, name: &str, progress: &Progress) {
+        match progress {
+            Progress::InWarehouse => tracing::info!(order = %name, "order handed to the warehouse"),
+            Progress::Stopped => tracing::info!(order = %name, "pipeline stopped for order"),
+        }
+    }
+
+    /// A background retry of an order held because a provider was down: release the
+    /// hold, then resume the pipeline where it stopped.
+    pub(super) async fn retry_fulfil(&self, id: u64) {
+        let Some((name, held_fo)) = self.order(id, |o| (o.name.clone(), o.fulfillment_order_id))
+        else {
+            return;
+        };
+        if self.cancelled(id) {
+            self.update(id, |o| o.retry = None);
+            return;
+        }
+        tracing::info!(order = %name, "retrying held order");
+        if let Some(fo_id) = held_fo
+            && let Err(err) = self.release_if_held(fo_id).await
+        {
+            let failure = Failure::from(err);
+            self.retry_failed(id, &failure).await;
+            return;
+        }
+        match self.fulfil(id).await {
+            Ok(progress) => {
+                self.log_progress(&name, &progress);
+                let was_held = self.order(id, |o| o.held.is_some()).unwrap_or(false);
+                self.update(id, |o| {
+                    o.retry = None;
+                    o.held = None;
+                });
+                if was_held && matches!(progress, Progress::InWarehouse) {
+                    self.slack
+                        .alert(&format!(
+                            "Order {name} released from hold and sent to the warehouse"
+                        ))
+                        .await;
+                }
+            }
+            Err(failure) => {
+                self.hold_quietly(id, &name, &failure).await;
+                self.retry_failed(id, &failure).await;
+            }
+        }
+    }
+
+    /// Releases the fulfillment order's hold if it has one.
+    pub(super) async fn release_if_held(&self, fo_id: u64) -> Result<(), crate::client::CallError> {
+        match self.shopify.release_hold(fo_id).await {
+            Ok(()) => Ok(()),
+            // Not on hold (any more): nothing to release.
+            Err(err) if err.is_rejection() => Ok(()),
+            Err(err) => Err(err),
         }
     }
 
@@ -82,35 +152,126 @@ impl Pipeline {
             return Ok(Progress::Stopped);
         }
 
-        // Step 4: buy the cheapest label.
+        // Step 4: buy the cheapest label (or find the one a lost answer bought).
         let weight = units.max(1).saturating_mul(OUNCES_PER_UNIT);
-        let reference = id.to_string();
-        let shipment = self
-            .easypost
-            .create_shipment(&verified.id, &self.ship_from, weight, &reference)
-            .await?;
-        let Some(rate) = easypost::cheapest(&shipment.rates) else {
-            return Err(Failure {
-                summary: "carrier offered no rates".to_owned(),
-                cause: format!("easypost shipment {}", shipment.id),
-            });
-        };
-        let label = self.easypost.buy(&shipment.id, rate).await?;
-        tracing::info!(order = %name, tracking_code = %label.tracking_code, "label bought");
-        {
-            let mut book = self.book.lock();
-            book.link_tracking(&label.tracking_code, id);
-            if let Some(order) = book.get_mut(id) {
-                order.label = Some(label.clone());
-            }
+        let label = self.purchase_label(id, &name, &verified.id, weight).await?;
+        self.hand_to_warehouse(id, &name, label).await
+    }
+
+    /// A label bought before, or one a purchase whose answer was lost did buy.
+    async fn label_so_far(&self, id: u64) -> Result<Option<Label>, Failure> {
+        let (label, pending) = self
+            .order(id, |o| (o.label.clone(), o.purchase_shipment_id.clone()))
+            .unwrap_or_default();
+        if label.is_some() {
+            return Ok(label);
         }
+        let Some(shipment_id) = pending else {
+            return Ok(None);
+        };
+        // An earlier purchase on this shipment ended without an answer: look before buying.
+        if let Some(label) = self.easypost.resume(&shipment_id).await? {
+            return Ok(Some(label));
+        }
+        let rates = self.easypost.rates(&shipment_id).await?;
+        match easypost::cheapest(&rates) {
+            Some(rate) => Ok(Some(self.easypost.buy(&shipment_id, rate).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn purchase_label(
+        &self,
+        id: u64,
+        name: &str,
+        to_address_id: &str,
+        weight: u32,
+    ) -> Result<Label, Failure> {
+        let label = match self.label_so_far(id).await? {
+            Some(label) => label,
+            None => {
+                let reference = id.to_string();
+                let shipment = self
+                    .easypost
+                    .create_shipment(to_address_id, &self.ship_from, weight, &reference)
+                    .await?;
+                let Some(rate) = easypost::cheapest(&shipment.rates) else {
+                    return Err(Failure {
+                        summary: "carrier offered no rates".to_owned(),
+                        cause: format!("easypost shipment {}", shipment.id),
+                        retryable: true,
+                    });
+                };
+                self.update(id, |o| o.purchase_shipment_id = Some(shipment.id.clone()));
+                if self.has(Defect::SecondLabelAfterTimeout) {
+                    self.buy_blindly(id, to_address_id, weight, &shipment.id, rate)
+                        .await?
+                } else {
+                    self.easypost.buy(&shipment.id, rate).await?
+                }
+            }
+        };
+        tracing::info!(order = %name, tracking_code = %label.tracking_code, "label bought");
+        let mut book = self.book.lock();
+        book.link_tracking(&label.tracking_code, id);
+        if let Some(order) = book.get_mut(id) {
+            order.label = Some(label.clone());
+        }
+        Ok(label)
+    }
+
+    /// DEFECT second-label-after-timeout: when the purchase answer is lost or unreadable,
+    /// start over with a new shipment and buy again, without looking the first one up.
+    /// EasyPost refuses a second purchase on one shipment, so this buys a second label.
+    async fn buy_blindly(
+        &self,
+        id: u64,
+        to_address_id: &str,
+        weight: u32,
+        shipment_id: &str,
+        rate: &easypost::Rate,
+    ) -> Result<Label, Failure> {
+        let answer = self.easypost.buy_once(shipment_id, rate).await;
+        if let Ok(shipment) = &answer
+            && let Some(label) = crate::labels::label_of(shipment, Some(rate))
+        {
+            return Ok(label);
+        }
+        if let Err(err) = &answer
+            && !err.outcome_unknown()
+        {
+            return Err(Failure::from_call(err));
+        }
+        tracing::warn!(
+            shipment_id,
+            "purchase answer lost; buying on a new shipment"
+        );
+        let again = self
+            .easypost
+            .create_shipment(to_address_id, &self.ship_from, weight, &id.to_string())
+            .await?;
+        let rate = easypost::cheapest(&again.rates).ok_or_else(|| Failure {
+            summary: "carrier offered no rates".to_owned(),
+            cause: format!("easypost shipment {}", again.id),
+            retryable: true,
+        })?;
+        self.update(id, |o| o.purchase_shipment_id = Some(again.id.clone()));
+        Ok(self.easypost.buy(&again.id, rate).await?)
+    }
+
+    /// Step 5: hand the order and its label to the warehouse.
+    async fn hand_to_warehouse(
+        &self,
+        id: u64,
+        name: &str,
+        label: Label,
+    ) -> Result<Progress, Failure> {
         if self.cancelled(id) {
             // The cancel job, queued behind this one, refunds the label.
             return Ok(Progress::Stopped);
         }
-
-        // Step 5: hand the order and its label to the warehouse.
-        let Some(lines) = self.order(id, |o| o.lines.clone()) else {
+        let Some((lines, address)) = self.order(id, |o| (o.lines.clone(), o.address.clone()))
+        else {
             return Ok(Progress::Stopped);
         };
         let mut tags = vec![
@@ -121,8 +282,8 @@ impl Pipeline {
             tags.insert(1, ("carrier_label_url", url.clone()));
         }
         let new_order = NewOrder {
-            reference_id: reference,
-            order_number: &name,
+            reference_id: id.to_string(),
+            order_number: name,
             recipient: &address,
             products: lines,
             tags,
@@ -158,11 +319,30 @@ impl Pipeline {
     }
 
     async fn hold_after_failure(&self, id: u64, name: &str, failure: Failure) {
-        let Failure { summary, cause } = failure;
-        self.update(id, |o| o.held = Some(format!("{summary}: {cause}")));
+        if self.has(Defect::DropsOrderDuringOutage) {
+            // DEFECT drops-order-during-outage: the order is forgotten: no hold on the
+            // storefront, no alert, no retry; only a log line nobody reads.
+            tracing::error!(order = name, summary = %failure.summary, "giving up on order");
+            self.update(id, |o| o.reserved = false);
+            self.stock.push_soon();
+            return;
+        }
         self.slack
-            .alert(&format!("Order {name} held: {summary} ({cause})"))
+            .alert(&format!(
+                "Order {name} held: {} ({})",
+                failure.summary, failure.cause
+            ))
             .await;
+        self.hold_quietly(id, name, &failure).await;
+        if failure.retryable {
+            self.schedule_retry(id, RetryTask::Fulfil);
+        }
+    }
+
+    /// Holds the storefront fulfillment order with the failure as its reason, no alert.
+    async fn hold_quietly(&self, id: u64, name: &str, failure: &Failure) {
+        let notes = format!("{} ({})", failure.summary, failure.cause);
+        self.update(id, |o| o.held = Some(notes.clone()));
         let Some(fo_id) = self.known_or_open_fulfillment_order(id).await else {
             tracing::error!(
                 order = name,
@@ -170,7 +350,7 @@ impl Pipeline {
             );
             return;
         };
-        let notes = format!("{summary} ({cause})");
+        self.update(id, |o| o.fulfillment_order_id = Some(fo_id));
         if let Err(err) = self
             .shopify
             .hold_fulfillment_order(fo_id, HoldReason::Other, &notes)
