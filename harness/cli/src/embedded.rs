@@ -6,12 +6,20 @@ use std::path::{Path, PathBuf};
 /// (file name, contents) of every bundled scenario and its snapshot.
 const SUITE: &[(&str, &str)] = &[
     (
-        "happy-path.yaml",
-        include_str!("../../../scenarios/happy-path.yaml"),
+        "address-rejected.yaml",
+        include_str!("../../../scenarios/address-rejected.yaml"),
     ),
     (
-        "happy-path.snap",
-        include_str!("../../../scenarios/happy-path.snap"),
+        "address-rejected.snap",
+        include_str!("../../../scenarios/address-rejected.snap"),
+    ),
+    (
+        "bad-signature-webhook.yaml",
+        include_str!("../../../scenarios/bad-signature-webhook.yaml"),
+    ),
+    (
+        "bad-signature-webhook.snap",
+        include_str!("../../../scenarios/bad-signature-webhook.snap"),
     ),
     (
         "cancel-before-shipment.yaml",
@@ -20,6 +28,78 @@ const SUITE: &[(&str, &str)] = &[
     (
         "cancel-before-shipment.snap",
         include_str!("../../../scenarios/cancel-before-shipment.snap"),
+    ),
+    (
+        "carrier-outage-recovery.yaml",
+        include_str!("../../../scenarios/carrier-outage-recovery.yaml"),
+    ),
+    (
+        "carrier-outage-recovery.snap",
+        include_str!("../../../scenarios/carrier-outage-recovery.snap"),
+    ),
+    (
+        "duplicate-out-of-order-webhooks.yaml",
+        include_str!("../../../scenarios/duplicate-out-of-order-webhooks.yaml"),
+    ),
+    (
+        "duplicate-out-of-order-webhooks.snap",
+        include_str!("../../../scenarios/duplicate-out-of-order-webhooks.snap"),
+    ),
+    (
+        "happy-path.yaml",
+        include_str!("../../../scenarios/happy-path.yaml"),
+    ),
+    (
+        "happy-path.snap",
+        include_str!("../../../scenarios/happy-path.snap"),
+    ),
+    (
+        "label-timeout-after-commit.yaml",
+        include_str!("../../../scenarios/label-timeout-after-commit.yaml"),
+    ),
+    (
+        "label-timeout-after-commit.snap",
+        include_str!("../../../scenarios/label-timeout-after-commit.snap"),
+    ),
+    (
+        "malformed-carrier-response.yaml",
+        include_str!("../../../scenarios/malformed-carrier-response.yaml"),
+    ),
+    (
+        "malformed-carrier-response.snap",
+        include_str!("../../../scenarios/malformed-carrier-response.snap"),
+    ),
+    (
+        "rate-limit-storm.yaml",
+        include_str!("../../../scenarios/rate-limit-storm.yaml"),
+    ),
+    (
+        "rate-limit-storm.snap",
+        include_str!("../../../scenarios/rate-limit-storm.snap"),
+    ),
+    (
+        "stock-drift.yaml",
+        include_str!("../../../scenarios/stock-drift.yaml"),
+    ),
+    (
+        "stock-drift.snap",
+        include_str!("../../../scenarios/stock-drift.snap"),
+    ),
+    (
+        "warehouse-api-version-retired.yaml",
+        include_str!("../../../scenarios/warehouse-api-version-retired.yaml"),
+    ),
+    (
+        "warehouse-api-version-retired.snap",
+        include_str!("../../../scenarios/warehouse-api-version-retired.snap"),
+    ),
+    (
+        "warehouse-short-pick.yaml",
+        include_str!("../../../scenarios/warehouse-short-pick.yaml"),
+    ),
+    (
+        "warehouse-short-pick.snap",
+        include_str!("../../../scenarios/warehouse-short-pick.snap"),
     ),
     (
         "warehouse-stock-change.yaml",
@@ -39,4 +119,24 @@ pub fn materialize(root: &Path) -> std::io::Result<PathBuf> {
         std::fs::write(dir.join(name), text)?;
     }
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SUITE;
+
+    #[test]
+    fn every_bundled_scenario_and_snapshot_is_embedded() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("scenarios/ exists")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".yaml") || n.ends_with(".snap"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = SUITE.iter().map(|(n, _)| n.to_string()).collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk, "list every file of scenarios/ in SUITE");
+    }
 }
