@@ -225,6 +225,15 @@ impl EasyPostApi {
         self.post("/addresses", &body).await
     }
 
+    /// Stores the address at the carrier without asking for verification.
+    pub(crate) async fn create_address(
+        &self,
+        address: &PostalAddress,
+    ) -> Result<Address, CallError> {
+        let body = json!({"address": AddressBody::from(address)});
+        self.post("/addresses", &body).await
+    }
+
     pub(crate) async fn create_shipment(
         &self,
         to_address_id: &str,

@@ -97,6 +97,7 @@ pub(crate) struct Pipeline {
     pub(crate) book: SharedBook,
     pub(crate) stock: StockTrigger,
     pub(crate) ship_from: ShipFrom,
+    pub(crate) defects: crate::Defects,
 }
 
 impl Pipeline {

@@ -18,6 +18,8 @@ pub(crate) struct OrderRecord {
     /// (sku, quantity) per line; lines without a SKU cannot be fulfilled and are skipped.
     pub(crate) lines: Vec<(String, u32)>,
     pub(crate) address: PostalAddress,
+    /// The address exactly as the storefront gave it (only the address defect uses it).
+    pub(crate) address_as_given: PostalAddress,
     pub(crate) fulfillment_order_id: Option<u64>,
     pub(crate) label: Option<Label>,
     pub(crate) warehouse_order_id: Option<u64>,
@@ -51,6 +53,11 @@ impl OrderRecord {
             .as_ref()
             .map(|a| PostalAddress::from_shopify(a, order.email.as_deref()))
             .unwrap_or_default();
+        let address_as_given = order
+            .shipping_address
+            .as_ref()
+            .map(|a| PostalAddress::as_given(a, order.email.as_deref()))
+            .unwrap_or_default();
         let name = if order.name.is_empty() {
             format!("#{}", order.id)
         } else {
@@ -61,6 +68,7 @@ impl OrderRecord {
             name,
             lines,
             address,
+            address_as_given,
             fulfillment_order_id: None,
             label: None,
             warehouse_order_id: None,
