@@ -230,6 +230,15 @@ impl EasyPostApi {
         self.post("/addresses", &body, Replay::Safe).await
     }
 
+    /// Stores the address at the carrier without asking for verification.
+    pub(crate) async fn create_address(
+        &self,
+        address: &PostalAddress,
+    ) -> Result<Address, CallError> {
+        let body = json!({"address": AddressBody::from(address)});
+        self.post("/addresses", &body, Replay::Safe).await
+    }
+
     pub(crate) async fn create_shipment(
         &self,
         to_address_id: &str,

@@ -22,6 +22,8 @@ pub(crate) struct OrderRecord {
     /// Storefront line item id → SKU, to fulfil only what shipped after a short pick.
     pub(crate) line_skus: Vec<(u64, String)>,
     pub(crate) address: PostalAddress,
+    /// The address exactly as the storefront gave it (only the address defect uses it).
+    pub(crate) address_as_given: PostalAddress,
     pub(crate) fulfillment_order_id: Option<u64>,
     pub(crate) label: Option<Label>,
     /// The carrier shipment a purchase was attempted on: looked up before buying again.
@@ -75,6 +77,11 @@ impl OrderRecord {
             .as_ref()
             .map(|a| PostalAddress::from_shopify(a, order.email.as_deref()))
             .unwrap_or_default();
+        let address_as_given = order
+            .shipping_address
+            .as_ref()
+            .map(|a| PostalAddress::as_given(a, order.email.as_deref()))
+            .unwrap_or_default();
         let name = if order.name.is_empty() {
             format!("#{}", order.id)
         } else {
@@ -86,6 +93,7 @@ impl OrderRecord {
             lines,
             line_skus,
             address,
+            address_as_given,
             fulfillment_order_id: None,
             label: None,
             purchase_shipment_id: None,

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod formats;
+
 /// A postal address in canonical form. Each dialect maps its own field names onto this
 /// (`address1`/`street1`, `province_code`/`state`, `zip_code`/`zip`, ...).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -50,82 +52,144 @@ pub struct Verification {
     pub normalized: Option<Address>,
 }
 
-/// US states, DC and territories that carriers accept as `state`.
-const US_STATES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
-    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
-    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
-    "WI", "WY", "DC", "PR", "GU", "VI", "AS", "MP", "AA", "AE", "AP",
+/// The longest name, company, street or city line a carrier prints on a label
+/// (characters, after collapsing whitespace).
+pub const MAX_LINE_CHARS: usize = 50;
+
+/// Countries without format data: street and city required, nothing else checked.
+const DEFAULT_REQUIRE: &str = "AC";
+
+fn error(code: &'static str, field: &'static str, message: &'static str) -> VerificationError {
+    VerificationError {
+        code,
+        field,
+        message,
+    }
+}
+
+/// Characters a label printer cannot print: control characters other than whitespace,
+/// and invisible formatting (zero-width space, direction marks and overrides, BOM).
+pub fn is_unprintable(c: char) -> bool {
+    (c.is_control() && !c.is_whitespace())
+        || matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Fragments no deliverable address contains: markup, template and shell syntax, SQL,
+/// path traversal and spreadsheet formulas. A carrier treats such a line as junk.
+const INJECTION_MARKERS: &[&str] = &[
+    "<",
+    ">",
+    "{",
+    "}",
+    "`",
+    "\\",
+    "|",
+    "--",
+    "/*",
+    "*/",
+    "${",
+    "$(",
+    "../",
+    "1=1",
+    "drop table",
+    "select ",
+    "javascript:",
 ];
 
-/// Judges an address the way a carrier's delivery verification does.
+/// Why a line is undeliverable junk, if it is.
+fn junk(value: &str, is_line: bool) -> Option<&'static str> {
+    if value.chars().any(is_unprintable) {
+        return Some("Contains unprintable characters");
+    }
+    let lower = value.to_lowercase();
+    if INJECTION_MARKERS.iter().any(|m| lower.contains(m))
+        || lower.trim_start().starts_with(['=', '@'])
+    {
+        return Some("Contains characters no address has");
+    }
+    if is_line
+        && value
+            .split_whitespace()
+            .map(|w| w.chars().count() + 1)
+            .sum::<usize>()
+            > MAX_LINE_CHARS + 1
+    {
+        return Some("Line is too long for a label");
+    }
+    None
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Judges an address the way a carrier's delivery verification does: undeliverable junk,
+/// then the country's required fields, postcode pattern and region list (from
+/// [`formats`]; countries without data need a street and a city).
 pub fn verify_delivery(address: &Address) -> Verification {
     let mut errors = Vec::new();
+    let lines: [(&'static str, &str, bool); 7] = [
+        ("name", &address.name, true),
+        ("company", &address.company, true),
+        ("street1", &address.street1, true),
+        ("street2", &address.street2, true),
+        ("city", &address.city, true),
+        ("state", &address.state, false),
+        ("zip", &address.zip, false),
+    ];
+    for (field, value, is_line) in lines {
+        if let Some(message) = junk(value, is_line) {
+            errors.push(error("E.ADDRESS.INVALID", field, message));
+        }
+    }
     let street1 = address.street1.trim();
     let country = address.country.trim().to_ascii_uppercase();
-    if street1.is_empty() {
-        errors.push(VerificationError {
-            code: "E.ADDRESS.NOT_FOUND",
-            field: "street1",
-            message: "Address not found",
-        });
-    } else if !street1.chars().any(|c| c.is_ascii_digit()) && !is_po_box(street1) {
-        errors.push(VerificationError {
-            code: "E.HOUSE_NUMBER.MISSING",
-            field: "street1",
-            message: "House number is missing",
-        });
+    let format = formats::country(&country);
+    let require = format.map_or(DEFAULT_REQUIRE, |f| f.require.as_str());
+    if address.name.trim().is_empty() && address.company.trim().is_empty() {
+        errors.push(error(
+            "E.ADDRESS.INVALID",
+            "name",
+            "Recipient name or company is missing",
+        ));
     }
-    if address.city.trim().is_empty() {
-        errors.push(VerificationError {
-            code: "E.ADDRESS.NOT_FOUND",
-            field: "city",
-            message: "City is missing",
-        });
+    if street1.is_empty() {
+        errors.push(error("E.ADDRESS.NOT_FOUND", "street1", "Address not found"));
+    } else if !street1.chars().any(char::is_numeric) && !is_po_box(street1) {
+        errors.push(error(
+            "E.HOUSE_NUMBER.MISSING",
+            "street1",
+            "House number is missing",
+        ));
+    }
+    if require.contains('C') && address.city.trim().is_empty() {
+        errors.push(error("E.ADDRESS.NOT_FOUND", "city", "City is missing"));
     }
     if country.is_empty() {
-        errors.push(VerificationError {
-            code: "E.ADDRESS.NOT_FOUND",
-            field: "country",
-            message: "Country is missing",
-        });
+        errors.push(error(
+            "E.ADDRESS.NOT_FOUND",
+            "country",
+            "Country is missing",
+        ));
     }
-    if country == "US" {
-        let zip = address.zip.trim();
-        let zip5 = zip.get(..5).unwrap_or("");
-        let shape_ok = match zip.len() {
-            5 => zip.chars().all(|c| c.is_ascii_digit()),
-            10 => {
-                zip5.chars().all(|c| c.is_ascii_digit())
-                    && zip.as_bytes()[5] == b'-'
-                    && zip[6..].chars().all(|c| c.is_ascii_digit())
-            }
-            _ => false,
-        };
-        if !shape_ok {
-            errors.push(VerificationError {
-                code: "E.ZIP.INVALID",
-                field: "zip",
-                message: "Invalid zip code",
-            });
-        } else if zip5 == "00000" {
-            errors.push(VerificationError {
-                code: "E.ADDRESS.NOT_FOUND",
-                field: "address",
-                message: "Address not found",
-            });
-            errors.push(VerificationError {
-                code: "E.ZIP.NOT_FOUND",
-                field: "zip",
-                message: "Zip code not found",
-            });
+    let zip = collapse(&address.zip).to_uppercase();
+    match formats::postcode_fits(&country, &zip) {
+        Some(_) if zip.is_empty() && require.contains('Z') => {
+            errors.push(error("E.ZIP.INVALID", "zip", "Zip code is missing"));
         }
-        if !US_STATES.contains(&address.state.trim().to_ascii_uppercase().as_str()) {
-            errors.push(VerificationError {
-                code: "E.STATE.INVALID",
-                field: "state",
-                message: "Invalid state",
-            });
+        Some(false) if !zip.is_empty() => {
+            errors.push(error("E.ZIP.INVALID", "zip", "Invalid zip code"));
+        }
+        _ => {}
+    }
+    if country == "US" && zip.starts_with("00000") {
+        errors.push(error("E.ADDRESS.NOT_FOUND", "address", "Address not found"));
+        errors.push(error("E.ZIP.NOT_FOUND", "zip", "Zip code not found"));
+    }
+    if let Some(f) = format.filter(|f| f.requires('S')) {
+        let state = address.state.trim();
+        if state.is_empty() || (!f.states.is_empty() && f.region(state).is_none()) {
+            errors.push(error("E.STATE.INVALID", "state", "Invalid state"));
         }
     }
     if errors.is_empty() {
@@ -144,17 +208,25 @@ pub fn verify_delivery(address: &Address) -> Verification {
 }
 
 fn is_po_box(street: &str) -> bool {
-    let s = street.to_ascii_uppercase().replace('.', "");
-    s.starts_with("PO BOX") || s.starts_with("P O BOX")
+    let s = street.to_uppercase().replace('.', "");
+    [
+        "PO BOX",
+        "P O BOX",
+        "POSTFACH",
+        "APARTADO",
+        "CAIXA POSTAL",
+        "BOITE POSTALE",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p))
 }
 
-/// The carrier's printed form: upper case, single spaces, ZIP+4 cut to five digits.
+/// The carrier's printed form: composed Unicode (NFC), upper case, single spaces, ZIP+4
+/// cut to five digits; the name keeps its case.
 pub fn normalize(address: &Address) -> Address {
+    use unicode_normalization::UnicodeNormalization;
     fn clean(s: &str) -> String {
-        s.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_uppercase()
+        collapse(&s.nfc().collect::<String>()).to_uppercase()
     }
     let country = address.country.trim().to_ascii_uppercase();
     let zip = if country == "US" {
@@ -165,15 +237,11 @@ pub fn normalize(address: &Address) -> Address {
             .unwrap_or(address.zip.trim())
             .to_string()
     } else {
-        address.zip.trim().to_uppercase()
+        collapse(&address.zip).to_uppercase()
     };
     Address {
-        name: address
-            .name
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        company: address.company.trim().to_string(),
+        name: collapse(&address.name.nfc().collect::<String>()),
+        company: collapse(&address.company.nfc().collect::<String>()),
         street1: clean(&address.street1),
         street2: clean(&address.street2),
         city: clean(&address.city),
@@ -264,5 +332,84 @@ mod tests {
             ..good()
         });
         assert_eq!(v.errors[0].code, "E.STATE.INVALID");
+    }
+
+    fn address(country: &str, street1: &str, city: &str, state: &str, zip: &str) -> Address {
+        Address {
+            name: "Ada Lovelace".into(),
+            street1: street1.into(),
+            city: city.into(),
+            state: state.into(),
+            zip: zip.into(),
+            country: country.into(),
+            ..Address::default()
+        }
+    }
+
+    fn codes(a: &Address) -> Vec<&'static str> {
+        verify_delivery(a).errors.iter().map(|e| e.code).collect()
+    }
+
+    #[test]
+    fn countries_are_judged_by_their_own_format() {
+        let gb = address("GB", "10 Downing St", "London", "", "sw1a 2aa");
+        assert!(verify_delivery(&gb).success, "{:?}", codes(&gb));
+        let gb_bad = Address {
+            zip: "SW1A 2A".into(),
+            ..gb.clone()
+        };
+        assert_eq!(codes(&gb_bad), ["E.ZIP.INVALID"]);
+        let gb_missing = Address {
+            zip: " ".into(),
+            ..gb
+        };
+        assert_eq!(codes(&gb_missing), ["E.ZIP.INVALID"]);
+        let hk = address("HK", "88 Queensway", "", "Hong Kong Island", "");
+        assert!(
+            verify_delivery(&hk).success,
+            "HK has no postcodes and no required city"
+        );
+        let jp = address("JP", "1-2-3 Shibuya", "", "Tokyo", "150-0002");
+        assert!(verify_delivery(&jp).success, "{:?}", codes(&jp));
+        let jp_no_state = Address {
+            state: "".into(),
+            ..jp
+        };
+        assert_eq!(codes(&jp_no_state), ["E.STATE.INVALID"]);
+        let ca = address("CA", "111 Wellington St", "Ottawa", "Atlantis", "K1A 0A9");
+        assert_eq!(codes(&ca), ["E.STATE.INVALID"]);
+    }
+
+    #[test]
+    fn junk_is_undeliverable() {
+        for junk in [
+            "12 Main St\u{7}",
+            "12 Main\u{0} St",
+            "12 Main St\u{202E}",
+            "<script>alert(1)</script> 12",
+            "12'; DROP TABLE orders;--",
+            "=HYPERLINK(\"x\") 12",
+        ] {
+            let v = verify_delivery(&Address {
+                street1: junk.into(),
+                ..good()
+            });
+            assert_eq!(v.errors[0].code, "E.ADDRESS.INVALID", "{junk:?}");
+            assert_eq!(v.errors[0].field, "street1");
+        }
+        let long = format!("12 {}", "Long ".repeat(10));
+        let v = verify_delivery(&Address {
+            street1: long,
+            ..good()
+        });
+        assert_eq!(v.errors[0].message, "Line is too long for a label");
+        let spaced = Address {
+            street1: "  417 \t Montgomery   St ".into(),
+            name: "Zoe\u{0308} 🌸".into(),
+            ..good()
+        };
+        let v = verify_delivery(&spaced);
+        assert!(v.success, "whitespace and emoji are printable: {v:?}");
+        assert_eq!(v.normalized.map(|n| n.name), Some("Zoë 🌸".to_string()));
     }
 }

@@ -127,12 +127,24 @@ impl Pipeline {
         }
 
         // Step 3: verify the normalized address with the carrier.
-        let Some((name, address, units)) =
-            self.order(id, |o| (o.name.clone(), o.address.clone(), o.units()))
-        else {
+        let raw = self.defects.has(Defect::SendsUnnormalizedAddresses);
+        let Some((name, address, units)) = self.order(id, |o| {
+            let address = if raw { &o.address_as_given } else { &o.address };
+            (o.name.clone(), address.clone(), o.units())
+        }) else {
             return Ok(Progress::Stopped);
         };
-        let verified = self.easypost.verify_address(&address).await?;
+        let verified = if raw {
+            // The defect: the storefront's address goes to the carrier as given, unchecked.
+            self.easypost.create_address(&address).await?
+        } else {
+            if let Some(why) = address.unshippable() {
+                self.reject_address(id, &name, fo_id, "cannot be shipped", &why)
+                    .await;
+                return Ok(Progress::Stopped);
+            }
+            self.easypost.verify_address(&address).await?
+        };
         if let Some(delivery) = verified
             .verifications
             .as_ref()
@@ -145,7 +157,8 @@ impl Pipeline {
             } else {
                 codes.join(", ")
             };
-            self.reject_address(id, &name, fo_id, &codes).await;
+            self.reject_address(id, &name, fo_id, "rejected by carrier", &codes)
+                .await;
             return Ok(Progress::Stopped);
         }
         if self.cancelled(id) {
@@ -297,8 +310,10 @@ impl Pipeline {
         Ok(Progress::InWarehouse)
     }
 
-    async fn reject_address(&self, id: u64, name: &str, fo_id: u64, codes: &str) {
-        let notes = format!("Address rejected by carrier: {codes}");
+    /// Holds the order for its address (`verdict`: "rejected by carrier", "cannot be
+    /// shipped") and tells a human why.
+    async fn reject_address(&self, id: u64, name: &str, fo_id: u64, verdict: &str, why: &str) {
+        let notes = format!("Address {verdict}: {why}");
         if let Err(err) = self
             .shopify
             .hold_fulfillment_order(fo_id, HoldReason::IncorrectAddress, &notes)
@@ -307,9 +322,7 @@ impl Pipeline {
             tracing::error!(order = name, error = %err, "could not hold fulfillment order");
         }
         self.slack
-            .alert(&format!(
-                "Order {name} held: address rejected by carrier ({codes})"
-            ))
+            .alert(&format!("Order {name} held: address {verdict} ({why})"))
             .await;
         self.update(id, |o| {
             o.reserved = false;
