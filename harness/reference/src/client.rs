@@ -406,6 +406,57 @@ mod tests {
         assert_eq!(retry_hint(&HeaderMap::new()), None);
     }
 
+    /// A persona that answers 429 with `Retry-After: 0.3` once, then 200; returns its
+    /// URL and the instants requests arrived at.
+    async fn rate_limited_once() -> (String, Arc<Mutex<Vec<Instant>>>) {
+        use axum::http::StatusCode as Code;
+        let seen: Arc<Mutex<Vec<Instant>>> = Arc::default();
+        let log = seen.clone();
+        let app = axum::Router::new().route(
+            "/x",
+            axum::routing::get(move || {
+                let log = log.clone();
+                async move {
+                    let mut log = log.lock().unwrap_or_else(PoisonError::into_inner);
+                    log.push(Instant::now());
+                    if log.len() == 1 {
+                        (Code::TOO_MANY_REQUESTS, [("retry-after", "0.3")], "{}")
+                    } else {
+                        (Code::OK, [("x-ok", "1")], "{}")
+                    }
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/x", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        (url, seen)
+    }
+
+    async fn gaps_after_429(ignores_retry_after: bool) -> Duration {
+        let (url, seen) = rate_limited_once().await;
+        let client = HttpClient::new(Timings::default(), ignores_retry_after).expect("client");
+        let answer = client
+            .send::<serde_json::Value>(Service::Shopify, "GET /x", Replay::Safe, |c| c.get(&url))
+            .await;
+        assert!(answer.is_ok());
+        let seen = seen.lock().unwrap_or_else(PoisonError::into_inner);
+        assert_eq!(seen.len(), 2);
+        seen[1] - seen[0]
+    }
+
+    #[tokio::test]
+    async fn waits_as_long_as_retry_after_says() {
+        assert!(gaps_after_429(false).await >= Duration::from_millis(300));
+    }
+
+    #[tokio::test]
+    async fn the_defect_retries_at_once() {
+        assert!(gaps_after_429(true).await < Duration::from_millis(300));
+    }
+
     #[test]
     fn empty_success_body_reads_as_null_and_truncated_json_fails() {
         assert!(decode::<serde_json::Value>(b"").is_ok_and(|v| v.is_null()));

@@ -59,7 +59,7 @@ impl Background {
                 return;
             }
             // Trackers move often and their webhooks usually come: look less often.
-            if tick % CARRIER_EVERY == 0 && !self.poll_carrier().await {
+            if tick.is_multiple_of(CARRIER_EVERY) && !self.poll_carrier().await {
                 return;
             }
         }
