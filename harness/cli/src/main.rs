@@ -4,6 +4,7 @@
 mod args;
 mod embedded;
 mod print;
+mod reports;
 mod run;
 mod serve;
 
