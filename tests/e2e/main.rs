@@ -4,5 +4,6 @@
 
 mod invariants;
 mod personas;
+mod report;
 mod runner;
 mod sdk;

@@ -195,7 +195,31 @@ fn reason(status: u16) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use super::query;
+    use super::{files, query};
+
+    #[test]
+    fn requests_and_deliveries_become_entries_and_faults_do_not() {
+        let files = files(&crate::sample::suite()).expect("renders");
+        assert_eq!(
+            files.len(),
+            1,
+            "the scenario that never started has no journal"
+        );
+        assert_eq!(files[0].0, "evil.har");
+        let har: serde_json::Value = serde_json::from_str(&files[0].1).expect("parses");
+        let entries = har["log"]["entries"].as_array().expect("entries");
+        assert_eq!(entries.len(), 5);
+        assert_eq!(
+            entries[0]["request"]["url"],
+            "http://127.0.0.1:4781/admin/api/2026-10/orders.json?status=any"
+        );
+        assert_eq!(entries[0]["request"]["queryString"][0]["name"], "status");
+        assert_eq!(entries[0]["startedDateTime"], "2026-12-01T09:00:00.000Z");
+        assert_eq!(entries[1]["response"]["status"], 503);
+        assert_eq!(entries[2]["response"]["status"], 0);
+        assert_eq!(entries[2]["_error"], "connection refused");
+        assert_eq!(entries[2]["_direction"], "webhook");
+    }
 
     #[test]
     fn query_pairs_come_from_the_url() {

@@ -306,3 +306,33 @@ fn checks(s: &ScenarioOutcome) -> String {
     t.push_str("</tbody></table>");
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sample::{HOSTILE, suite};
+
+    #[test]
+    fn user_text_is_escaped_and_every_problem_is_shown() {
+        let html = super::render(&suite());
+        assert!(
+            !html.contains(HOSTILE),
+            "raw scenario name leaked into the page"
+        );
+        assert!(!html.contains("<script"), "no script at all");
+        assert!(!html.contains("<address>") && !html.contains("<b>"));
+        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+        assert!(html.contains("Not ready: 1 of 2 scenarios failed."));
+        assert!(html.contains("flaky pass"));
+        assert!(
+            html.contains("storefront-503"),
+            "the fault is drawn and listed"
+        );
+        assert!(html.contains("faults fired"));
+        assert!(html.contains("the integration did not answer GET /health"));
+        assert!(html.contains("integration failures (1 HTTP 4xx/5xx, 2 webhooks)"));
+        assert!(
+            html.contains("#1001 a&lt;b&gt;"),
+            "order lane titled with its alias"
+        );
+    }
+}

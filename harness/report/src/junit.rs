@@ -78,3 +78,27 @@ fn test_case(s: &ScenarioOutcome) -> TestCase {
     ));
     case
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_pass_after_retries_is_flaky_and_a_setup_failure_is_an_error() {
+        let xml = super::render(&crate::sample::suite()).expect("renders");
+        assert!(
+            xml.contains(
+                "<flakyFailure message=\"scenarios/evil.yaml:12:5 held only after 3 polls (20 ms)\""
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<error message=\"1 of 1 checks failed, first: setup setup\""),
+            "{xml}"
+        );
+        assert!(xml.contains("&lt;script&gt;"), "names are escaped: {xml}");
+        assert!(!xml.contains("<script>"));
+        assert!(
+            xml.contains("tests=\"2\"") && xml.contains("errors=\"1\""),
+            "{xml}"
+        );
+    }
+}

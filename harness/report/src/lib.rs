@@ -13,6 +13,8 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod metrics;
+#[cfg(test)]
+mod sample;
 mod svg;
 mod text;
 

@@ -185,4 +185,33 @@ mod tests {
         assert_eq!(percent(Some(0.5)), "50 %");
         assert_eq!(percent(None), "n/a");
     }
+
+    #[test]
+    fn figures_count_what_went_wrong_once() {
+        let m = scenario(&crate::sample::trace());
+        assert_eq!(m.orders, 2);
+        assert_eq!(
+            m.orders_sent_to_warehouse, 1,
+            "the held order never reached it"
+        );
+        assert_eq!(
+            m.orders_accurate, 0,
+            "three picked for two ordered, two labels"
+        );
+        assert_eq!(m.order_accuracy, Some(0.0));
+        assert_eq!(
+            (m.order_to_ship_mean_s, m.order_to_ship_max_s),
+            (Some(6 * 3600), Some(6 * 3600))
+        );
+        assert_eq!(m.exceptions, 2, "one hold, one warehouse exception");
+        assert_eq!(m.alerts, 1);
+        assert_eq!(
+            (m.http_errors, m.failed_webhooks, m.integration_failures),
+            (1, 2, 3)
+        );
+        assert_eq!(m.faults_fired, 1);
+        let total = suite([crate::sample::trace(), crate::sample::trace()].iter());
+        assert_eq!((total.orders, total.integration_failures), (4, 6));
+        assert_eq!(total.order_accuracy, Some(0.0));
+    }
 }
