@@ -5,5 +5,6 @@
 mod drills;
 mod invariants;
 mod personas;
+mod report;
 mod runner;
 mod sdk;

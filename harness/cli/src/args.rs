@@ -62,6 +62,18 @@ pub struct RunArgs {
     /// and print which scenario catches which defect (exit 1 if one goes uncaught).
     #[arg(long, conflicts_with_all = ["sut_cmd", "endpoint", "defect", "accept"])]
     pub defect_matrix: bool,
+    /// Write a JUnit XML report here (a pass that needed polling retries is flaky).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the JSON report here (schema: harness/report/report.schema.json).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write the self-contained HTML go-live readiness report here.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Write one HAR file per scenario (`<scenario-file-stem>.har`) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub har: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ mod args;
 mod embedded;
 mod fault;
 mod print;
+mod reports;
 mod run;
 mod serve;
 

@@ -8,7 +8,7 @@ use drydock_runner::suite::SuiteError;
 use drydock_runner::{RunConfig, SutMode, run_suite};
 
 use crate::args::RunArgs;
-use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, embedded, print};
+use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, embedded, print, reports};
 
 pub async fn run(a: RunArgs) -> u8 {
     if a.list_defects {
@@ -67,7 +67,14 @@ pub async fn run(a: RunArgs) -> u8 {
     eprintln!("drydock: running scenarios against {target}");
     match run_suite(&cfg, print::scenario_done).await {
         Ok(suite) => {
+            let report_problems = reports::write(&reports::targets(&a), &suite);
+            for p in &report_problems {
+                eprintln!("error: {p}");
+            }
             print::summary(&suite);
+            if !report_problems.is_empty() {
+                return EXIT_BAD_INPUT;
+            }
             if suite.failed() == 0 {
                 EXIT_PASSED
             } else {

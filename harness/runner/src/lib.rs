@@ -17,8 +17,9 @@ pub mod play;
 pub mod snapshot;
 pub mod suite;
 pub mod sut;
+pub mod trace;
 
 pub use config::{RunConfig, SutMode};
 pub use error::RunError;
-pub use outcome::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
+pub use outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome, SuiteOutcome};
 pub use suite::run_suite;

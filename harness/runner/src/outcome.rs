@@ -33,11 +33,32 @@ pub struct ScenarioOutcome {
     pub virtual_span: String,
     pub requests: usize,
     pub webhooks: usize,
+    /// Checks that held only after polling more than once; reports show such a pass as
+    /// flaky.
+    pub retries: Vec<Retry>,
+    /// What the reports draw (timelines, stock, journal); None when the play never started.
+    #[serde(skip)]
+    pub trace: Option<crate::trace::Trace>,
+}
+
+/// A `wait_until` step, or the eventual invariants, that held only after several polls.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retry {
+    /// `file:line:column` of the `wait_until` step, or `invariants`.
+    pub name: String,
+    pub polls: u32,
+    /// Real time spent polling.
+    pub waited_ms: u64,
 }
 
 impl ScenarioOutcome {
     pub fn passed(&self) -> bool {
         self.checks.iter().all(|c| c.passed)
+    }
+
+    /// Passed, but only after polling retries.
+    pub fn flaky(&self) -> bool {
+        self.passed() && !self.retries.is_empty()
     }
 
     pub fn failures(&self) -> impl Iterator<Item = &CheckResult> {

@@ -17,7 +17,8 @@ use serde_saphyr::Spanned;
 use crate::checks::condition::evaluate;
 use crate::checks::invariants;
 use crate::config::{RunConfig, SutMode};
-use crate::outcome::{CheckKind, CheckResult, ScenarioOutcome};
+use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
+use crate::trace::Recorder;
 use crate::{snapshot, sut};
 
 /// What playing produced besides the checks: the final snapshot text.
@@ -43,6 +44,8 @@ pub async fn play(
         virtual_span: String::new(),
         requests: 0,
         webhooks: 0,
+        retries: Vec::new(),
+        trace: None,
     };
     let (ports, default_webhook_base) = match &cfg.sut {
         SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
@@ -85,21 +88,25 @@ pub async fn play(
     }
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
+    let mut recorder = Recorder::start(&world);
     for step in &scenario.steps {
-        if let Some(check) = play_step(step, file, &world, &mut orders).await {
+        if let Some(check) = play_step(step, file, &world, &mut orders, &mut outcome.retries).await
+        {
             outcome.checks.push(check);
         }
+        recorder.after_step(&world, step);
     }
     world
         .activity
         .settle(cfg.quiet, Duration::from_secs(5))
         .await;
-    outcome
-        .checks
-        .extend(judge_invariants(scenario, &world, cfg.converge_timeout).await);
+    outcome.checks.extend(
+        judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
+    );
     let final_world = world.snapshot();
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
+    outcome.trace = Some(recorder.finish(&world, &orders));
     let entries = world.journal.entries();
     outcome.requests = entries
         .iter()
@@ -142,6 +149,7 @@ async fn play_step(
     file: &Path,
     world: &Arc<WorldHandle>,
     orders: &mut BTreeMap<String, u64>,
+    retries: &mut Vec<Retry>,
 ) -> Option<CheckResult> {
     let at = location(file, step);
     let failed = |detail: String| {
@@ -207,8 +215,15 @@ async fn play_step(
                 .timeout
                 .map(|t| t.as_std())
                 .unwrap_or(Duration::from_secs(10));
-            let mismatches = wait_for(&w.until, world, orders, limit).await;
+            let (mismatches, polls, waited) = wait_for(&w.until, world, orders, limit).await;
             if mismatches.is_empty() {
+                if polls > 1 {
+                    retries.push(Retry {
+                        name: at,
+                        polls,
+                        waited_ms: waited.as_millis() as u64,
+                    });
+                }
                 None
             } else {
                 failed(format!(
@@ -259,12 +274,14 @@ async fn wait_for(
     world: &WorldHandle,
     orders: &BTreeMap<String, u64>,
     limit: Duration,
-) -> Vec<crate::checks::condition::Mismatch> {
+) -> (Vec<crate::checks::condition::Mismatch>, u32, Duration) {
     let started = Instant::now();
+    let mut polls = 0;
     loop {
         let mismatches = world.read(|w| evaluate(c, w, orders));
+        polls += 1;
         if mismatches.is_empty() || started.elapsed() >= limit {
-            return mismatches;
+            return (mismatches, polls, started.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -276,9 +293,12 @@ async fn judge_invariants(
     scenario: &Scenario,
     world: &WorldHandle,
     converge: Duration,
+    retries: &mut Vec<Retry>,
 ) -> Vec<CheckResult> {
     let started = Instant::now();
+    let mut polls = 0;
     let verdicts = loop {
+        polls += 1;
         let journal = world.journal.entries();
         let verdicts: Vec<(&invariants::Invariant, Vec<String>)> = world.read(|w| {
             let evidence = invariants::Evidence {
@@ -293,6 +313,13 @@ async fn judge_invariants(
         let all_hold = verdicts
             .iter()
             .all(|(i, v)| v.is_empty() || waiver(scenario, i.name).is_some());
+        if all_hold && polls > 1 {
+            retries.push(Retry {
+                name: "invariants".into(),
+                polls,
+                waited_ms: started.elapsed().as_millis() as u64,
+            });
+        }
         if all_hold || started.elapsed() >= converge {
             break verdicts;
         }
