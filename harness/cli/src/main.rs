@@ -4,6 +4,8 @@
 mod args;
 mod embedded;
 mod print;
+mod progress;
+mod review;
 mod run;
 mod serve;
 
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
             args::Command::Run(a) => run::run(a).await,
             args::Command::Serve(a) => serve::serve(a).await,
             args::Command::Schema(a) => schema(a),
+            args::Command::Review(a) => review::review(a),
         }
     });
     ExitCode::from(code)
