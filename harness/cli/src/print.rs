@@ -100,10 +100,12 @@ fn expectation_facts(detail: &str) -> Option<(String, Vec<(String, String, Strin
     let mut facts = Vec::new();
     for part in detail.split("; ") {
         let fact_text = part.strip_prefix("still ").unwrap_or(part);
-        let parsed = fact_text.split_once(": expected ").and_then(|(fact, rest)| {
-            rest.rsplit_once(", found ")
-                .map(|(e, f)| (fact.to_string(), e.to_string(), f.to_string()))
-        });
+        let parsed = fact_text
+            .split_once(": expected ")
+            .and_then(|(fact, rest)| {
+                rest.rsplit_once(", found ")
+                    .map(|(e, f)| (fact.to_string(), e.to_string(), f.to_string()))
+            });
         match parsed {
             Some(f) => facts.push(f),
             None if facts.is_empty() => lead.push(part.to_string()),
@@ -180,7 +182,10 @@ mod tests {
             "waited 10.0s for order a, stage shipped; still order a stage: expected shipped, found processing",
         );
         let lines = scenario_lines(&waited, false);
-        assert!(lines[1].ends_with("waited 10.0s for order a, stage shipped"), "{lines:?}");
+        assert!(
+            lines[1].ends_with("waited 10.0s for order a, stage shipped"),
+            "{lines:?}"
+        );
         assert_eq!(lines[3], "        - expected shipped");
     }
 

@@ -167,11 +167,7 @@ fn review_all(
 }
 
 fn header(n: usize, total: usize, p: &Pending) -> String {
-    let what = if p.stored.exists() {
-        "changed"
-    } else {
-        "new"
-    };
+    let what = if p.stored.exists() { "changed" } else { "new" };
     format!("[{n}/{total}] {what} snapshot {}", p.new.display())
 }
 
@@ -235,8 +231,14 @@ mod tests {
         let shown = String::from_utf8_lossy(&out);
         assert_eq!(code, EXIT_PASSED, "{shown}");
         assert!(shown.contains("answer a, r, s or q"), "{shown}");
-        assert!(shown.contains("- old") && shown.contains("+ new"), "{shown}");
-        assert!(shown.contains("1 accepted, 1 rejected, 1 left pending"), "{shown}");
+        assert!(
+            shown.contains("- old") && shown.contains("+ new"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("1 accepted, 1 rejected, 1 left pending"),
+            "{shown}"
+        );
         let read = |f: &str| std::fs::read_to_string(dir.join(f)).ok();
         assert_eq!(read("a.snap").as_deref(), Some("new\n"));
         assert!(read("a.snap.new").is_none());

@@ -6,7 +6,8 @@ use std::time::Duration;
 use drydock_reference::Defect;
 use drydock_runner::select::Selection;
 use drydock_runner::suite::SuiteError;
-use drydock_runner::{RunConfig, SutMode, run_suite};
+use drydock_runner::suite::run_suite_observed;
+use drydock_runner::{RunConfig, SutMode};
 
 use crate::args::RunArgs;
 use crate::progress::Progress;
@@ -86,7 +87,7 @@ integration per scenario with --sut-cmd",
         SutMode::Endpoint { url, .. } => url.clone(),
     };
     eprintln!("drydock: running scenarios against {target}");
-    match run_suite(&cfg, Progress::new()).await {
+    match run_suite_observed(&cfg, Progress::new()).await {
         Ok(suite) => {
             print::summary(&suite);
             if suite.failed() == 0 {

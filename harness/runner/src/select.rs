@@ -29,7 +29,9 @@ impl FromStr for Shard {
 
     fn from_str(text: &str) -> Result<Shard, String> {
         let shape = || {
-            format!("`{text}` is not a shard; write K/N (this is part K of N, counted from 1), e.g. 2/3")
+            format!(
+                "`{text}` is not a shard; write K/N (this is part K of N, counted from 1), e.g. 2/3"
+            )
         };
         let (k, n) = text.trim().split_once('/').ok_or_else(shape)?;
         let index: usize = k.trim().parse().map_err(|_| shape())?;

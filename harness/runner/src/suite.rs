@@ -107,15 +107,13 @@ fn duplicate_name(file: &str, text: &str, name: &str, first: &Path) -> ScenarioE
                 first.display()
             ),
             span: map.token_span(line, column),
-            hint: Some(
-                "names key snapshots, logs and reports: give each scenario its own".into(),
-            ),
+            hint: Some("names key snapshots, logs and reports: give each scenario its own".into()),
         }],
     }
 }
 
 /// Hears how a suite run goes. Scenarios are reported done in file order, whatever order
-/// they finish in. A closure `|outcome| ...` is an observer that only hears `done`.
+/// they finish in.
 pub trait SuiteObserver {
     /// The suite is loaded: `run` scenarios will play, `skipped` were filtered or
     /// sharded out.
@@ -126,15 +124,26 @@ pub trait SuiteObserver {
     fn done(&mut self, outcome: &ScenarioOutcome);
 }
 
-impl<F: FnMut(&ScenarioOutcome)> SuiteObserver for F {
+/// An observer that only hears `done`.
+struct OnDone<F>(F);
+
+impl<F: FnMut(&ScenarioOutcome)> SuiteObserver for OnDone<F> {
     fn done(&mut self, outcome: &ScenarioOutcome) {
-        self(outcome)
+        (self.0)(outcome)
     }
 }
 
-/// Runs the selected scenarios, `cfg.jobs` at a time, each in its own world, and reports
-/// each through `observer` in file order.
+/// Runs the selected scenarios and reports each through `on_done`, in file order.
 pub async fn run_suite(
+    cfg: &RunConfig,
+    on_done: impl FnMut(&ScenarioOutcome),
+) -> Result<SuiteOutcome, SuiteError> {
+    run_suite_observed(cfg, OnDone(on_done)).await
+}
+
+/// Runs the selected scenarios, `cfg.jobs` at a time, each in its own world, and tells
+/// `observer` what happens (results in file order).
+pub async fn run_suite_observed(
     cfg: &RunConfig,
     mut observer: impl SuiteObserver,
 ) -> Result<SuiteOutcome, SuiteError> {

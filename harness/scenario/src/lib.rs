@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod model;
 pub mod parse;
+mod recover;
 pub mod schema;
 
 pub use condition::Condition;
