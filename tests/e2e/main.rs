@@ -6,3 +6,4 @@ mod invariants;
 mod personas;
 mod runner;
 mod sdk;
+mod ux;

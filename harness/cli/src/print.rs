@@ -123,6 +123,18 @@ fn expectation_facts(detail: &str) -> Option<(String, Vec<(String, String, Strin
     Some((lead, facts))
 }
 
+/// Every problem of every broken scenario file, rendered by miette with the snippet and
+/// hint. Lines are not wrapped, so `file:line:column: message` stays one greppable line in
+/// CI logs.
+pub fn diagnostics(errors: Vec<drydock_scenario::ScenarioErrors>) {
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
+    }));
+    for e in errors {
+        eprintln!("{:?}", miette::Report::new(e));
+    }
+}
+
 /// The closing line: `N passed, N failed`, plus `, N skipped` when some were left out.
 pub fn summary_line(s: &SuiteOutcome) -> String {
     let mut line = format!("{} passed, {} failed", s.passed(), s.failed());

@@ -97,9 +97,7 @@ integration per scenario with --sut-cmd",
             }
         }
         Err(SuiteError::Invalid(errors)) => {
-            for e in errors {
-                eprintln!("{:?}", miette::Report::new(e));
-            }
+            print::diagnostics(errors);
             EXIT_BAD_INPUT
         }
         Err(SuiteError::Run(e)) => {
