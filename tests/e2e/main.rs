@@ -8,3 +8,4 @@ mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod ux;

@@ -25,9 +25,17 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Add, list or clear faults of a running `drydock serve` (live drills).
     Fault(crate::fault::FaultArgs),
+    /// List pending snapshot changes (*.snap.new) and accept or reject them.
+    Review(crate::review::ReviewArgs),
 }
 
+/// Shown under `drydock run --help`.
+const RUN_EXIT_CODES: &str = "Exit codes:\n  0  every scenario that ran passed\n  1  some check failed \
+(an invariant, an expectation, a snapshot, or the integration did not start)\n  2  bad input or \
+configuration: a broken scenario file, a bad flag value, a port in use, --accept refused under CI";
+
 #[derive(Debug, Args)]
+#[command(after_help = RUN_EXIT_CODES)]
 pub struct RunArgs {
     /// Scenario files or directories (default: ./scenarios, else the bundled suite).
     pub paths: Vec<PathBuf>,
@@ -74,6 +82,20 @@ pub struct RunArgs {
     /// Write one HAR file per scenario (`<scenario-file-stem>.har`) into this directory.
     #[arg(long, value_name = "DIR")]
     pub har: Option<PathBuf>,
+    /// Play up to N scenarios at once, each in its own world; results keep file order.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+    /// Play only part K of N of the suite (round-robin in file order), for a CI matrix.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<drydock_runner::select::Shard>,
+    /// Play only scenarios whose name or a tag contains this (case-insensitive);
+    /// repeatable, any may match.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Vec<String>,
+    /// Allow --accept although the CI environment variable is set.
+    #[arg(long, requires = "accept")]
+    pub force_accept_in_ci: bool,
 }
 
 #[derive(Debug, Args)]

@@ -118,6 +118,11 @@ pub fn materialize(root: &Path) -> std::io::Result<PathBuf> {
     for (name, text) in SUITE {
         std::fs::write(dir.join(name), text)?;
     }
+    // The scenarios' `$schema=../scenario.schema.json` comment resolves here.
+    std::fs::write(
+        root.join("scenario.schema.json"),
+        drydock_scenario::schema::scenario_schema_json(),
+    )?;
     Ok(dir)
 }
 

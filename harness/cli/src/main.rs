@@ -5,7 +5,9 @@ mod args;
 mod embedded;
 mod fault;
 mod print;
+mod progress;
 mod reports;
+mod review;
 mod run;
 mod serve;
 
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
             args::Command::Serve(a) => serve::serve(a).await,
             args::Command::Schema(a) => schema(a),
             args::Command::Fault(a) => fault::fault(a).await,
+            args::Command::Review(a) => review::review(a),
         }
     });
     ExitCode::from(code)

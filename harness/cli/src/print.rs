@@ -1,55 +1,227 @@
-//! What `drydock run` prints: one line per scenario, failures with their detail, and the
-//! closing `N passed, N failed` line.
+//! What `drydock run` prints: one line per scenario, failures with a minimal diff
+//! (`-` what was expected or stored, `+` what this run found), and the closing
+//! `N passed, N failed` line (`, N skipped` when filters or shards left scenarios out).
+//! Colour only when standard output is a terminal and `NO_COLOR` is unset or empty.
 
 use std::io::IsTerminal;
 
-use drydock_runner::{ScenarioOutcome, SuiteOutcome};
+use drydock_runner::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
 
-fn colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+/// Whether standard output gets ANSI colours (<https://no-color.org>).
+pub fn colour() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    std::io::stdout().is_terminal() && !no_color
 }
 
-fn paint(code: &str, text: &str) -> String {
-    if colour() {
+/// Whether this runs under CI (`CI` set to anything but empty, `0` or `false`, as CI
+/// services set it).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| {
+        let v = v.trim().to_ascii_lowercase();
+        !(v.is_empty() || v == "0" || v == "false")
+    })
+}
+
+fn paint(on: bool, code: &str, text: &str) -> String {
+    if on {
         format!("\x1b[{code}m{text}\x1b[0m")
     } else {
         text.to_string()
     }
 }
 
-pub fn scenario_done(o: &ScenarioOutcome) {
-    let checks = o.checks.len();
+/// The lines printed for one finished scenario.
+pub fn scenario_lines(o: &ScenarioOutcome, on: bool) -> Vec<String> {
     let timing = format!(
         "{} checks, {} virtual in {} ms, seed {}",
-        checks, o.virtual_span, o.duration_ms, o.seed
+        o.checks.len(),
+        o.virtual_span,
+        o.duration_ms,
+        o.seed
     );
     if o.passed() {
-        println!("{} {} ({timing})", paint("32", "PASS"), o.name);
-        return;
+        return vec![format!("{} {} ({timing})", paint(on, "32", "PASS"), o.name)];
     }
-    println!("{} {} ({timing})", paint("31;1", "FAIL"), o.name);
+    let mut out = vec![format!(
+        "{} {} ({timing})",
+        paint(on, "31;1", "FAIL"),
+        o.name
+    )];
     for c in o.failures() {
-        let kind = format!("{:?}", c.kind).to_lowercase();
-        let mut lines = c.detail.lines();
-        println!(
-            "  {} {kind} {}: {}",
-            paint("31", "✗"),
-            c.name,
-            lines.next().unwrap_or("")
-        );
-        for line in lines {
-            let styled = if line.starts_with('-') {
-                paint("31", line)
-            } else if line.starts_with('+') {
-                paint("32", line)
-            } else {
-                line.to_string()
-            };
-            println!("      {styled}");
+        out.extend(failure_lines(c, on));
+    }
+    out
+}
+
+fn failure_lines(c: &CheckResult, on: bool) -> Vec<String> {
+    let kind = format!("{:?}", c.kind).to_lowercase();
+    let cross = paint(on, "31", "✗");
+    let mut lines = c.detail.lines();
+    let first = lines.next().unwrap_or("");
+    if c.kind == CheckKind::Expectation
+        && let Some((lead, facts)) = expectation_facts(first)
+    {
+        let mut out = vec![format!("  {cross} {kind} {}: {lead}", c.name)];
+        for (fact, expected, found) in facts {
+            out.push(format!("      {fact}"));
+            out.push(format!(
+                "        {}",
+                paint(on, "31", &format!("- expected {expected}"))
+            ));
+            out.push(format!(
+                "        {}",
+                paint(on, "32", &format!("+ found    {found}"))
+            ));
         }
+        return out;
+    }
+    let mut out = vec![format!("  {cross} {kind} {}: {first}", c.name)];
+    for line in lines {
+        out.push(format!("      {}", diff_line(line, on)));
+    }
+    out
+}
+
+/// One line of a snapshot diff: `-` red, `+` green, context dim.
+pub fn diff_line(line: &str, on: bool) -> String {
+    if line.starts_with('-') {
+        paint(on, "31", line)
+    } else if line.starts_with('+') {
+        paint(on, "32", line)
+    } else {
+        paint(on, "2", line)
     }
 }
 
+/// Splits an expectation's detail (`fact: expected X, found Y; ...`, possibly after
+/// `waited Ns for ...; still `) into a lead and its facts; None when it has another form.
+/// Subject, then (fact, expected, found) per mismatch.
+type Facts = (String, Vec<(String, String, String)>);
+
+fn expectation_facts(detail: &str) -> Option<Facts> {
+    let mut lead = Vec::new();
+    let mut facts = Vec::new();
+    for part in detail.split("; ") {
+        let fact_text = part.strip_prefix("still ").unwrap_or(part);
+        let parsed = fact_text
+            .split_once(": expected ")
+            .and_then(|(fact, rest)| {
+                rest.rsplit_once(", found ")
+                    .map(|(e, f)| (fact.to_string(), e.to_string(), f.to_string()))
+            });
+        match parsed {
+            Some(f) => facts.push(f),
+            None if facts.is_empty() => lead.push(part.to_string()),
+            None => return None,
+        }
+    }
+    if facts.is_empty() {
+        return None;
+    }
+    let lead = if lead.is_empty() {
+        "the condition does not hold".to_string()
+    } else {
+        lead.join("; ")
+    };
+    Some((lead, facts))
+}
+
+/// Every problem of every broken scenario file, rendered by miette with the snippet and
+/// hint. Lines are not wrapped, so `file:line:column: message` stays one greppable line in
+/// CI logs.
+pub fn diagnostics(errors: Vec<drydock_scenario::ScenarioErrors>) {
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
+    }));
+    for e in errors {
+        eprintln!("{:?}", miette::Report::new(e));
+    }
+}
+
+/// The closing line: `N passed, N failed`, plus `, N skipped` when some were left out.
+pub fn summary_line(s: &SuiteOutcome) -> String {
+    let mut line = format!("{} passed, {} failed", s.passed(), s.failed());
+    if s.skipped > 0 {
+        line.push_str(&format!(", {} skipped", s.skipped));
+    }
+    line
+}
+
 pub fn summary(s: &SuiteOutcome) {
-    println!("{} passed, {} failed", s.passed(), s.failed());
+    println!("{}", summary_line(s));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(kind: CheckKind, detail: &str) -> ScenarioOutcome {
+        ScenarioOutcome {
+            name: "s".into(),
+            file: "s.yaml".into(),
+            seed: 1,
+            checks: vec![CheckResult {
+                kind,
+                name: "s.yaml:4:5".into(),
+                passed: false,
+                detail: detail.into(),
+            }],
+            duration_ms: 3,
+            virtual_span: "1h".into(),
+            requests: 0,
+            webhooks: 0,
+            retries: Vec::new(),
+            trace: None,
+        }
+    }
+
+    #[test]
+    fn expectation_failures_become_a_minimal_diff() {
+        let o = failed(
+            CheckKind::Expectation,
+            "stock MUG storefront: expected 7, found 8; stock MUG sellable: expected 7, found 8",
+        );
+        let lines = scenario_lines(&o, false);
+        assert_eq!(
+            lines[1..],
+            [
+                "  ✗ expectation s.yaml:4:5: the condition does not hold",
+                "      stock MUG storefront",
+                "        - expected 7",
+                "        + found    8",
+                "      stock MUG sellable",
+                "        - expected 7",
+                "        + found    8",
+            ]
+        );
+        let waited = failed(
+            CheckKind::Expectation,
+            "waited 10.0s for order a, stage shipped; still order a stage: expected shipped, found processing",
+        );
+        let lines = scenario_lines(&waited, false);
+        assert!(
+            lines[1].ends_with("waited 10.0s for order a, stage shipped"),
+            "{lines:?}"
+        );
+        assert_eq!(lines[3], "        - expected shipped");
+    }
+
+    #[test]
+    fn colour_codes_only_when_asked() {
+        let o = failed(CheckKind::Snapshot, "differs:\n- a\n+ b\n  c");
+        let plain = scenario_lines(&o, false).join("\n");
+        assert!(!plain.contains('\x1b'), "{plain}");
+        let painted = scenario_lines(&o, true).join("\n");
+        assert!(painted.contains("\x1b[31m- a\x1b[0m"), "{painted}");
+        assert!(painted.contains("\x1b[32m+ b\x1b[0m"), "{painted}");
+    }
+
+    #[test]
+    fn summary_mentions_skipped_only_when_some_were() {
+        let mut s = SuiteOutcome::default();
+        s.scenarios.push(failed(CheckKind::Setup, "x"));
+        assert_eq!(summary_line(&s), "0 passed, 1 failed");
+        s.skipped = 2;
+        assert_eq!(summary_line(&s), "0 passed, 1 failed, 2 skipped");
+    }
 }

@@ -4,10 +4,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use drydock_reference::Defect;
+use drydock_runner::select::Selection;
 use drydock_runner::suite::SuiteError;
-use drydock_runner::{RunConfig, SutMode, run_suite};
+use drydock_runner::suite::run_suite_observed;
+use drydock_runner::{RunConfig, SutMode};
 
 use crate::args::RunArgs;
+use crate::progress::Progress;
 use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, embedded, print, reports};
 
 pub async fn run(a: RunArgs) -> u8 {
@@ -16,6 +19,23 @@ pub async fn run(a: RunArgs) -> u8 {
             println!("{:<30} {}", defect.name(), defect.summary());
         }
         return EXIT_PASSED;
+    }
+    if a.accept && print::in_ci() && !a.force_accept_in_ci {
+        eprintln!(
+            "error: --accept is refused under CI (the CI environment variable is set): snapshots are \
+reviewed by a person, not rewritten by a pipeline\n  hint: run `drydock run` locally and \
+`drydock review`, then commit the .snap files; --force-accept-in-ci overrides this"
+        );
+        return EXIT_BAD_INPUT;
+    }
+    if a.jobs > 1 && a.endpoint.is_some() {
+        eprintln!(
+            "error: --jobs {} cannot be used with --endpoint: one running integration is \
+configured for one world on fixed ports\n  hint: drop --jobs, or let drydock start the \
+integration per scenario with --sut-cmd",
+            a.jobs
+        );
+        return EXIT_BAD_INPUT;
     }
     let paths = if !a.paths.is_empty() {
         a.paths.clone()
@@ -52,6 +72,11 @@ pub async fn run(a: RunArgs) -> u8 {
     cfg.accept_snapshots = a.accept;
     cfg.ready_timeout = Duration::from_secs(a.ready_timeout);
     cfg.quiet = Duration::from_millis(a.quiet_ms);
+    cfg.jobs = usize::from(a.jobs);
+    cfg.selection = Selection {
+        filters: a.filter.clone(),
+        shard: a.shard,
+    };
     if a.defect_matrix {
         return matrix(&cfg).await;
     }
@@ -65,7 +90,7 @@ pub async fn run(a: RunArgs) -> u8 {
         SutMode::Endpoint { url, .. } => url.clone(),
     };
     eprintln!("drydock: running scenarios against {target}");
-    match run_suite(&cfg, print::scenario_done).await {
+    match run_suite_observed(&cfg, Progress::new()).await {
         Ok(suite) => {
             let report_problems = reports::write(&reports::targets(&a), &suite);
             for p in &report_problems {
@@ -82,9 +107,7 @@ pub async fn run(a: RunArgs) -> u8 {
             }
         }
         Err(SuiteError::Invalid(errors)) => {
-            for e in errors {
-                eprintln!("{:?}", miette::Report::new(e));
-            }
+            print::diagnostics(errors);
             EXIT_BAD_INPUT
         }
         Err(SuiteError::Run(e)) => {

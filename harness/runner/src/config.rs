@@ -29,6 +29,10 @@ pub struct RunConfig {
     pub quiet: Duration,
     /// How long eventual invariants (stock convergence) may take at the end.
     pub converge_timeout: Duration,
+    /// How many scenarios play at once (at least 1); results keep file order.
+    pub jobs: usize,
+    /// Which scenarios run: name/tag filters, then this process's shard.
+    pub selection: crate::select::Selection,
 }
 
 impl RunConfig {
@@ -40,6 +44,8 @@ impl RunConfig {
             ready_timeout: Duration::from_secs(20),
             quiet: Duration::from_millis(120),
             converge_timeout: Duration::from_secs(5),
+            jobs: 1,
+            selection: crate::select::Selection::default(),
         }
     }
 }

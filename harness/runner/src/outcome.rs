@@ -69,6 +69,8 @@ impl ScenarioOutcome {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SuiteOutcome {
     pub scenarios: Vec<ScenarioOutcome>,
+    /// Scenarios of the suite this run did not play (`--filter`, `--shard`).
+    pub skipped: usize,
 }
 
 impl SuiteOutcome {

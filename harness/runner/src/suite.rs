@@ -1,10 +1,17 @@
 //! Running a suite: discovering scenario files, parsing them (all problems reported),
-//! playing each, and comparing snapshots stored beside them (`name.snap`).
+//! choosing what this run plays (`select`), playing the scenarios `jobs` at a time (each in
+//! its own world with its own ports, clock, journal and integration), and comparing
+//! snapshots stored beside them (`name.snap`). Results are reported in file order.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use drydock_scenario::{ScenarioErrors, parse_scenario};
+use drydock_scenario::diagnostic::SourceMap;
+use drydock_scenario::{Problem, Scenario, ScenarioErrors, parse_scenario};
 use drydock_simulator::Simulator;
+use miette::NamedSource;
+use tokio::task::JoinSet;
 
 use crate::config::RunConfig;
 use crate::outcome::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
@@ -49,8 +56,10 @@ pub fn snapshot_path(file: &Path) -> PathBuf {
 }
 
 /// Parses every file first, so that all broken files are reported before anything runs.
+/// Two files with the same scenario `name:` are refused too: the name keys snapshots,
+/// logs and reports.
 pub fn load(files: &[PathBuf]) -> Result<Vec<(PathBuf, drydock_scenario::Scenario)>, SuiteError> {
-    let mut loaded = Vec::new();
+    let mut loaded: Vec<(PathBuf, drydock_scenario::Scenario)> = Vec::new();
     let mut broken = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|source| {
@@ -59,8 +68,15 @@ pub fn load(files: &[PathBuf]) -> Result<Vec<(PathBuf, drydock_scenario::Scenari
                 source,
             })
         })?;
-        match parse_scenario(&file.display().to_string(), &text) {
-            Ok(s) => loaded.push((file.clone(), s)),
+        let shown = file.display().to_string();
+        match parse_scenario(&shown, &text) {
+            Ok(s) => {
+                if let Some((first, _)) = loaded.iter().find(|(_, o)| o.name == s.name) {
+                    broken.push(duplicate_name(&shown, &text, &s.name, first));
+                } else {
+                    loaded.push((file.clone(), s));
+                }
+            }
             Err(e) => broken.push(e),
         }
     }
@@ -71,27 +87,166 @@ pub fn load(files: &[PathBuf]) -> Result<Vec<(PathBuf, drydock_scenario::Scenari
     }
 }
 
-/// Runs every scenario and reports each as it finishes through `on_done`.
+fn duplicate_name(file: &str, text: &str, name: &str, first: &Path) -> ScenarioErrors {
+    let map = SourceMap::new(text);
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("name:"))
+        .map(|i| i + 1)
+        .unwrap_or(1);
+    let column = "name: ".len() + 1;
+    ScenarioErrors {
+        file: file.to_string(),
+        source_code: NamedSource::new(file, text.to_string()),
+        problems: vec![Problem {
+            file: file.to_string(),
+            line,
+            column,
+            message: format!(
+                "the scenario name `{name}` is already used by {}",
+                first.display()
+            ),
+            span: map.token_span(line, column),
+            hint: Some("names key snapshots, logs and reports: give each scenario its own".into()),
+        }],
+    }
+}
+
+/// Hears how a suite run goes. Scenarios are reported done in file order, whatever order
+/// they finish in.
+pub trait SuiteObserver {
+    /// The suite is loaded: `run` scenarios will play, `skipped` were filtered or
+    /// sharded out.
+    fn planned(&mut self, _run: usize, _skipped: usize) {}
+    /// A scenario starts playing.
+    fn started(&mut self, _name: &str) {}
+    /// A scenario finished (called in file order).
+    fn done(&mut self, outcome: &ScenarioOutcome);
+}
+
+/// An observer that only hears `done`.
+struct OnDone<F>(F);
+
+impl<F: FnMut(&ScenarioOutcome)> SuiteObserver for OnDone<F> {
+    fn done(&mut self, outcome: &ScenarioOutcome) {
+        (self.0)(outcome)
+    }
+}
+
+/// Runs the selected scenarios and reports each through `on_done`, in file order.
 pub async fn run_suite(
     cfg: &RunConfig,
-    mut on_done: impl FnMut(&ScenarioOutcome),
+    on_done: impl FnMut(&ScenarioOutcome),
+) -> Result<SuiteOutcome, SuiteError> {
+    run_suite_observed(cfg, OnDone(on_done)).await
+}
+
+/// Runs the selected scenarios, `cfg.jobs` at a time, each in its own world, and tells
+/// `observer` what happens (results in file order).
+pub async fn run_suite_observed(
+    cfg: &RunConfig,
+    mut observer: impl SuiteObserver,
 ) -> Result<SuiteOutcome, SuiteError> {
     let files = discover(&cfg.scenarios).map_err(SuiteError::Run)?;
     let scenarios = load(&files)?;
+    let chosen = {
+        let view: Vec<(&str, &[String])> = scenarios
+            .iter()
+            .map(|(_, s)| (s.name.as_str(), s.tags.as_slice()))
+            .collect();
+        cfg.selection.choose(&view)
+    };
+    let skipped = scenarios.len() - chosen.len();
+    let plan: Vec<(PathBuf, Scenario)> = scenarios
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| chosen.contains(i))
+        .map(|(_, s)| s)
+        .collect();
+    observer.planned(plan.len(), skipped);
+    let labels: Vec<(String, String)> = plan
+        .iter()
+        .map(|(f, s)| (s.name.clone(), f.display().to_string()))
+        .collect();
     let simulator = Simulator::new();
-    let mut suite = SuiteOutcome::default();
-    for (file, scenario) in scenarios {
-        let played = play(&scenario, &file, &simulator, cfg).await;
-        let mut outcome = played.outcome;
-        if let Some(text) = played.snapshot {
-            outcome
-                .checks
-                .push(compare_snapshot(&file, &text, cfg.accept_snapshots));
+    let cfg = Arc::new(cfg.clone());
+    let jobs = cfg.jobs.max(1);
+    let mut queue = plan.into_iter().enumerate();
+    let mut running = JoinSet::new();
+    let mut index_of: HashMap<tokio::task::Id, usize> = HashMap::new();
+    let mut finished: BTreeMap<usize, ScenarioOutcome> = BTreeMap::new();
+    let mut suite = SuiteOutcome {
+        skipped,
+        ..SuiteOutcome::default()
+    };
+    loop {
+        while running.len() < jobs {
+            let Some((i, (file, scenario))) = queue.next() else {
+                break;
+            };
+            observer.started(&scenario.name);
+            let simulator = Arc::clone(&simulator);
+            let cfg = Arc::clone(&cfg);
+            let task = running
+                .spawn(async move { play_and_compare(&scenario, &file, &simulator, &cfg).await });
+            index_of.insert(task.id(), i);
         }
-        on_done(&outcome);
-        suite.scenarios.push(outcome);
+        let Some(joined) = running.join_next_with_id().await else {
+            break;
+        };
+        let (i, outcome) = match joined {
+            Ok((id, outcome)) => (index_of.get(&id).copied(), outcome),
+            Err(e) => {
+                let i = index_of.get(&e.id()).copied();
+                let (name, file) = i.and_then(|i| labels.get(i)).cloned().unwrap_or_default();
+                (i, crashed(name, file, &e))
+            }
+        };
+        let Some(i) = i else { continue };
+        finished.insert(i, outcome);
+        while let Some(outcome) = finished.remove(&suite.scenarios.len()) {
+            observer.done(&outcome);
+            suite.scenarios.push(outcome);
+        }
     }
     Ok(suite)
+}
+
+async fn play_and_compare(
+    scenario: &Scenario,
+    file: &Path,
+    simulator: &Arc<Simulator>,
+    cfg: &RunConfig,
+) -> ScenarioOutcome {
+    let played = play(scenario, file, simulator, cfg).await;
+    let mut outcome = played.outcome;
+    if let Some(text) = played.snapshot {
+        outcome
+            .checks
+            .push(compare_snapshot(file, &text, cfg.accept_snapshots));
+    }
+    outcome
+}
+
+/// The outcome of a scenario whose task panicked: a failed setup check, never a pass.
+fn crashed(name: String, file: String, e: &tokio::task::JoinError) -> ScenarioOutcome {
+    ScenarioOutcome {
+        name,
+        file,
+        seed: 0,
+        checks: vec![CheckResult {
+            kind: CheckKind::Setup,
+            name: "setup".into(),
+            passed: false,
+            detail: format!("the scenario stopped unexpectedly: {e}"),
+        }],
+        duration_ms: 0,
+        virtual_span: String::new(),
+        requests: 0,
+        webhooks: 0,
+        retries: Vec::new(),
+        trace: None,
+    }
 }
 
 fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {

@@ -8,6 +8,7 @@ pub mod condition;
 pub mod diagnostic;
 pub mod model;
 pub mod parse;
+mod recover;
 pub mod schema;
 
 pub use condition::Condition;

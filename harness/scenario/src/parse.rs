@@ -12,8 +12,14 @@ use crate::FORMAT_VERSION;
 use crate::condition::{Condition, TRACKING_STATES, WAREHOUSE_STATES};
 use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
 use crate::model::{Scenario, Step};
+use crate::recover::{self, Region};
 
-/// Parses and validates one scenario file.
+/// How many shape errors one parse recovers from before it gives up.
+const MAX_RECOVERIES: usize = 64;
+
+/// Parses and validates one scenario file, reporting every problem at once: after a shape
+/// error the offending entry or item is blanked out and the text parsed again
+/// (`recover`), then the meaning is checked on what could be read.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
     let map = SourceMap::new(text);
     let mut problems = Problems {
@@ -21,28 +27,180 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
         map: &map,
         list: Vec::new(),
     };
-    match serde_saphyr::from_str::<Scenario>(text) {
-        Ok(scenario) => {
-            validate(&scenario, &mut problems);
-            if problems.list.is_empty() {
-                return Ok(scenario);
+    let mut current = text.to_string();
+    let mut blanked: Vec<(Region, Option<String>)> = Vec::new();
+    let mut parsed = None;
+    for _ in 0..MAX_RECOVERIES {
+        let e = match serde_saphyr::from_str::<Scenario>(&current) {
+            Ok(scenario) => {
+                parsed = Some(scenario);
+                break;
+            }
+            Err(e) => e,
+        };
+        let e = e.without_snippet();
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((1, 1));
+        let (message, hint, shape) = describe(e, text, &map, line, column);
+        if let Some((last, _)) = blanked.last() {
+            // After a repair, a syntax error or an error before the repaired spot comes
+            // from the repair itself, not from the file: stop there.
+            let earlier = line < last.from && !matches!(shape, Shape::MissingField(_));
+            if shape == Shape::Syntax || earlier {
+                break;
             }
         }
-        Err(e) => {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line() as usize, l.column() as usize))
-                .unwrap_or((1, 1));
-            let message = clean_message(&e.without_snippet().to_string());
-            let hint = hint_for(&message);
+        let cascade = matches!(&shape, Shape::MissingField(f)
+            if blanked.iter().any(|(_, key)| key.as_deref() == Some(f.as_str())));
+        if !cascade {
             problems.push(line, column, message, hint);
         }
+        let region = match shape {
+            Shape::Syntax => None,
+            Shape::MissingField(_) => recover::enclosing_item(&current, line).map(|r| (r, None)),
+            Shape::Value => recover::region_at(&current, line, column),
+        };
+        let Some((region, key)) = region else { break };
+        if blanked.iter().any(|(r, _)| *r == region) {
+            break;
+        }
+        current = recover::blank(&current, region);
+        blanked.push((region, key));
     }
+    if let Some(scenario) = parsed {
+        let shape_problems = problems.list.len();
+        validate(&scenario, &mut problems);
+        if !blanked.is_empty() {
+            let meaning = problems.list.split_off(shape_problems);
+            let kept: Vec<Problem> = meaning
+                .into_iter()
+                .filter(|p| !follows_from_repair(p, text, &blanked))
+                .collect();
+            problems.list.extend(kept);
+        }
+        if problems.list.is_empty() {
+            return Ok(scenario);
+        }
+    }
+    let mut list = problems.list;
+    list.sort_by_key(|p| (p.line, p.column));
+    list.dedup_by(|a, b| a.line == b.line && a.column == b.column && a.message == b.message);
     Err(ScenarioErrors {
         file: file.to_string(),
         source_code: NamedSource::new(file, text.to_string()),
-        problems: problems.list,
+        problems: list,
     })
+}
+
+/// Whether a meaning problem found after repairs may only be an echo of a blanked part
+/// (a step that was already reported, an order or SKU whose definition was blanked).
+fn follows_from_repair(p: &Problem, text: &str, blanked: &[(Region, Option<String>)]) -> bool {
+    blanked.iter().any(|(region, _)| {
+        let item = recover::enclosing_item(text, region.from).unwrap_or(*region);
+        let gone = recover::slice(text, *region);
+        let before = region.from < p.line;
+        item.contains(p.line)
+            || (before
+                && p.message.contains("was placed before this step")
+                && gone.contains("place_order"))
+            || (before && p.message.contains("is not in the catalog") && gone.contains("sku"))
+    })
+}
+
+/// What kind of shape error the parser reported, for recovery.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    /// The YAML itself is broken: nothing after it can be trusted.
+    Syntax,
+    /// A required key is missing from the mapping at the location.
+    MissingField(String),
+    /// A key or value at the location cannot be read.
+    Value,
+}
+
+/// The message, hint and kind of a parser error.
+fn describe(
+    e: &serde_saphyr::Error,
+    text: &str,
+    map: &SourceMap<'_>,
+    line: usize,
+    column: usize,
+) -> (String, Option<String>, Shape) {
+    use serde_saphyr::Error as E;
+    let token = || token_at(text, map, line, column);
+    match e {
+        E::SerdeUnknownField { .. } => (
+            clean_message(&e.to_string()),
+            Some("remove the key or fix its spelling; `drydock schema` prints every key the format allows".into()),
+            Shape::Value,
+        ),
+        E::SerdeMissingField { field, .. } => (
+            format!("missing field `{field}`"),
+            Some(format!("add `{field}:` here; `drydock schema` shows which keys are required")),
+            Shape::MissingField((*field).to_string()),
+        ),
+        E::SerdeUnknownVariant { variant, expected, .. } => {
+            let hint = if expected.contains(&"place_order") {
+                "steps are place_order, cancel_order, set_stock, advance_clock, wait_until and expect".to_string()
+            } else {
+                format!("write one of: {}", expected.join(", "))
+            };
+            (format!("`{variant}` is not one of the allowed words"), Some(hint), Shape::Value)
+        }
+        E::InvalidScalar { ty, .. } => (
+            format!("`{}` is not {}", token(), kind_of(ty)),
+            Some(format!("write {} here", kind_of(ty))),
+            Shape::Value,
+        ),
+        E::SerdeInvalidType { unexpected, expected, .. }
+        | E::SerdeInvalidValue { unexpected, expected, .. } => (
+            format!("expected {}, found {unexpected}", kind_of(expected)),
+            Some(format!("write {} here; `drydock schema` shows each key's type", kind_of(expected))),
+            Shape::Value,
+        ),
+        E::DuplicateMappingKey { .. } => (
+            clean_message(&e.to_string()),
+            Some("a key may appear once in a mapping: remove or rename one of them".into()),
+            Shape::Value,
+        ),
+        E::Message { msg, .. } => {
+            let hint = if msg.contains("duration") || msg.contains("unit") {
+                "a duration is numbers with units (ms, s, m, h, d, w), e.g. `250ms`, `90s`, `2h`, `1d 6h`"
+                    .to_string()
+            } else {
+                "`drydock schema` shows what this key accepts".to_string()
+            };
+            (clean_message(msg), Some(hint), Shape::Value)
+        }
+        _ => (
+            clean_message(&e.to_string()),
+            Some("check the YAML syntax around this position (indentation, `:` after keys, closing quotes)".into()),
+            Shape::Syntax,
+        ),
+    }
+}
+
+/// The scalar at (line, column) as written, for messages.
+fn token_at(text: &str, map: &SourceMap<'_>, line: usize, column: usize) -> String {
+    let start = map.offset(line, column);
+    let rest = text.get(start..).unwrap_or("");
+    let end = rest.find(['\n', ',', '}', ']', '#']).unwrap_or(rest.len());
+    rest[..end].trim().to_string()
+}
+
+/// A reader's word for a Rust or serde type name.
+fn kind_of(ty: &str) -> String {
+    let t = ty.trim();
+    match t {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "u128" => "a whole number (0 or more)".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" | "i128" => "a whole number".into(),
+        "f32" | "f64" => "a number".into(),
+        "bool" | "a boolean" => "true or false".into(),
+        "string" | "a string" | "str" => "text".into(),
+        _ => t.to_string(),
+    }
 }
 
 struct Problems<'a> {
@@ -78,21 +236,6 @@ fn clean_message(message: &str) -> String {
         .map(|i| &first[..i])
         .unwrap_or(first);
     cut.trim_start_matches("error: ").to_string()
-}
-
-fn hint_for(message: &str) -> Option<String> {
-    if message.contains("unknown field") {
-        Some("remove the key or fix its spelling; `drydock schema` prints every key the format allows".into())
-    } else if message.contains("unknown variant") {
-        Some(
-            "steps are place_order, cancel_order, set_stock, advance_clock, wait_until and expect"
-                .into(),
-        )
-    } else if message.contains("missing field") {
-        Some("add the missing key; `drydock schema` shows which keys are required".into())
-    } else {
-        Some("check the YAML syntax around this position (indentation, `:` after keys, closing quotes)".into())
-    }
 }
 
 fn validate(s: &Scenario, p: &mut Problems<'_>) {

@@ -61,7 +61,7 @@ impl Trigger {
         match self {
             Trigger::Always | Trigger::UntilLabel(_) => true,
             Trigger::First(n) => seen <= *n,
-            Trigger::Every(n) => *n > 0 && seen % n == 0,
+            Trigger::Every(n) => *n > 0 && seen.is_multiple_of(*n),
             Trigger::Probability(p) => {
                 // 53 random bits give a uniform value in [0, 1).
                 let draw = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
