@@ -395,6 +395,7 @@ pub const INVARIANTS: &[&str] = &[
     "tracking_matches_carrier",
     "stock_converges",
     "no_oversell",
+    "labels_to_deliverable_addresses",
     "duplicates_change_nothing",
     "rejects_bad_signatures",
     "respects_retry_after",

@@ -49,6 +49,11 @@ pub const ALL: &[Invariant] = &[
         judge: |e| no_oversell(e.world),
     },
     Invariant {
+        name: "labels_to_deliverable_addresses",
+        promise: "every paid label goes to an address the carrier can deliver to, with the customer's name and unit line",
+        judge: |e| labels_to_deliverable_addresses(e.world),
+    },
+    Invariant {
         name: "duplicates_change_nothing",
         promise: "a webhook delivered twice changes nothing the second time",
         judge: |e| duplicates_change_nothing(e.world),
@@ -299,6 +304,57 @@ fn duplicates_change_nothing(world: &World) -> Vec<String> {
                 names.len(),
                 names.join(", ")
             ));
+        }
+    }
+    out
+}
+
+/// Whitespace-insensitive, case-insensitive form for comparing what a person typed.
+fn loose(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// No label to junk: the carrier would judge the label's address deliverable, and the
+/// name and unit line the customer typed survived.
+fn labels_to_deliverable_addresses(world: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for shipment in world.carrier.paid_labels() {
+        let Ok(stored) = world.carrier.address(&shipment.to_address_id) else {
+            continue;
+        };
+        let to = &stored.address;
+        let verdict = drydock_core::address::verify_delivery(to);
+        if !verdict.success {
+            let codes: Vec<&str> = verdict.errors.iter().map(|e| e.code).collect();
+            out.push(format!(
+                "label {} was bought for an address the carrier cannot deliver to ({}): {:?}",
+                shipment.id,
+                codes.join(", "),
+                to.street1
+            ));
+        }
+        let owner = world
+            .storefront
+            .orders
+            .values()
+            .find(|o| facts::label_belongs_to(world, o, shipment));
+        if let Some(order) = owner {
+            let typed = &order.shipping_address;
+            if !typed.name.trim().is_empty() && loose(&typed.name) != loose(&to.name) {
+                out.push(format!(
+                    "order {}: the label is addressed to {:?}, the customer is {:?}",
+                    order.name, to.name, typed.name
+                ));
+            }
+            if !typed.street2.trim().is_empty() && to.street2.trim().is_empty() {
+                out.push(format!(
+                    "order {}: the unit line {:?} was lost on the label",
+                    order.name, typed.street2
+                ));
+            }
         }
     }
     out
