@@ -93,12 +93,12 @@ pub fn diff_line(line: &str, on: bool) -> String {
     }
 }
 
+/// One fact of a failed expectation: what, expected, found.
+type Fact = (String, String, String);
+
 /// Splits an expectation's detail (`fact: expected X, found Y; ...`, possibly after
 /// `waited Ns for ...; still `) into a lead and its facts; None when it has another form.
-/// Subject, then (fact, expected, found) per mismatch.
-type Facts = (String, Vec<(String, String, String)>);
-
-fn expectation_facts(detail: &str) -> Option<Facts> {
+fn expectation_facts(detail: &str) -> Option<(String, Vec<Fact>)> {
     let mut lead = Vec::new();
     let mut facts = Vec::new();
     for part in detail.split("; ") {

@@ -275,7 +275,7 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
             result(
                 false,
                 format!(
-                    "no snapshot stored at {}; the new one is in {} — review it and run again with --accept to keep it",
+                    "no snapshot stored at {}; the new one is in {}: keep or drop it with `drydock review` (or run again with --accept)",
                     path.display(),
                     pending.display()
                 ),
@@ -291,7 +291,7 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
                 result(
                     false,
                     format!(
-                        "the final state differs from {} (- stored, + this run); the new one is in {}, run with --accept if it is right:\n{diff}",
+                        "the final state differs from {} (- stored, + this run); the new one is in {}: keep or drop it with `drydock review` (or run with --accept):\n{diff}",
                         path.display(),
                         pending.display()
                     ),

@@ -60,7 +60,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
         let region = match shape {
             Shape::Syntax => None,
             Shape::MissingField(_) => recover::enclosing_item(&current, line).map(|r| (r, None)),
-            Shape::Value => recover::region_at(&current, line, column),
+            Shape::Value => recover::region_at(&current, line),
         };
         let Some((region, key)) = region else { break };
         if blanked.iter().any(|(r, _)| *r == region) {

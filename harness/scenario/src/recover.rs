@@ -89,30 +89,23 @@ pub fn enclosing_item(text: &str, line: usize) -> Option<Region> {
     None
 }
 
-/// What to blank for a bad value or key reported at (`line`, `column`): the whole item
-/// when the spot is on an item's first line or inside a flow collection (`{...}`,
-/// `[...]`), else the block-mapping entry on that line with its nested lines. Also gives
-/// the entry's key when only an entry is blanked.
-pub fn region_at(text: &str, line: usize, column: usize) -> Option<(Region, Option<String>)> {
+/// What to blank for a bad value or key reported on `line`: the whole item when the
+/// line starts a sequence item (`- ...`), else the block-mapping entry on that line with
+/// its nested lines (a flow collection after the key goes with it). Also gives the
+/// entry's key when only an entry is blanked.
+pub fn region_at(text: &str, line: usize) -> Option<(Region, Option<String>)> {
     let all = lines(text);
     let here = all.get(line.checked_sub(1)?)?;
-    let raw_line = text.split('\n').nth(line - 1).unwrap_or("");
-    let before: String = raw_line.chars().take(column.saturating_sub(1)).collect();
-    let in_flow = before.contains('{') || before.contains('[');
-    if here.is_item() || in_flow {
+    if here.is_item() {
         return enclosing_item(text, line).map(|r| (r, None));
     }
-    let key = here
-        .content
-        .split_once(':')
-        .map(|(k, _)| k.trim().to_string());
-    key.as_ref()?;
+    let (key, _) = here.content.split_once(':')?;
     Some((
         Region {
             from: line,
             to: end_of_block(&all, line, here.indent),
         },
-        key,
+        Some(key.trim().to_string()),
     ))
 }
 
@@ -174,13 +167,18 @@ mod tests {
         assert_eq!(enclosing_item(DOC, 5), Some(Region { from: 5, to: 6 }));
         assert_eq!(enclosing_item(DOC, 6), None);
         assert_eq!(
-            region_at(DOC, 4, 16),
+            region_at(DOC, 4),
             Some((Region { from: 4, to: 5 }, Some("timeout".into())))
         );
         assert_eq!(
-            region_at(DOC, 3, 23).map(|(r, _)| r),
-            Some(Region { from: 2, to: 5 }),
-            "inside a flow mapping the whole item goes"
+            region_at(DOC, 3),
+            Some((Region { from: 3, to: 4 }, Some("until".into()))),
+            "a flow mapping goes with its key"
+        );
+        assert_eq!(
+            region_at(DOC, 5).map(|(r, _)| r),
+            Some(Region { from: 5, to: 6 }),
+            "on an item's first line the whole item goes"
         );
         let blanked = blank(DOC, Region { from: 4, to: 5 });
         assert_eq!(blanked.lines().count(), DOC.lines().count());
