@@ -23,6 +23,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the JSON Schema of the scenario format.
     Schema(SchemaArgs),
+    /// Fuzz an integration with generated inputs (`drydock fuzz addresses`).
+    Fuzz(crate::fuzz::FuzzArgs),
 }
 
 #[derive(Debug, Args)]

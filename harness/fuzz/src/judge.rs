@@ -158,7 +158,15 @@ fn judge_label(label: &Address, sent: &Address) -> Verdict {
                 "a label was bought for an address the carrier rejects, and nobody flagged it: {}",
                 codes.join(", ")
             ),
-            signature: format!("carrier-rejects: {}", codes.join(", ")),
+            signature: format!(
+                "carrier-rejects: {}",
+                carrier
+                    .errors
+                    .iter()
+                    .map(|e| format!("{} ({}: {})", e.code, e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         });
     }
     let (want, got) = (canonical(&sent.name), canonical(&label.name));

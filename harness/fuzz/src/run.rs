@@ -40,7 +40,7 @@ impl FuzzConfig {
             countries,
             only_case: None,
             target,
-            batch_size: 500,
+            batch_size: 100,
             shrink_failures: 3,
             shrink_rounds: 60,
             shrink_width: 48,
