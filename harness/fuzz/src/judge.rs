@@ -83,9 +83,11 @@ pub fn normalized(a: &Address) -> Address {
     }
 }
 
-/// Whether a careful integration should ship this address (else hold it).
+/// Whether a careful integration should ship this address (else hold it): the carrier
+/// accepts its normalized form and there is a recipient name for the warehouse.
 pub fn should_ship(a: &Address) -> bool {
-    verify_delivery(&normalized(a)).success
+    let normalized = normalized(a);
+    !normalized.name.is_empty() && verify_delivery(&normalized).success
 }
 
 /// Whether `text` names the order (`#1001`, not as the start of `#10010`).

@@ -88,8 +88,7 @@ pub fn render(s: &Saved<'_>) -> String {
         "      lines:\n        - {{ sku: {SKU}, quantity: 1 }}\n"
     ));
     if ship {
-        y.push_str("  - wait_until:\n      until: { order: fuzzed, warehouse: processing }\n");
-        y.push_str("  - expect: { order: fuzzed, labels: 1 }\n");
+        y.push_str("  - wait_until:\n      until: { order: fuzzed, labels: 1 }\n");
     } else {
         y.push_str("  - wait_until:\n      until: { order: fuzzed, stage: on_hold }\n");
         y.push_str("  - expect: { order: fuzzed, labels: 0 }\n");
