@@ -106,7 +106,7 @@ pub fn mutate(family: Family, country: &str, base: Address, r: [u32; 6]) -> Addr
         Family::Valid => {}
         Family::Unit => {
             let unit = pick(UNITS, r[0]);
-            if r[1] % 3 == 0 {
+            if r[1].is_multiple_of(3) {
                 a.street1 = format!("{} {unit}", a.street1);
             } else {
                 a.street2 = unit.to_owned();
@@ -185,7 +185,7 @@ pub fn mutate(family: Family, country: &str, base: Address, r: [u32; 6]) -> Addr
                 pick(ACCENTED_STREETS, r[1]),
                 pick(ACCENTED_CITIES, r[2]),
             );
-            let all_nfd = r[3] % 2 == 0;
+            let all_nfd = r[3].is_multiple_of(2);
             a.name = nfd(name);
             a.street1 = if all_nfd {
                 nfd(street)
@@ -200,7 +200,7 @@ pub fn mutate(family: Family, country: &str, base: Address, r: [u32; 6]) -> Addr
                 .filter(|s| s.rtl)
                 .unwrap_or(rtl[r[0] as usize % rtl.len()]);
             let name = pick(script.names, r[1]);
-            a.name = if r[2] % 2 == 0 {
+            a.name = if r[2].is_multiple_of(2) {
                 format!("\u{200F}{name}\u{200F}")
             } else {
                 name.to_owned()
@@ -232,7 +232,7 @@ pub fn mutate(family: Family, country: &str, base: Address, r: [u32; 6]) -> Addr
                 let value = field(&a, which).replace(' ', inner);
                 a = with_field(&a, which, format!("{edge}{value}{edge}"));
             }
-            if r[3] % 4 == 0 {
+            if r[3].is_multiple_of(4) {
                 a.street2 = "  \t ".into();
             }
         }

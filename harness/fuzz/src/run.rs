@@ -159,11 +159,10 @@ fn failures_to_shrink(results: &[CaseResult], limit: usize) -> Vec<(FuzzCase, Fa
             continue;
         };
         match picked.iter().position(|(_, p)| p.signature == f.signature) {
-            Some(i) => {
-                if size(&r.case.address) < size(&picked[i].0.address) {
-                    picked[i] = (r.case.clone(), f.clone());
-                }
+            Some(i) if size(&r.case.address) < size(&picked[i].0.address) => {
+                picked[i] = (r.case.clone(), f.clone());
             }
+            Some(_) => {}
             None if picked.len() < limit => picked.push((r.case.clone(), f.clone())),
             None => {}
         }
