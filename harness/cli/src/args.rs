@@ -27,6 +27,8 @@ pub enum Command {
     Fault(crate::fault::FaultArgs),
     /// List pending snapshot changes (*.snap.new) and accept or reject them.
     Review(crate::review::ReviewArgs),
+    /// Fuzz an integration with generated inputs (`drydock fuzz addresses`).
+    Fuzz(crate::fuzz::FuzzArgs),
 }
 
 /// Shown under `drydock run --help`.

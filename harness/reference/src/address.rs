@@ -127,11 +127,16 @@ impl PostalAddress {
         }
     }
 
-    /// Why no carrier could deliver to this (normalized) address, found before asking one:
-    /// no street, code instead of an address, or a line longer than a label prints.
+    /// Why this (normalized) address cannot be shipped, found before asking the carrier:
+    /// no street or recipient name, code instead of an address, or a line longer than a
+    /// label prints.
     pub(crate) fn unshippable(&self) -> Option<String> {
         if self.street1.is_empty() {
             return Some("street address is missing".to_owned());
+        }
+        if self.name.is_empty() {
+            // The warehouse cannot take an order without a recipient name.
+            return Some("recipient name is missing".to_owned());
         }
         let lines = [
             ("name", self.name.as_str()),
@@ -255,5 +260,11 @@ mod tests {
             ..ok
         };
         assert!(empty.unshippable().is_some());
+        let nameless = PostalAddress {
+            name: String::new(),
+            street1: "1 Main St".into(),
+            ..PostalAddress::default()
+        };
+        assert!(nameless.unshippable().is_some());
     }
 }

@@ -1,0 +1,286 @@
+//! The verdict on one case, read from the world after the integration had its turn.
+//! Pure: reads a world, does no I/O.
+//!
+//! PASS: a label was bought for a carrier-valid address that keeps the customer's name
+//! and unit line, or the order was held / alerted on. FAIL: a label for an address the
+//! carrier rejects (nobody flagged it), a changed name, a lost unit, or silence.
+
+use drydock_core::World;
+use drydock_core::address::{Address, is_unprintable, verify_delivery};
+use drydock_runner::checks::facts;
+use unicode_normalization::UnicodeNormalization;
+
+/// How a passing case ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Shipped,
+    Held,
+}
+
+/// Why a case failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// `carrier-rejects`, `name-changed`, `unit-lost`, `silence`, `not-placed`.
+    pub kind: &'static str,
+    /// The address field at fault (`street1`, `name`, ...), empty when none is.
+    pub field: String,
+    /// What was seen, for people.
+    pub detail: String,
+    /// Kind plus the exact carrier errors: shrinking keeps a candidate only if its
+    /// signature is the same, so the minimal case fails for the same reason.
+    pub signature: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Pass { outcome: Outcome, detail: String },
+    Fail(Failure),
+}
+
+impl Verdict {
+    pub fn passed(&self) -> bool {
+        matches!(self, Verdict::Pass { .. })
+    }
+
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Verdict::Fail(f) => Some(f),
+            Verdict::Pass { .. } => None,
+        }
+    }
+
+    pub fn not_placed(detail: String) -> Verdict {
+        Verdict::Fail(Failure {
+            kind: "not-placed",
+            field: String::new(),
+            detail,
+            signature: "not-placed".into(),
+        })
+    }
+}
+
+/// The form two spellings of a line are compared in: NFC, unprintable characters
+/// removed, whitespace trimmed and collapsed.
+pub fn canonical(s: &str) -> String {
+    let printable: String = s.nfc().filter(|c| !is_unprintable(*c)).collect();
+    printable.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What a careful integration would send for this address: canonical lines, upper-case
+/// postcode and country.
+pub fn normalized(a: &Address) -> Address {
+    Address {
+        name: canonical(&a.name),
+        company: canonical(&a.company),
+        street1: canonical(&a.street1),
+        street2: canonical(&a.street2),
+        city: canonical(&a.city),
+        state: canonical(&a.state),
+        zip: canonical(&a.zip).to_uppercase(),
+        country: canonical(&a.country).to_uppercase(),
+        phone: canonical(&a.phone),
+        email: canonical(&a.email),
+    }
+}
+
+/// Whether a careful integration should ship this address (else hold it): the carrier
+/// accepts its normalized form and there is a recipient name for the warehouse.
+pub fn should_ship(a: &Address) -> bool {
+    let normalized = normalized(a);
+    !normalized.name.is_empty() && verify_delivery(&normalized).success
+}
+
+/// Whether `text` names the order (`#1001`, not as the start of `#10010`).
+fn mentions(text: &str, order_name: &str) -> bool {
+    text.match_indices(order_name).any(|(at, _)| {
+        !text[at + order_name.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether the integration has finished with the order: a label, a hold or an alert.
+pub fn decided(world: &World, order_id: u64) -> bool {
+    !matches!(judge(world, &Address::default(), order_id), Verdict::Fail(f) if f.kind == "silence")
+}
+
+/// Judges the order placed for `sent` (the address the customer gave the storefront).
+pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
+    let Some(order) = world.storefront.orders.get(&order_id) else {
+        return Verdict::not_placed(format!("order {order_id} is not in the storefront"));
+    };
+    let label = facts::paid_labels(world, order)
+        .last()
+        .and_then(|s| world.carrier.addresses.get(&s.to_address_id));
+    if let Some(to) = label {
+        return judge_label(&to.address, sent);
+    }
+    let hold = world
+        .storefront
+        .fulfillment_orders
+        .values()
+        .filter(|fo| fo.order_id == order_id)
+        .find_map(|fo| fo.holds.first());
+    if let Some(hold) = hold {
+        return Verdict::Pass {
+            outcome: Outcome::Held,
+            detail: format!("held ({}): {}", hold.reason, hold.reason_notes),
+        };
+    }
+    if let Some(alert) = world.alerts.iter().find(|a| mentions(&a.text, &order.name)) {
+        return Verdict::Pass {
+            outcome: Outcome::Held,
+            detail: format!("alerted: {}", alert.text),
+        };
+    }
+    Verdict::Fail(Failure {
+        kind: "silence",
+        field: String::new(),
+        detail: format!(
+            "order {} was neither labelled nor held: no label, no fulfillment hold, no alert",
+            order.name
+        ),
+        signature: "silence".into(),
+    })
+}
+
+fn judge_label(label: &Address, sent: &Address) -> Verdict {
+    let carrier = verify_delivery(label);
+    if let Some(first) = carrier.errors.first() {
+        let codes: Vec<String> = carrier
+            .errors
+            .iter()
+            .map(|e| format!("{} ({})", e.code, e.field))
+            .collect();
+        return Verdict::Fail(Failure {
+            kind: "carrier-rejects",
+            field: first.field.to_owned(),
+            detail: format!(
+                "a label was bought for an address the carrier rejects, and nobody flagged it: {}",
+                codes.join(", ")
+            ),
+            signature: format!(
+                "carrier-rejects: {}",
+                carrier
+                    .errors
+                    .iter()
+                    .map(|e| format!("{} ({}: {})", e.code, e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    let (want, got) = (canonical(&sent.name), canonical(&label.name));
+    if want != got {
+        return Verdict::Fail(Failure {
+            kind: "name-changed",
+            field: "name".into(),
+            detail: format!("the label says {got:?}, the customer wrote {want:?}"),
+            signature: "name-changed".into(),
+        });
+    }
+    let unit = canonical(&sent.street2).to_uppercase();
+    let lines = canonical(&format!("{} {}", label.street1, label.street2)).to_uppercase();
+    if !unit.is_empty() && !lines.contains(&unit) {
+        return Verdict::Fail(Failure {
+            kind: "unit-lost",
+            field: "street2".into(),
+            detail: format!("the unit {unit:?} is not on the label ({lines:?})"),
+            signature: "unit-lost".into(),
+        });
+    }
+    Verdict::Pass {
+        outcome: Outcome::Shipped,
+        detail: format!("labelled to {}", one_line(label)),
+    }
+}
+
+/// An address on one line, with invisible characters made visible.
+pub fn one_line(a: &Address) -> String {
+    [
+        &a.name, &a.company, &a.street1, &a.street2, &a.city, &a.state, &a.zip, &a.country,
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .map(|s| format!("{s:?}"))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_forms_compare_what_a_person_would() {
+        assert_eq!(canonical(" Zoe\u{308}\t Brontë\u{7} "), "Zoë Brontë");
+        assert!(mentions("Order #1001 held", "#1001"));
+        assert!(!mentions("Order #10010 held", "#1001"));
+        assert!(mentions("held #1001", "#1001"));
+    }
+
+    fn label() -> Address {
+        Address {
+            name: "Ada Lovelace".into(),
+            street1: "12 MAIN ST".into(),
+            street2: "APT 4B".into(),
+            city: "SPRINGFIELD".into(),
+            state: "IL".into(),
+            zip: "62701".into(),
+            country: "US".into(),
+            ..Address::default()
+        }
+    }
+
+    #[test]
+    fn a_label_must_be_valid_and_keep_name_and_unit() {
+        let sent = Address {
+            name: " Ada  Lovelace ".into(),
+            street2: "Apt 4B".into(),
+            ..label()
+        };
+        assert!(judge_label(&label(), &sent).passed());
+        let renamed = Address {
+            name: "Ada".into(),
+            ..label()
+        };
+        assert_eq!(
+            judge_label(&renamed, &sent).failure().map(|f| f.kind),
+            Some("name-changed")
+        );
+        let no_unit = Address {
+            street2: String::new(),
+            ..label()
+        };
+        assert_eq!(
+            judge_label(&no_unit, &sent).failure().map(|f| f.kind),
+            Some("unit-lost")
+        );
+        let junk = Address {
+            street1: "12 MAIN\u{7} ST".into(),
+            ..label()
+        };
+        let failure = judge_label(&junk, &sent);
+        let failure = failure.failure().expect("fails");
+        assert_eq!(
+            (failure.kind, failure.field.as_str()),
+            ("carrier-rejects", "street1")
+        );
+    }
+
+    #[test]
+    fn should_ship_follows_the_carrier_on_the_normalized_form() {
+        let messy = Address {
+            street1: "  12\u{7}  Main St ".into(),
+            zip: " 62701 ".into(),
+            ..label()
+        };
+        assert!(should_ship(&messy));
+        let sql = Address {
+            street2: "'; DROP TABLE orders;--".into(),
+            ..label()
+        };
+        assert!(!should_ship(&sql));
+    }
+}
