@@ -70,6 +70,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/malformed-carrier-response.snap"),
     ),
     (
+        "messy-address.yaml",
+        include_str!("../../../scenarios/messy-address.yaml"),
+    ),
+    (
+        "messy-address.snap",
+        include_str!("../../../scenarios/messy-address.snap"),
+    ),
+    (
         "rate-limit-storm.yaml",
         include_str!("../../../scenarios/rate-limit-storm.yaml"),
     ),
