@@ -130,35 +130,8 @@ pub struct OrderReport {
     pub events: Vec<OrderEvent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// What the customer sees on the storefront.
-    Storefront,
-    Warehouse,
-    Carrier,
-    /// An alert naming the order.
-    Alerts,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Milestone {
-    Received,
-    Processing,
-    Held,
-    Picked,
-    Packed,
-    Labelled,
-    Shipped,
-    InTransit,
-    OutForDelivery,
-    Delivered,
-    DeliveryFailed,
-    Exception,
-    Cancelled,
-    Alert,
-}
+/// The runner's own milestone vocabulary is the report's: one definition serves both.
+pub use drydock_runner::trace::{Milestone, Source};
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct OrderEvent {
@@ -340,8 +313,8 @@ fn orders(t: &Trace) -> Vec<OrderReport> {
                 .iter()
                 .map(|e| OrderEvent {
                     at: e.at.to_string(),
-                    source: source(e.source),
-                    milestone: milestone(e.milestone),
+                    source: e.source,
+                    milestone: e.milestone,
                     detail: e.detail.clone(),
                 })
                 .collect(),
@@ -370,35 +343,6 @@ fn stock(t: &Trace) -> Vec<StockSample> {
                 .collect(),
         })
         .collect()
-}
-
-fn source(s: trace::Source) -> Source {
-    match s {
-        trace::Source::Storefront => Source::Storefront,
-        trace::Source::Warehouse => Source::Warehouse,
-        trace::Source::Carrier => Source::Carrier,
-        trace::Source::Alerts => Source::Alerts,
-    }
-}
-
-fn milestone(m: trace::Milestone) -> Milestone {
-    use trace::Milestone as M;
-    match m {
-        M::Received => Milestone::Received,
-        M::Processing => Milestone::Processing,
-        M::Held => Milestone::Held,
-        M::Picked => Milestone::Picked,
-        M::Packed => Milestone::Packed,
-        M::Labelled => Milestone::Labelled,
-        M::Shipped => Milestone::Shipped,
-        M::InTransit => Milestone::InTransit,
-        M::OutForDelivery => Milestone::OutForDelivery,
-        M::Delivered => Milestone::Delivered,
-        M::DeliveryFailed => Milestone::DeliveryFailed,
-        M::Exception => Milestone::Exception,
-        M::Cancelled => Milestone::Cancelled,
-        M::Alert => Milestone::Alert,
-    }
 }
 
 #[cfg(test)]
