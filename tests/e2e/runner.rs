@@ -21,7 +21,10 @@ fn temp_dir(name: &str) -> PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bundled_suite_passes_against_the_reference_integration() {
-    let cfg = RunConfig::new(vec![repo("scenarios")], SutMode::Embedded(Default::default()));
+    let cfg = RunConfig::new(
+        vec![repo("scenarios")],
+        SutMode::Embedded(Default::default()),
+    );
     let suite = run_suite(&cfg, |_| {}).await.expect("the suite loads");
     assert!(
         suite.scenarios.len() >= 13,

@@ -34,10 +34,10 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-pub use defects::{Defect, Defects, UnknownDefect};
 pub use config::{
     Config, ConfigError, EasyPostConfig, ShipBobConfig, ShipFrom, ShopifyConfig, Timings,
 };
+pub use defects::{Defect, Defects, UnknownDefect};
 
 /// Pause between startup attempts while a persona is not answering yet.
 const STARTUP_RETRY: Duration = Duration::from_millis(500);

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use drydock_runner::trace::{self, Trace};
+use drydock_runner::trace::Trace;
 use drydock_runner::{CheckKind, ScenarioOutcome, SuiteOutcome};
 use schemars::JsonSchema;
 use serde::Serialize;
