@@ -46,6 +46,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/duplicate-out-of-order-webhooks.snap"),
     ),
     (
+        "flaky-carrier.yaml",
+        include_str!("../../../scenarios/flaky-carrier.yaml"),
+    ),
+    (
+        "flaky-carrier.snap",
+        include_str!("../../../scenarios/flaky-carrier.snap"),
+    ),
+    (
         "happy-path.yaml",
         include_str!("../../../scenarios/happy-path.yaml"),
     ),

@@ -143,6 +143,11 @@ fn cards(m: &Metrics) -> String {
             m.integration_failures > 0,
         ),
         card(&m.faults_fired.to_string(), "faults fired", false),
+        card(
+            &m.peak_failed_calls_per_second.to_string(),
+            "peak failed calls / s to one provider",
+            m.peak_failed_calls_per_second > drydock_runner::checks::wire::STORM_LIMIT,
+        ),
     ]
     .join("");
     format!(r#"<div class="cards">{cards}</div>"#)

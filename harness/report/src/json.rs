@@ -115,6 +115,9 @@ pub struct Retry {
     pub name: String,
     pub polls: u32,
     pub waited_ms: u64,
+    /// More than half the timeout used, or invariants that held only after re-judging:
+    /// such a retry makes the scenario a flaky pass.
+    pub close_call: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -266,6 +269,7 @@ fn scenario(s: &ScenarioOutcome) -> ScenarioReport {
                 name: r.name.clone(),
                 polls: r.polls,
                 waited_ms: r.waited_ms,
+                close_call: r.close_call,
             })
             .collect(),
         metrics: trace.map(metrics::scenario),

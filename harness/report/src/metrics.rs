@@ -43,6 +43,9 @@ pub struct Metrics {
     pub integration_failures: usize,
     /// Fault rules that fired.
     pub faults_fired: usize,
+    /// The request rate during an outage: most failed calls (no answer, 429, 5xx) to
+    /// one provider in any one second of real time (the `no_retry_storm` limit is 10).
+    pub peak_failed_calls_per_second: usize,
 }
 
 /// Virtual seconds from received to shipped of every shipped order.
@@ -109,6 +112,13 @@ pub fn scenario(trace: &Trace) -> Metrics {
         failed_webhooks,
         integration_failures: http_errors + failed_webhooks,
         faults_fired: trace.faults.len(),
+        peak_failed_calls_per_second: drydock_runner::checks::wire::peak_failure_rates(
+            &trace.journal,
+        )
+        .into_iter()
+        .map(|(_, peak)| peak)
+        .max()
+        .unwrap_or(0),
     }
 }
 
@@ -128,6 +138,9 @@ pub fn suite<'a>(traces: impl Iterator<Item = &'a Trace>) -> Metrics {
         total.failed_webhooks += m.failed_webhooks;
         total.integration_failures += m.integration_failures;
         total.faults_fired += m.faults_fired;
+        total.peak_failed_calls_per_second = total
+            .peak_failed_calls_per_second
+            .max(m.peak_failed_calls_per_second);
     }
     total.order_accuracy = ratio(total.orders_accurate, total.orders_sent_to_warehouse);
     total.orders_shipped = times.len();

@@ -216,6 +216,7 @@ pub fn suite() -> SuiteOutcome {
             name: "scenarios/evil.yaml:12:5".into(),
             polls: 3,
             waited_ms: 20,
+            close_call: true,
         }],
         trace: Some(trace()),
     };

@@ -222,6 +222,7 @@ async fn play_step(
                         name: at,
                         polls,
                         waited_ms: waited.as_millis() as u64,
+                        close_call: waited * 2 > limit,
                     });
                 }
                 None
@@ -318,6 +319,7 @@ async fn judge_invariants(
                 name: "invariants".into(),
                 polls,
                 waited_ms: started.elapsed().as_millis() as u64,
+                close_call: true,
             });
         }
         if all_hold || started.elapsed() >= converge {
