@@ -106,6 +106,8 @@ pub struct FulfillmentOrder {
     pub request_status: RequestStatus,
     pub accepted_at: Option<Timestamp>,
     pub holds: Vec<FulfillmentHold>,
+    /// Holds that were released, with when: the customer saw them.
+    pub released_holds: Vec<(FulfillmentHold, Timestamp)>,
     pub line_items: Vec<FulfillmentOrderLine>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -361,6 +363,7 @@ impl World {
                 request_status: RequestStatus::Submitted,
                 accepted_at: None,
                 holds: Vec::new(),
+                released_holds: Vec::new(),
                 line_items: fo_lines,
                 created_at: now,
                 updated_at: now,
@@ -512,7 +515,9 @@ impl World {
         } else {
             FulfillmentOrderStatus::Open
         };
-        fo.holds.clear();
+        for hold in std::mem::take(&mut fo.holds) {
+            fo.released_holds.push((hold, now));
+        }
         fo.updated_at = now;
         Ok(())
     }

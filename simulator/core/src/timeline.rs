@@ -96,6 +96,17 @@ pub fn customer_timeline(storefront: &Storefront, order_id: u64) -> Vec<Timeline
                 stage: Stage::Processing,
             });
         }
+        // A hold that was released: the customer saw "On Hold", then "Processing" again.
+        for (hold, released_at) in &fo.released_holds {
+            entries.push(TimelineEntry {
+                at: hold.held_at,
+                stage: Stage::OnHold,
+            });
+            entries.push(TimelineEntry {
+                at: *released_at,
+                stage: Stage::Processing,
+            });
+        }
         if let Some(hold) = fo.holds.first()
             && fo.status == FulfillmentOrderStatus::OnHold
         {
@@ -136,13 +147,31 @@ pub fn customer_timeline(storefront: &Storefront, order_id: u64) -> Vec<Timeline
             stage: Stage::Cancelled,
         });
     }
-    entries.sort_by_key(|e| (e.at, e.stage));
-    let mut seen = Vec::new();
+    // Stable: entries of one instant keep the order they happened in.
+    entries.sort_by_key(|e| e.at);
+    let mut seen: Vec<Stage> = Vec::new();
     entries.retain(|e| {
-        let first = !seen.contains(&e.stage);
-        seen.push(e.stage);
-        first
+        let previous = seen.last().copied();
+        // Holding and releasing may repeat; every other stage shows once.
+        let keep = match e.stage {
+            Stage::Processing | Stage::OnHold => previous != Some(e.stage),
+            _ => !seen.contains(&e.stage),
+        };
+        if keep {
+            seen.push(e.stage);
+        }
+        keep
     });
+    // An integration that retries a held order holds and releases it again and again
+    // within one instant; the customer saw that once.
+    let mut i = 2;
+    while i + 1 < entries.len() {
+        if entries[i] == entries[i - 2] && entries[i + 1] == entries[i - 1] {
+            entries.drain(i..i + 2);
+        } else {
+            i += 1;
+        }
+    }
     entries
 }
 
@@ -151,4 +180,61 @@ pub fn current_stage(storefront: &Storefront, order_id: u64) -> Option<Stage> {
     customer_timeline(storefront, order_id)
         .last()
         .map(|e| e.stage)
+}
+
+#[cfg(test)]
+mod hold_tests {
+    use super::*;
+    use crate::World;
+    use crate::spec::{ProductSpec, WorldSpec};
+    use crate::storefront::Checkout;
+
+    #[test]
+    fn a_released_hold_shows_once_however_often_it_was_retried() {
+        let mut spec = WorldSpec::default();
+        spec.catalog.push(ProductSpec {
+            sku: "MUG".into(),
+            title: String::new(),
+            price_cents: 100,
+            weight_oz: 1,
+            stock: 5,
+        });
+        let mut w = World::new(&spec).expect("world");
+        let order = w
+            .place_order(Checkout {
+                email: String::new(),
+                ship_to: crate::address::Address {
+                    name: "A".into(),
+                    street1: "1 Main St".into(),
+                    city: "X".into(),
+                    state: "CA".into(),
+                    zip: "94104".into(),
+                    country: "US".into(),
+                    ..Default::default()
+                },
+                lines: vec![("MUG".into(), 1)],
+            })
+            .expect("order");
+        let fo = w.storefront.orders[&order].fulfillment_order_ids[0];
+        w.accept_fulfillment_request(fo).expect("accept");
+        for _ in 0..3 {
+            w.hold_fulfillment_order(fo, "other", "carrier down")
+                .expect("hold");
+            w.release_fulfillment_hold(fo).expect("release");
+        }
+        let stages: Vec<Stage> = customer_timeline(&w.storefront, order)
+            .into_iter()
+            .map(|e| e.stage)
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                Stage::Received,
+                Stage::Processing,
+                Stage::OnHold,
+                Stage::Processing
+            ]
+        );
+        assert_eq!(current_stage(&w.storefront, order), Some(Stage::Processing));
+    }
 }

@@ -154,18 +154,31 @@ async fn control_api_adds_lists_and_clears_faults_for_live_drills() {
         .to_string();
     let faults = format!("{base}/worlds/{id}/faults");
 
-    let rule = json!({"name": "down", "persona": "easypost", "effect": "outage", "when": {"first": 1}});
+    let rule =
+        json!({"name": "down", "persona": "easypost", "effect": "outage", "when": {"first": 1}});
     let added = send(client().post(&faults).json(&rule)).await;
     assert_eq!(added.status, 201, "{}", added.text);
     let again = send(client().post(&faults).json(&rule)).await;
-    assert_eq!(again.status, 422, "a second rule of the same name is refused");
+    assert_eq!(
+        again.status, 422,
+        "a second rule of the same name is refused"
+    );
     assert!(again.text.contains("already active"), "{}", again.text);
     let bad = json!({"name": "x", "persona": "slack", "effect": "duplicate"});
     let refused = send(client().post(&faults).json(&bad)).await;
     assert_eq!(refused.status, 422);
-    assert!(refused.text.contains("slack sends no webhooks"), "{}", refused.text);
+    assert!(
+        refused.text.contains("slack sends no webhooks"),
+        "{}",
+        refused.text
+    );
 
-    let hit = send(client().get(format!("{easypost}/shipments")).bearer_auth(&key)).await;
+    let hit = send(
+        client()
+            .get(format!("{easypost}/shipments"))
+            .bearer_auth(&key),
+    )
+    .await;
     assert_eq!(hit.status, 503, "the live fault fires");
     let listed = send(client().get(&faults)).await;
     assert_eq!(listed.body["active"][0]["rule"]["name"], "down");
@@ -176,6 +189,11 @@ async fn control_api_adds_lists_and_clears_faults_for_live_drills() {
     assert_eq!(cleared.status, 200);
     let gone = send(client().delete(format!("{faults}/down"))).await;
     assert_eq!(gone.status, 404, "clearing twice names the missing fault");
-    let healthy = send(client().get(format!("{easypost}/shipments")).bearer_auth(&key)).await;
+    let healthy = send(
+        client()
+            .get(format!("{easypost}/shipments"))
+            .bearer_auth(&key),
+    )
+    .await;
     assert_eq!(healthy.status, 200);
 }
