@@ -59,7 +59,11 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
         }
         Effect::RateLimited => Plan::Answer(rate_limited(
             kind,
-            ms(rule.retry_after).unwrap_or(Duration::from_secs(1)),
+            fired
+                .wait_ms
+                .map(Duration::from_millis)
+                .or(ms(rule.retry_after))
+                .unwrap_or(Duration::from_secs(1)),
         )),
         Effect::TimeoutAfterCommit => Plan::Spoil(Spoil::Lose),
         Effect::TruncatedJson => Plan::Spoil(Spoil::TruncateJson),

@@ -215,3 +215,40 @@ async fn same_seed_same_probabilistic_firings() {
     let outages = a.iter().filter(|(s, _)| *s == 503).count();
     assert!((4..20).contains(&outages), "{outages} of 24 failed");
 }
+
+#[tokio::test]
+async fn a_real_rate_limit_counts_calls_per_access_token() {
+    let w = world().await;
+    let mut bucket = rule("bucket", Provider::Shopify, Effect::RateLimited);
+    bucket.limit = Some(3);
+    bucket.per = Some(VirtualDuration { millis: 60_000 });
+    w.act(|world| world.add_fault(bucket))
+        .await
+        .expect("valid rule");
+    for _ in 0..3 {
+        let r = send(shopify(&w, Method::GET, "orders.json")).await;
+        assert_eq!(r.status, 200);
+    }
+    let limited = send(shopify(&w, Method::GET, "orders.json")).await;
+    assert_eq!(limited.status, 429);
+    let wait: f64 = limited
+        .header("retry-after")
+        .and_then(|v| v.parse().ok())
+        .expect("a float Retry-After");
+    assert!(
+        wait > 55.0 && wait <= 60.0,
+        "wait until the window has room: {wait}"
+    );
+    let other = send(
+        super::client()
+            .get(format!("{}/orders.json", w.endpoints.shopify))
+            .header("X-Shopify-Access-Token", "shpat_another_app"),
+    )
+    .await;
+    assert_eq!(
+        other.status, 401,
+        "another token has its own window (and is refused as unknown)"
+    );
+    let fired = w.read(|world| world.faults.log().len());
+    assert_eq!(fired, 1, "calls within the limit are not firings");
+}

@@ -16,6 +16,10 @@ pub struct ActiveFault {
     pub seen: u64,
     /// Times it fired.
     pub fired: u64,
+    /// For a rate limit: the real-time instants (ms) of the calls let through in the
+    /// current window, per API key.
+    #[serde(skip)]
+    window: std::collections::BTreeMap<String, std::collections::VecDeque<u64>>,
 }
 
 /// A rule firing on one call, webhook or order: what the shell must do.
@@ -27,6 +31,8 @@ pub struct Fired {
     pub target: String,
     /// Extra latency drawn for `jitter`, in milliseconds.
     pub jitter_ms: u64,
+    /// For a rate limit with `limit`/`per`: how long until the window has room again.
+    pub wait_ms: Option<u64>,
 }
 
 impl Fired {
@@ -52,6 +58,11 @@ pub struct RequestFacts<'a> {
     pub path: &'a str,
     pub query: &'a str,
     pub body: &'a str,
+    /// The credential the call carried (token or API key), if any.
+    pub api_key: Option<&'a str>,
+    /// Real time of the call in milliseconds (since the world started): rate limits
+    /// count calls in real time, as providers do.
+    pub real_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +127,7 @@ impl FaultBook {
             added_at: now,
             seen: 0,
             fired: 0,
+            window: Default::default(),
         });
         Ok(())
     }
@@ -157,10 +169,15 @@ impl FaultBook {
     /// Consults the request rules for one call to a persona.
     pub fn on_request(&mut self, call: RequestFacts<'_>, now: Timestamp) -> Option<Fired> {
         let target = format!("{} {}", call.method, call.path);
-        self.first_firing(now, target, |rule| {
+        let quota = Some((call.api_key.unwrap_or_default(), call.real_ms));
+        self.first_firing(now, target, quota, |rule| {
             rule.persona == call.provider
                 && rule.effect.family() == EffectFamily::Request
                 && applies_to_path(rule, call.path)
+                && rule
+                    .api_key
+                    .as_deref()
+                    .is_none_or(|k| call.api_key == Some(k))
                 && rule.targets_request(call.method, call.path, &[call.path, call.query, call.body])
         })
     }
@@ -173,7 +190,7 @@ impl FaultBook {
         body: &str,
         now: Timestamp,
     ) -> Option<Fired> {
-        self.first_firing(now, format!("webhook {topic}"), |rule| {
+        self.first_firing(now, format!("webhook {topic}"), None, |rule| {
             rule.persona == provider
                 && rule.effect.family() == EffectFamily::Webhook
                 && rule.targets_webhook(topic, body)
@@ -190,7 +207,7 @@ impl FaultBook {
     ) -> Option<Fired> {
         let mut text = vec![reference];
         text.extend_from_slice(skus);
-        self.first_firing(now, format!("warehouse order {reference}"), |rule| {
+        self.first_firing(now, format!("warehouse order {reference}"), None, |rule| {
             rule.effect == effect && rule.matches_text(&text)
         })
     }
@@ -199,6 +216,7 @@ impl FaultBook {
         &mut self,
         now: Timestamp,
         target: String,
+        quota: Option<(&str, u64)>,
         applies: impl Fn(&FaultRule) -> bool,
     ) -> Option<Fired> {
         let elapsed_ms = (now - self.start).as_millis() as i64;
@@ -207,7 +225,22 @@ impl FaultBook {
                 continue;
             }
             active.seen += 1;
-            if !active
+            let mut wait_ms = None;
+            if let (Some(limit), Some(per), Some((key, real_ms))) =
+                (active.rule.limit, active.rule.per, quota)
+            {
+                // A sliding window per API key: calls within the limit pass untouched.
+                let per = per.millis.max(1) as u64;
+                let calls = active.window.entry(key.to_string()).or_default();
+                while calls.front().is_some_and(|t| t + per <= real_ms) {
+                    calls.pop_front();
+                }
+                if calls.len() < limit as usize {
+                    calls.push_back(real_ms);
+                    continue;
+                }
+                wait_ms = calls.front().map(|t| t + per - real_ms);
+            } else if !active
                 .rule
                 .when
                 .fires(active.seen, elapsed_ms, &mut self.rng)
@@ -230,6 +263,7 @@ impl FaultBook {
                 at: now,
                 target,
                 jitter_ms,
+                wait_ms,
             });
         }
         None
@@ -273,6 +307,8 @@ mod tests {
             path,
             query: "",
             body: "",
+            api_key: Some("key"),
+            real_ms: 0,
         }
     }
 
@@ -319,6 +355,36 @@ mod tests {
         assert!(book.on_request(facts, start()).is_none());
         facts.path = "/2026-01/order";
         assert!(book.on_request(facts, start()).is_some());
+    }
+
+    #[test]
+    fn a_rate_limit_counts_calls_per_key_in_a_sliding_window() {
+        let mut book = FaultBook::new(1, start());
+        let mut rule = FaultRule::new("limit", Provider::Easypost, Effect::RateLimited);
+        rule.limit = Some(2);
+        rule.per = Some(crate::VirtualDuration { millis: 1000 });
+        book.add(rule, start()).expect("valid");
+        let at = |ms: u64, key: &'static str| RequestFacts {
+            api_key: Some(key),
+            real_ms: ms,
+            ..call("/v2/shipments")
+        };
+        assert!(book.on_request(at(0, "a"), start()).is_none());
+        assert!(book.on_request(at(100, "a"), start()).is_none());
+        let third = book
+            .on_request(at(200, "a"), start())
+            .expect("over the limit");
+        assert_eq!(
+            third.wait_ms,
+            Some(800),
+            "room again when the first call leaves"
+        );
+        assert!(book.on_request(at(200, "b"), start()).is_none(), "per key");
+        assert!(
+            book.on_request(at(1000, "a"), start()).is_none(),
+            "the window slid"
+        );
+        assert_eq!(book.log().len(), 1, "only refusals are firings");
     }
 
     #[test]

@@ -86,6 +86,15 @@ pub struct FaultRule {
     /// Units a short pick leaves behind (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<u32>,
+    /// Only calls made with this credential (access token or API key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// A real rate limit: at most `limit` calls per API key in any `per` (real time);
+    /// calls beyond it get 429 with the wait until the window has room.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<VirtualDuration>,
 }
 
 impl FaultRule {
@@ -110,6 +119,9 @@ impl FaultRule {
             sku: None,
             delta: None,
             missing: None,
+            api_key: None,
+            limit: None,
+            per: None,
         }
     }
 
@@ -156,6 +168,22 @@ impl FaultRule {
                 ));
             }
         };
+        match (self.limit, self.per) {
+            (None, None) => {}
+            (Some(_), Some(_)) if self.effect != Effect::RateLimited => out.push(format!(
+                "`limit` and `per` make a rate limit; they do not apply to `{effect}`"
+            )),
+            (Some(0), _) => out.push("`limit: 0` refuses every call; use `effect: outage` for that".into()),
+            (Some(_), Some(per)) if per.millis <= 0 => {
+                out.push("`per` must be a positive duration, e.g. `per: 1s`".into())
+            }
+            (Some(_), Some(_)) if self.when != Trigger::Always => out.push(
+                "a rate limit with `limit`/`per` decides by itself when to refuse; leave out `when`"
+                    .into(),
+            ),
+            (Some(_), Some(_)) => {}
+            _ => out.push("a rate limit needs both `limit` and `per`, e.g. `limit: 40, per: 20s`".into()),
+        }
         match self.effect {
             Effect::MissingField => needs(self.field.is_some(), "field", "tracking_code", &mut out),
             Effect::ApiVersionRetired => {

@@ -65,7 +65,7 @@ fn bad_json() -> WireResponse {
 }
 
 /// The API key sent as `Bearer <key>` (Python SDK) or Basic `key:` (Node SDK).
-fn api_key(req: &WireRequest) -> Option<String> {
+pub(crate) fn api_key(req: &WireRequest) -> Option<String> {
     let auth = req.header("authorization")?;
     if let Some(key) = auth.strip_prefix("Bearer ") {
         return Some(key.trim().to_string());

@@ -75,6 +75,19 @@ impl PersonaKind {
         }
     }
 
+    /// The credential a call carries, as the provider reads it (rate limits are per key).
+    pub(crate) fn credential(self, req: &WireRequest) -> Option<String> {
+        match self {
+            PersonaKind::Shopify => req.header("x-shopify-access-token").map(str::to_string),
+            PersonaKind::EasyPost => easypost::api_key(req),
+            PersonaKind::ShipBob => req
+                .header("authorization")
+                .and_then(|a| a.strip_prefix("Bearer "))
+                .map(|t| t.trim().to_string()),
+            PersonaKind::Slack => req.path.rsplit('/').next().map(str::to_string),
+        }
+    }
+
     pub(crate) fn port_offset(self) -> u16 {
         match self {
             PersonaKind::Shopify => 1,
@@ -208,12 +221,15 @@ async fn serve_call(
 /// Asks the world's fault book about a call and journals the rule that fired.
 fn decide(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> Option<Fired> {
     let body = String::from_utf8_lossy(&req.body);
+    let key = kind.credential(req);
     let facts = RequestFacts {
         provider: kind.provider(),
         method: req.method.as_str(),
         path: &req.path,
         query: &req.query,
         body: &body,
+        api_key: key.as_deref(),
+        real_ms: world.real_ms(),
     };
     let (fired, _) = world.with_world(|w| {
         let now = w.now();
