@@ -82,6 +82,27 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
                 crate::checks::condition::warehouse_word(w.stage)
             );
         }
+        // After a partial fulfillment: what the storefront still shows as not shipped.
+        if !order.fulfillment_ids.is_empty() && order.cancelled_at.is_none() {
+            let left: Vec<String> = order
+                .fulfillment_order_ids
+                .iter()
+                .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+                .flat_map(|fo| &fo.line_items)
+                .filter(|l| l.remaining() > 0)
+                .map(|l| {
+                    let sku = order
+                        .line_items
+                        .iter()
+                        .find(|li| li.id == l.line_item_id)
+                        .map_or("?", |li| li.sku.as_str());
+                    format!("{sku} x{}", l.remaining())
+                })
+                .collect();
+            if !left.is_empty() {
+                let _ = writeln!(out, "    unfulfilled: {}", left.join(", "));
+            }
+        }
         let _ = writeln!(out, "    timeline:");
         for entry in timeline {
             let _ = writeln!(out, "      - {}  {}", entry.at, entry.stage.label());

@@ -120,6 +120,24 @@ pub struct FulfillmentOrderLine {
     pub inventory_item_id: u64,
     pub variant_id: u64,
     pub quantity: u32,
+    /// Units already fulfilled (a partial fulfillment leaves the rest open).
+    pub fulfilled: u32,
+}
+
+impl FulfillmentOrderLine {
+    /// Units that can still be fulfilled.
+    pub fn remaining(&self) -> u32 {
+        self.quantity.saturating_sub(self.fulfilled)
+    }
+}
+
+/// Units of one fulfillment order line that one fulfillment covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FulfilledLine {
+    pub fulfillment_order_id: u64,
+    pub fulfillment_order_line_id: u64,
+    pub line_item_id: u64,
+    pub quantity: u32,
 }
 
 /// Shipment status of a fulfillment, in the order a parcel normally moves through them.
@@ -200,6 +218,8 @@ pub struct Fulfillment {
     pub order_id: u64,
     pub name: String,
     pub fulfillment_order_ids: Vec<u64>,
+    /// What this fulfillment covers, line by line.
+    pub lines: Vec<FulfilledLine>,
     pub status: FulfillmentState,
     pub tracking: Option<TrackingInfo>,
     pub shipment_status: Option<ShipmentStatus>,
@@ -261,13 +281,12 @@ impl Storefront {
             .iter()
             .filter_map(|id| self.fulfillment_orders.get(id))
             .collect();
-        let closed = fos
-            .iter()
-            .filter(|fo| fo.status == FulfillmentOrderStatus::Closed)
-            .count();
-        match closed {
+        let lines = || fos.iter().flat_map(|fo| &fo.line_items);
+        let ordered: u32 = lines().map(|l| l.quantity).sum();
+        let fulfilled: u32 = lines().map(|l| l.fulfilled).sum();
+        match fulfilled {
             0 => None,
-            n if n == fos.len() => Some("fulfilled"),
+            n if n >= ordered => Some("fulfilled"),
             _ => Some("partial"),
         }
     }
@@ -345,6 +364,7 @@ impl World {
                 inventory_item_id: l.inventory_item_id,
                 variant_id: l.variant_id,
                 quantity: l.quantity,
+                fulfilled: 0,
             })
             .collect::<Vec<_>>();
         let fo_lines = fo_lines
@@ -522,21 +542,36 @@ impl World {
         Ok(())
     }
 
-    /// Fulfills whole fulfillment orders of one order, optionally with tracking.
+    /// Fulfills whole fulfillment orders of one order (all that is left of each),
+    /// optionally with tracking.
     pub fn create_fulfillment(
         &mut self,
         fo_ids: &[u64],
         tracking: Option<TrackingInfo>,
     ) -> Result<u64, WorldError> {
+        let scopes: Vec<(u64, Option<Vec<(u64, u32)>>)> =
+            fo_ids.iter().map(|id| (*id, None)).collect();
+        self.fulfill(&scopes, tracking)
+    }
+
+    /// Fulfills part or all of fulfillment orders of one order: per fulfillment order,
+    /// either everything left (`None`) or `(fulfillment order line id, quantity)` pairs.
+    /// A fulfillment order closes when nothing is left to fulfill.
+    pub fn fulfill(
+        &mut self,
+        scopes: &[(u64, Option<Vec<(u64, u32)>>)],
+        tracking: Option<TrackingInfo>,
+    ) -> Result<u64, WorldError> {
         let now = self.now();
-        let Some(&first) = fo_ids.first() else {
+        let Some(&(first, _)) = scopes.first() else {
             return Err(WorldError::invalid(
                 "line_items_by_fulfillment_order",
                 "must not be empty",
             ));
         };
         let order_id = self.storefront.fulfillment_order(first)?.order_id;
-        for id in fo_ids {
+        let mut lines: Vec<FulfilledLine> = Vec::new();
+        for (id, wanted) in scopes {
             let fo = self.storefront.fulfillment_order(*id)?;
             if fo.order_id != order_id {
                 return Err(WorldError::invalid(
@@ -556,16 +591,72 @@ impl World {
                     ),
                 ));
             }
+            let picked: Vec<(u64, u32)> = match wanted {
+                None => fo
+                    .line_items
+                    .iter()
+                    .map(|l| (l.id, l.remaining()))
+                    .collect(),
+                Some(pairs) => pairs.clone(),
+            };
+            for (line_id, quantity) in picked {
+                let Some(line) = fo.line_items.iter().find(|l| l.id == line_id) else {
+                    return Err(WorldError::invalid(
+                        "fulfillment_order_line_items",
+                        format!("{line_id} is not a line of fulfillment order {id}"),
+                    ));
+                };
+                if quantity > line.remaining() {
+                    return Err(WorldError::invalid(
+                        "fulfillment_order_line_items",
+                        format!(
+                            "quantity {quantity} of line {line_id} is more than the {} left to fulfill",
+                            line.remaining()
+                        ),
+                    ));
+                }
+                if quantity > 0 {
+                    lines.push(FulfilledLine {
+                        fulfillment_order_id: *id,
+                        fulfillment_order_line_id: line_id,
+                        line_item_id: line.line_item_id,
+                        quantity,
+                    });
+                }
+            }
+        }
+        if lines.is_empty() {
+            return Err(WorldError::invalid(
+                "line_items_by_fulfillment_order",
+                "nothing is left to fulfill",
+            ));
         }
         let id = self.ids.shopify();
         let order = self.storefront.order(order_id)?;
         let name = format!("{}.{}", order.name, order.fulfillment_ids.len() + 1);
-        for fo_id in fo_ids {
-            if let Some(fo) = self.storefront.fulfillment_orders.get_mut(fo_id) {
-                fo.status = FulfillmentOrderStatus::Closed;
+        for line in &lines {
+            if let Some(fo) = self
+                .storefront
+                .fulfillment_orders
+                .get_mut(&line.fulfillment_order_id)
+            {
+                if let Some(l) = fo
+                    .line_items
+                    .iter_mut()
+                    .find(|l| l.id == line.fulfillment_order_line_id)
+                {
+                    l.fulfilled += line.quantity;
+                }
+                fo.status = if fo.line_items.iter().all(|l| l.remaining() == 0) {
+                    FulfillmentOrderStatus::Closed
+                } else {
+                    FulfillmentOrderStatus::InProgress
+                };
                 fo.updated_at = now;
             }
         }
+        let mut fo_ids: Vec<u64> = lines.iter().map(|l| l.fulfillment_order_id).collect();
+        fo_ids.dedup();
         let shipment_status = tracking.as_ref().map(|_| ShipmentStatus::Confirmed);
         self.storefront.fulfillments.insert(
             id,
@@ -573,7 +664,8 @@ impl World {
                 id,
                 order_id,
                 name,
-                fulfillment_order_ids: fo_ids.to_vec(),
+                fulfillment_order_ids: fo_ids,
+                lines,
                 status: FulfillmentState::Success,
                 tracking,
                 shipment_status,

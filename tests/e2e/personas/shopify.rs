@@ -455,3 +455,49 @@ async fn json_responses_declare_one_json_content_type() {
         ["application/json; charset=utf-8"]
     );
 }
+
+#[tokio::test]
+async fn a_partial_fulfillment_leaves_the_rest_open_and_refuses_too_much() {
+    let world = world().await;
+    let id = place_order(&world, &[(MUG, 2)]).await;
+    let fo = first_fulfillment_order(&world, id).await;
+    let fo_id = fo["id"].as_u64().expect("fo id");
+    let line_id = fo["line_items"][0]["id"].as_u64().expect("fo line id");
+    let partial = |quantity: u32| {
+        json!({"fulfillment": {
+            "line_items_by_fulfillment_order": [{
+                "fulfillment_order_id": fo_id,
+                "fulfillment_order_line_items": [{"id": line_id, "quantity": quantity}],
+            }],
+            "tracking_info": {"number": "9400100000000000000001", "company": "USPS"},
+        }})
+    };
+    let one = send(shopify(&world, Method::POST, "fulfillments.json").json(&partial(1))).await;
+    assert_eq!(one.status, 201, "{}", one.text);
+    assert_eq!(one.body["fulfillment"]["line_items"][0]["quantity"], 1);
+    let after = first_fulfillment_order(&world, id).await;
+    assert_eq!(after["status"], "in_progress");
+    assert_eq!(after["line_items"][0]["fulfillable_quantity"], 1);
+    let order = send(shopify(&world, Method::GET, &format!("orders/{id}.json"))).await;
+    assert_eq!(order.body["order"]["fulfillment_status"], "partial");
+    assert_eq!(
+        order.body["order"]["line_items"][0]["fulfillable_quantity"],
+        1
+    );
+
+    let too_much = send(shopify(&world, Method::POST, "fulfillments.json").json(&partial(2))).await;
+    assert_eq!(too_much.status, 422, "{}", too_much.text);
+    assert!(
+        too_much.text.contains("left to fulfill"),
+        "{}",
+        too_much.text
+    );
+    let rest = send(shopify(&world, Method::POST, "fulfillments.json").json(&partial(1))).await;
+    assert_eq!(rest.status, 201, "{}", rest.text);
+    assert_eq!(
+        first_fulfillment_order(&world, id).await["status"],
+        "closed"
+    );
+    let order = send(shopify(&world, Method::GET, &format!("orders/{id}.json"))).await;
+    assert_eq!(order.body["order"]["fulfillment_status"], "fulfilled");
+}

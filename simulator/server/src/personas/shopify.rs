@@ -391,14 +391,19 @@ fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespon
     else {
         return bad_body("fulfillment");
     };
-    let fo_ids: Vec<u64> = f
+    let scopes: Vec<(u64, Option<Vec<(u64, u32)>>)> = f
         .line_items_by_fulfillment_order
         .iter()
-        .map(|l| l.fulfillment_order_id)
+        .map(|by| {
+            let lines = by
+                .fulfillment_order_line_items
+                .as_ref()
+                .map(|lines| lines.iter().map(|l| (l.id, l.quantity)).collect());
+            (by.fulfillment_order_id, lines)
+        })
         .collect();
     let _ = f.notify_customer;
-    match world.act_in_background(|w| w.create_fulfillment(&fo_ids, tracking_info(f.tracking_info)))
-    {
+    match world.act_in_background(|w| w.fulfill(&scopes, tracking_info(f.tracking_info))) {
         Ok(id) => world.read(|w| match w.storefront.fulfillment(id) {
             Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(w, f)})),
             Err(e) => world_error(e),

@@ -51,9 +51,21 @@ pub fn order(world: &World, o: &Order) -> Value {
         .line_items
         .iter()
         .map(|l| {
-            let fulfilled = o.fulfillment_ids.iter().filter_map(|id| sf.fulfillments.get(id)).any(|f| {
-                f.status == FulfillmentState::Success
-            });
+            // Units of this line covered by successful fulfillments.
+            let fulfilled: u32 = o
+                .fulfillment_ids
+                .iter()
+                .filter_map(|id| sf.fulfillments.get(id))
+                .filter(|f| f.status == FulfillmentState::Success)
+                .flat_map(|f| &f.lines)
+                .filter(|fl| fl.line_item_id == l.id)
+                .map(|fl| fl.quantity)
+                .sum();
+            let status = match fulfilled {
+                0 => Value::Null,
+                n if n >= l.quantity => json!("fulfilled"),
+                _ => json!("partial"),
+            };
             json!({
                 "id": l.id,
                 "admin_graphql_api_id": format!("gid://shopify/LineItem/{}", l.id),
@@ -64,8 +76,8 @@ pub fn order(world: &World, o: &Order) -> Value {
                 "name": l.title,
                 "quantity": l.quantity,
                 "price": money(l.price_cents),
-                "fulfillable_quantity": if fulfilled || o.cancelled_at.is_some() { 0 } else { l.quantity },
-                "fulfillment_status": if fulfilled { json!("fulfilled") } else { Value::Null },
+                "fulfillable_quantity": if o.cancelled_at.is_some() { 0 } else { l.quantity.saturating_sub(fulfilled) },
+                "fulfillment_status": status,
                 "requires_shipping": true,
                 "grams": 454,
             })
@@ -128,7 +140,7 @@ pub fn fulfillment_order(world: &World, fo: &FulfillmentOrder) -> Value {
                 "inventory_item_id": l.inventory_item_id,
                 "variant_id": l.variant_id,
                 "quantity": l.quantity,
-                "fulfillable_quantity": if fo.status == FulfillmentOrderStatus::Closed { 0 } else { l.quantity },
+                "fulfillable_quantity": if matches!(fo.status, FulfillmentOrderStatus::Closed | FulfillmentOrderStatus::Cancelled) { 0 } else { l.remaining() },
             })
         })
         .collect();
@@ -167,18 +179,20 @@ fn supported_actions(fo: &FulfillmentOrder) -> Vec<&'static str> {
 
 pub fn fulfillment(world: &World, f: &Fulfillment) -> Value {
     let order = world.storefront.orders.get(&f.order_id);
-    let line_ids: Vec<u64> = f
-        .fulfillment_order_ids
-        .iter()
-        .filter_map(|id| world.storefront.fulfillment_orders.get(id))
-        .flat_map(|fo| fo.line_items.iter().map(|l| l.line_item_id))
-        .collect();
+    // The units this fulfillment covers, per order line.
+    let covered = |line_item_id: u64| -> u32 {
+        f.lines
+            .iter()
+            .filter(|l| l.line_item_id == line_item_id)
+            .map(|l| l.quantity)
+            .sum()
+    };
     let line_items: Vec<Value> = order
         .map(|o| {
             o.line_items
                 .iter()
-                .filter(|l| line_ids.contains(&l.id))
-                .map(|l| json!({"id": l.id, "variant_id": l.variant_id, "product_id": l.product_id, "sku": l.sku, "title": l.title, "quantity": l.quantity, "price": money(l.price_cents)}))
+                .filter(|l| covered(l.id) > 0)
+                .map(|l| json!({"id": l.id, "variant_id": l.variant_id, "product_id": l.product_id, "sku": l.sku, "title": l.title, "quantity": covered(l.id), "price": money(l.price_cents)}))
                 .collect()
         })
         .unwrap_or_default();
@@ -285,6 +299,15 @@ pub struct FulfillmentFields {
 #[derive(Debug, Deserialize)]
 pub struct ByFulfillmentOrder {
     pub fulfillment_order_id: u64,
+    /// Only these lines and quantities; absent: everything left.
+    #[serde(default)]
+    pub fulfillment_order_line_items: Option<Vec<LineQuantity>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LineQuantity {
+    pub id: u64,
+    pub quantity: u32,
 }
 
 #[derive(Debug, Deserialize)]
