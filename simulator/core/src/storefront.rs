@@ -131,6 +131,10 @@ impl FulfillmentOrderLine {
     }
 }
 
+/// What a fulfillment takes of one fulfillment order: everything left (`None`) or
+/// `(fulfillment order line id, quantity)` pairs.
+pub type FulfillmentScope = (u64, Option<Vec<(u64, u32)>>);
+
 /// Units of one fulfillment order line that one fulfillment covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FulfilledLine {
@@ -549,8 +553,7 @@ impl World {
         fo_ids: &[u64],
         tracking: Option<TrackingInfo>,
     ) -> Result<u64, WorldError> {
-        let scopes: Vec<(u64, Option<Vec<(u64, u32)>>)> =
-            fo_ids.iter().map(|id| (*id, None)).collect();
+        let scopes: Vec<FulfillmentScope> = fo_ids.iter().map(|id| (*id, None)).collect();
         self.fulfill(&scopes, tracking)
     }
 
@@ -559,7 +562,7 @@ impl World {
     /// A fulfillment order closes when nothing is left to fulfill.
     pub fn fulfill(
         &mut self,
-        scopes: &[(u64, Option<Vec<(u64, u32)>>)],
+        scopes: &[FulfillmentScope],
         tracking: Option<TrackingInfo>,
     ) -> Result<u64, WorldError> {
         let now = self.now();

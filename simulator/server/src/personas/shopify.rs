@@ -391,7 +391,7 @@ fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespon
     else {
         return bad_body("fulfillment");
     };
-    let scopes: Vec<(u64, Option<Vec<(u64, u32)>>)> = f
+    let scopes: Vec<drydock_core::storefront::FulfillmentScope> = f
         .line_items_by_fulfillment_order
         .iter()
         .map(|by| {
