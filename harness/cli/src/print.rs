@@ -156,23 +156,16 @@ mod tests {
     use super::*;
 
     fn failed(kind: CheckKind, detail: &str) -> ScenarioOutcome {
-        ScenarioOutcome {
-            name: "s".into(),
-            file: "s.yaml".into(),
-            seed: 1,
-            checks: vec![CheckResult {
-                kind,
-                name: "s.yaml:4:5".into(),
-                passed: false,
-                detail: detail.into(),
-            }],
-            duration_ms: 3,
-            virtual_span: "1h".into(),
-            requests: 0,
-            webhooks: 0,
-            retries: Vec::new(),
-            trace: None,
-        }
+        let mut outcome = ScenarioOutcome::new("s".into(), "s.yaml".into(), 1);
+        outcome.checks.push(CheckResult {
+            kind,
+            name: "s.yaml:4:5".into(),
+            passed: false,
+            detail: detail.into(),
+        });
+        outcome.duration_ms = 3;
+        outcome.virtual_span = "1h".into();
+        outcome
     }
 
     #[test]

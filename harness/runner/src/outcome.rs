@@ -55,6 +55,22 @@ pub struct Retry {
 }
 
 impl ScenarioOutcome {
+    /// An outcome with no checks yet, before the scenario is played.
+    pub fn new(name: String, file: String, seed: u64) -> ScenarioOutcome {
+        ScenarioOutcome {
+            name,
+            file,
+            seed,
+            checks: Vec::new(),
+            duration_ms: 0,
+            virtual_span: String::new(),
+            requests: 0,
+            webhooks: 0,
+            retries: Vec::new(),
+            trace: None,
+        }
+    }
+
     pub fn passed(&self) -> bool {
         self.checks.iter().all(|c| c.passed)
     }

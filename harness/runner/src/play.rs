@@ -35,18 +35,8 @@ pub async fn play(
 ) -> Played {
     let started = Instant::now();
     let spec = scenario.world_spec();
-    let mut outcome = ScenarioOutcome {
-        name: scenario.name.clone(),
-        file: file.display().to_string(),
-        seed: spec.seed,
-        checks: Vec::new(),
-        duration_ms: 0,
-        virtual_span: String::new(),
-        requests: 0,
-        webhooks: 0,
-        retries: Vec::new(),
-        trace: None,
-    };
+    let mut outcome =
+        ScenarioOutcome::new(scenario.name.clone(), file.display().to_string(), spec.seed);
     let (ports, default_webhook_base) = match &cfg.sut {
         SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
         _ => (PortPlan::Ephemeral, None),

@@ -230,23 +230,14 @@ async fn play_and_compare(
 
 /// The outcome of a scenario whose task panicked: a failed setup check, never a pass.
 fn crashed(name: String, file: String, e: &tokio::task::JoinError) -> ScenarioOutcome {
-    ScenarioOutcome {
-        name,
-        file,
-        seed: 0,
-        checks: vec![CheckResult {
-            kind: CheckKind::Setup,
-            name: "setup".into(),
-            passed: false,
-            detail: format!("the scenario stopped unexpectedly: {e}"),
-        }],
-        duration_ms: 0,
-        virtual_span: String::new(),
-        requests: 0,
-        webhooks: 0,
-        retries: Vec::new(),
-        trace: None,
-    }
+    let mut outcome = ScenarioOutcome::new(name, file, 0);
+    outcome.checks.push(CheckResult {
+        kind: CheckKind::Setup,
+        name: "setup".into(),
+        passed: false,
+        detail: format!("the scenario stopped unexpectedly: {e}"),
+    });
+    outcome
 }
 
 fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
