@@ -29,6 +29,9 @@ pub struct RunConfig {
     pub quiet: Duration,
     /// How long eventual invariants (stock convergence) may take at the end.
     pub converge_timeout: Duration,
+    /// Stop a scenario at its first failed expectation (skipping the rest and the
+    /// invariants): enough to know it caught something, as the defect matrix needs.
+    pub fail_fast: bool,
     /// How many scenarios play at once (at least 1); results keep file order.
     pub jobs: usize,
     /// Which scenarios run: name/tag filters, then this process's shard.
@@ -44,6 +47,7 @@ impl RunConfig {
             ready_timeout: Duration::from_secs(20),
             quiet: Duration::from_millis(120),
             converge_timeout: Duration::from_secs(5),
+            fail_fast: false,
             jobs: 1,
             selection: crate::select::Selection::default(),
         }

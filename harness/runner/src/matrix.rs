@@ -81,6 +81,9 @@ pub async fn defect_matrix(
             let mut run_cfg = cfg.clone();
             run_cfg.scenarios = copies;
             run_cfg.accept_snapshots = false;
+            // A defect only needs to be caught once per scenario; the correct
+            // integration is judged in full.
+            run_cfg.fail_fast = defect.is_some();
             run_cfg.sut = SutMode::Embedded(defect.into_iter().collect::<Defects>());
             tasks.spawn(async move {
                 let suite = run_suite(&run_cfg, |_| {}).await;

@@ -85,14 +85,19 @@ pub async fn play(
             outcome.checks.push(check);
         }
         recorder.after_step(&world, step);
+        if cfg.fail_fast && !outcome.passed() {
+            break;
+        }
     }
     world
         .activity
         .settle(cfg.quiet, Duration::from_secs(5))
         .await;
-    outcome.checks.extend(
-        judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
-    );
+    if !(cfg.fail_fast && !outcome.passed()) {
+        outcome.checks.extend(
+            judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
+        );
+    }
     let final_world = world.snapshot();
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
