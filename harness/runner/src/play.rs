@@ -93,7 +93,7 @@ pub async fn play(
         .activity
         .settle(cfg.quiet, Duration::from_secs(5))
         .await;
-    if !(cfg.fail_fast && !outcome.passed()) {
+    if !cfg.fail_fast || outcome.passed() {
         outcome.checks.extend(
             judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
         );
