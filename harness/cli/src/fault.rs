@@ -149,3 +149,20 @@ fn print_list(body: &Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::read_rule;
+
+    #[test]
+    fn an_inline_rule_is_read_and_checked() {
+        let rule = read_rule("{name: down, persona: easypost, effect: outage, when: {first: 2}}")
+            .expect("a valid rule");
+        assert_eq!(rule.name, "down");
+        let unknown = read_rule("{name: x, persona: ups, effect: outage}").expect_err("no ups");
+        assert!(unknown.contains("does not parse"), "{unknown}");
+        assert!(unknown.contains("hint:"), "{unknown}");
+        let wrong = read_rule("{name: x, persona: shopify, effect: stock_drift}").expect_err("bad");
+        assert!(wrong.contains("persona: shipbob"), "{wrong}");
+    }
+}

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use drydock_core::Timestamp;
-use drydock_runner::trace::{Milestone, OrderEvent, Source, StockPoint, Trace};
+use drydock_runner::trace::{FaultFired, Milestone, OrderEvent, Source, StockPoint, Trace};
 
 use crate::text::escape;
 
@@ -142,6 +142,45 @@ struct Row {
     marks: Vec<Mark>,
 }
 
+/// One mark per rule and instant: a rule that fired ten times at once reads `rule ×10`.
+fn fault_marks(trace: &Trace, scale: &TimeScale) -> Vec<Mark> {
+    let mut groups: Vec<(&FaultFired, Vec<&FaultFired>)> = Vec::new();
+    for f in &trace.faults {
+        match groups
+            .iter_mut()
+            .find(|(first, _)| first.at == f.at && first.rule == f.rule)
+        {
+            Some((_, all)) => all.push(f),
+            None => groups.push((f, vec![f])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(first, all)| {
+            let times = if all.len() > 1 {
+                format!(" ×{}", all.len())
+            } else {
+                String::new()
+            };
+            let targets: Vec<&str> = all.iter().map(|f| f.target.as_str()).collect();
+            Mark {
+                x: scale.x(first.at),
+                label: format!("{}{times}", first.rule),
+                tip: format!(
+                    "{} · fault {} ({}) on {}{times}: {}",
+                    first.at,
+                    first.rule,
+                    first.effect,
+                    first.persona,
+                    targets.join(", ")
+                ),
+                colour: "#dc2626",
+                fault: true,
+            }
+        })
+        .collect()
+}
+
 /// The timeline picture of a scenario: per order one row per persona that saw it, then a
 /// row of faults that fired and one of alerts naming no order.
 pub fn timeline(trace: &Trace, scale: &TimeScale) -> String {
@@ -190,20 +229,7 @@ pub fn timeline(trace: &Trace, scale: &TimeScale) -> String {
         rows.push(Row {
             title: "faults fired".into(),
             subtitle: String::new(),
-            marks: trace
-                .faults
-                .iter()
-                .map(|f| Mark {
-                    x: scale.x(f.at),
-                    label: f.rule.clone(),
-                    tip: format!(
-                        "{} · fault {} on {} {}: {}",
-                        f.at, f.rule, f.persona, f.target, f.effect
-                    ),
-                    colour: "#dc2626",
-                    fault: true,
-                })
-                .collect(),
+            marks: fault_marks(trace, scale),
         });
     }
     let loose: Vec<_> = trace

@@ -374,7 +374,8 @@ fn order_trace(w: &World, order: &Order, aliases: &BTreeMap<String, u64>) -> Ord
             alert.text.clone(),
         );
     }
-    events.sort_by_key(|e| (e.at, e.source, e.milestone));
+    // Stable: within one instant and source, events keep the order they happened in.
+    events.sort_by_key(|e| (e.at, e.source));
     let ordered = quantities(
         order
             .line_items
