@@ -41,30 +41,11 @@ configuration: a broken scenario file, a bad flag value, a port in use, --accept
 pub struct RunArgs {
     /// Scenario files or directories (default: ./scenarios, else the bundled suite).
     pub paths: Vec<PathBuf>,
-    /// Start the integration with this shell command for each scenario; it gets the
-    /// personas' URLs and credentials in its environment and must listen on $PORT.
-    #[arg(long, conflicts_with = "endpoint")]
-    pub sut_cmd: Option<String>,
-    /// Test an integration that is already running at this URL (configured from the
-    /// environment `drydock serve` prints).
-    #[arg(long)]
-    pub endpoint: Option<String>,
-    /// With --endpoint: control API on this port, personas on the next four.
-    #[arg(long, default_value_t = 4780)]
-    pub port_base: u16,
+    #[command(flatten)]
+    pub integration: crate::integration::IntegrationArgs,
     /// Write new and changed snapshots instead of failing on them.
     #[arg(long)]
     pub accept: bool,
-    /// Seconds the integration has to answer GET /health with 2xx.
-    #[arg(long, default_value_t = 20)]
-    pub ready_timeout: u64,
-    /// Milliseconds the integration must be quiet before the virtual clock moves on.
-    #[arg(long, default_value_t = 120)]
-    pub quiet_ms: u64,
-    /// Switch on a deliberate defect in the bundled reference integration (repeatable);
-    /// the run should then fail. `--list-defects` shows the names.
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["sut_cmd", "endpoint"])]
-    pub defect: Vec<drydock_reference::Defect>,
     /// Print the reference integration's defects and exit.
     #[arg(long)]
     pub list_defects: bool,

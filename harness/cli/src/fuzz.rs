@@ -8,8 +8,6 @@ use drydock_fuzz::case::{FIELDS, field};
 use drydock_fuzz::scenario::{Saved, render};
 use drydock_fuzz::summary::{self, tables};
 use drydock_fuzz::{FuzzConfig, FuzzReport, Shrunk, Target};
-use drydock_reference::Defect;
-use drydock_runner::SutMode;
 
 use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED};
 
@@ -41,69 +39,20 @@ pub struct FuzzAddressesArgs {
     /// Run only case INDEX of the seed's sequence (what a reproduction line uses).
     #[arg(long, value_name = "INDEX")]
     pub case: Option<usize>,
-    /// Start the integration with this shell command for each world; it gets the
-    /// personas' URLs and credentials in its environment and must listen on $PORT.
-    #[arg(long, conflicts_with = "endpoint")]
-    pub sut_cmd: Option<String>,
-    /// Test an integration already running at this URL (configured from `drydock serve`).
-    #[arg(long)]
-    pub endpoint: Option<String>,
-    /// With --endpoint: control API on this port, personas on the next four.
-    #[arg(long, default_value_t = 4780)]
-    pub port_base: u16,
-    /// Switch on a deliberate defect in the bundled reference integration (repeatable).
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["sut_cmd", "endpoint"])]
-    pub defect: Vec<Defect>,
+    #[command(flatten)]
+    pub integration: crate::integration::IntegrationArgs,
     /// Write each shrunk failure as a scenario file in this directory.
     #[arg(long, value_name = "DIR")]
     pub save_failures: Option<PathBuf>,
     /// How many failures (each with a different reason) to shrink.
     #[arg(long, default_value_t = 3)]
     pub shrink: usize,
-    /// Seconds the integration has to answer GET /health with 2xx.
-    #[arg(long, default_value_t = 20)]
-    pub ready_timeout: u64,
-    /// Milliseconds the integration must be quiet before the world is judged.
-    #[arg(long, default_value_t = 120)]
-    pub quiet_ms: u64,
 }
 
 pub async fn fuzz(a: FuzzArgs) -> u8 {
     match a.what {
         FuzzWhat::Addresses(a) => addresses(a).await,
     }
-}
-
-fn sut_mode(a: &FuzzAddressesArgs) -> Result<SutMode, String> {
-    match (&a.sut_cmd, &a.endpoint) {
-        (Some(cmd), _) if cmd.trim().is_empty() => {
-            Err("--sut-cmd is empty; give the command that starts your integration".into())
-        }
-        (Some(cmd), _) => Ok(SutMode::Command(cmd.clone())),
-        (None, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => Err(
-            format!("--endpoint {url} is not an http(s) URL; write e.g. http://127.0.0.1:8080"),
-        ),
-        (None, Some(url)) => Ok(SutMode::Endpoint {
-            url: url.clone(),
-            port_base: a.port_base,
-        }),
-        (None, None) => Ok(SutMode::Embedded(a.defect.iter().copied().collect())),
-    }
-}
-
-/// The flags that select the integration, as typed (for reproduction lines).
-fn target_flags(a: &FuzzAddressesArgs) -> String {
-    let mut out = String::new();
-    if let Some(cmd) = &a.sut_cmd {
-        out.push_str(&format!(" --sut-cmd '{}'", cmd.replace('\'', r"'\''")));
-    }
-    if let Some(url) = &a.endpoint {
-        out.push_str(&format!(" --endpoint {url} --port-base {}", a.port_base));
-    }
-    for d in &a.defect {
-        out.push_str(&format!(" --defect {d}"));
-    }
-    out
 }
 
 async fn addresses(a: FuzzAddressesArgs) -> u8 {
@@ -118,7 +67,7 @@ async fn addresses(a: FuzzAddressesArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let sut = match sut_mode(&a) {
+    let sut = match a.integration.sut_mode() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -127,25 +76,13 @@ async fn addresses(a: FuzzAddressesArgs) -> u8 {
     };
     let target = Target {
         sut,
-        ready_timeout: Duration::from_secs(a.ready_timeout),
-        quiet: Duration::from_millis(a.quiet_ms),
+        ready_timeout: Duration::from_secs(a.integration.ready_timeout),
+        quiet: Duration::from_millis(a.integration.quiet_ms),
     };
     let mut cfg = FuzzConfig::new(a.seed, a.cases, countries.clone(), target);
     cfg.only_case = a.case;
     cfg.shrink_failures = a.shrink;
-    let integration = match (&a.sut_cmd, &a.endpoint) {
-        (Some(c), _) => format!("`{c}`"),
-        (None, Some(url)) => url.clone(),
-        (None, None) if a.defect.is_empty() => "the bundled reference integration".into(),
-        (None, None) => format!(
-            "the bundled reference integration with defects: {}",
-            a.defect
-                .iter()
-                .map(|d| d.name())
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-    };
+    let integration = a.integration.describe();
     let what = match a.case {
         Some(i) => format!("case {i}"),
         None => format!("{} cases", a.cases),
@@ -174,7 +111,7 @@ async fn addresses(a: FuzzAddressesArgs) -> u8 {
             a.seed,
             a.cases,
             shrunk.original.index,
-            target_flags(&a)
+            a.integration.as_flags()
         );
         print_shrunk(shrunk, a.seed, &reproduce);
         if let Some(dir) = &a.save_failures {
@@ -183,7 +120,7 @@ async fn addresses(a: FuzzAddressesArgs) -> u8 {
                     "  saved: {} (replay: drydock run {}{})",
                     path.display(),
                     path.display(),
-                    target_flags(&a)
+                    a.integration.as_flags()
                 ),
                 Err(e) => {
                     eprintln!("error: cannot write to {}: {e}", dir.display());

@@ -5,6 +5,7 @@ mod args;
 mod embedded;
 mod fault;
 mod fuzz;
+mod integration;
 mod print;
 mod progress;
 mod reports;

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use drydock_reference::Defect;
+use drydock_runner::RunConfig;
 use drydock_runner::select::Selection;
 use drydock_runner::suite::SuiteError;
 use drydock_runner::suite::run_suite_observed;
-use drydock_runner::{RunConfig, SutMode};
 
 use crate::args::RunArgs;
 use crate::progress::Progress;
@@ -28,7 +28,7 @@ reviewed by a person, not rewritten by a pipeline\n  hint: run `drydock run` loc
         );
         return EXIT_BAD_INPUT;
     }
-    if a.jobs > 1 && a.endpoint.is_some() {
+    if a.jobs > 1 && a.integration.endpoint.is_some() {
         eprintln!(
             "error: --jobs {} cannot be used with --endpoint: one running integration is \
 configured for one world on fixed ports\n  hint: drop --jobs, or let drydock start the \
@@ -50,28 +50,17 @@ integration per scenario with --sut-cmd",
             }
         }
     };
-    let sut = match (&a.sut_cmd, &a.endpoint) {
-        (Some(cmd), _) if cmd.trim().is_empty() => {
-            eprintln!("error: --sut-cmd is empty; give the command that starts your integration");
+    let sut = match a.integration.sut_mode() {
+        Ok(sut) => sut,
+        Err(e) => {
+            eprintln!("error: {e}");
             return EXIT_BAD_INPUT;
         }
-        (Some(cmd), _) => SutMode::Command(cmd.clone()),
-        (None, Some(url)) if !(url.starts_with("http://") || url.starts_with("https://")) => {
-            eprintln!(
-                "error: --endpoint {url} is not an http(s) URL; write e.g. http://127.0.0.1:8080"
-            );
-            return EXIT_BAD_INPUT;
-        }
-        (None, Some(url)) => SutMode::Endpoint {
-            url: url.clone(),
-            port_base: a.port_base,
-        },
-        (None, None) => SutMode::Embedded(a.defect.iter().copied().collect()),
     };
     let mut cfg = RunConfig::new(paths, sut);
     cfg.accept_snapshots = a.accept;
-    cfg.ready_timeout = Duration::from_secs(a.ready_timeout);
-    cfg.quiet = Duration::from_millis(a.quiet_ms);
+    cfg.ready_timeout = Duration::from_secs(a.integration.ready_timeout);
+    cfg.quiet = Duration::from_millis(a.integration.quiet_ms);
     cfg.jobs = usize::from(a.jobs);
     cfg.selection = Selection {
         filters: a.filter.clone(),
@@ -80,16 +69,10 @@ integration per scenario with --sut-cmd",
     if a.defect_matrix {
         return matrix(&cfg).await;
     }
-    let target = match &cfg.sut {
-        SutMode::Embedded(d) if d.is_empty() => "the bundled reference integration".to_string(),
-        SutMode::Embedded(d) => format!(
-            "the bundled reference integration with defects: {}",
-            d.to_list()
-        ),
-        SutMode::Command(c) => format!("`{c}`"),
-        SutMode::Endpoint { url, .. } => url.clone(),
-    };
-    eprintln!("drydock: running scenarios against {target}");
+    eprintln!(
+        "drydock: running scenarios against {}",
+        a.integration.describe()
+    );
     match run_suite_observed(&cfg, Progress::new()).await {
         Ok(suite) => {
             let report_problems = reports::write(&reports::targets(&a), &suite);
