@@ -110,6 +110,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/warehouse-api-version-retired.snap"),
     ),
     (
+        "warehouse-backorder.yaml",
+        include_str!("../../../scenarios/warehouse-backorder.yaml"),
+    ),
+    (
+        "warehouse-backorder.snap",
+        include_str!("../../../scenarios/warehouse-backorder.snap"),
+    ),
+    (
         "warehouse-short-pick.yaml",
         include_str!("../../../scenarios/warehouse-short-pick.yaml"),
     ),
