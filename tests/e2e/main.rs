@@ -9,4 +9,5 @@ mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod support;
 mod ux;

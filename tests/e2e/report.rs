@@ -4,7 +4,7 @@
 //! schema (Python `xmlschema` / `jsonschema` from `DRYDOCK_PYTHON`, which `.ci/run` sets
 //! up), the HTML in headless Chromium, the HAR files field by field.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -12,18 +12,7 @@ use std::time::{Duration, Instant};
 use drydock_runner::{RunConfig, SuiteOutcome, SutMode, run_suite};
 use serde_json::Value;
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drydock-report-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use crate::support::{bundled_count, repo, temp_dir};
 
 /// The suite is played once for all report tests.
 fn suite() -> &'static SuiteOutcome {
@@ -366,13 +355,4 @@ fn har_files_parse_and_carry_the_required_fields() {
             "{name}: requests and webhooks {kinds:?}"
         );
     }
-}
-
-/// How many scenario files the bundled suite has.
-fn bundled_count() -> usize {
-    std::fs::read_dir(repo("scenarios"))
-        .expect("scenarios/")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
-        .count()
 }

@@ -1,23 +1,10 @@
 //! The harness end to end: the bundled suite against the embedded reference integration,
 //! and the ways a run must fail — a wrong expectation, a changed snapshot, broken files.
 
-use std::path::PathBuf;
-
 use drydock_runner::suite::{SuiteError, load};
 use drydock_runner::{CheckKind, RunConfig, SutMode, run_suite};
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drydock-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use crate::support::{repo, temp_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bundled_suite_passes_against_the_reference_integration() {

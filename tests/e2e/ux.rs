@@ -11,18 +11,7 @@ use drydock_runner::select::{Selection, Shard};
 use drydock_runner::suite::{SuiteError, load};
 use drydock_runner::{RunConfig, SuiteOutcome, SutMode, run_suite};
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(path)
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("drydock-ux-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
+use crate::support::{bundled_count, repo, temp_dir};
 
 /// Copies the scenario files (and, with `snapshots`, their .snap files) of `from` to `to`.
 fn copy_suite(from: &Path, to: &Path, snapshots: bool) {
@@ -460,13 +449,4 @@ fn every_kind_of_mistake_in_one_file_is_reported_at_once() {
         assert!(message.contains(words), "{line}:{column}: {message}");
     }
     assert!(errors[0].problems.iter().all(|p| p.hint.is_some()));
-}
-
-/// How many scenario files the bundled suite has.
-fn bundled_count() -> usize {
-    std::fs::read_dir(repo("scenarios"))
-        .expect("scenarios/")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
-        .count()
 }

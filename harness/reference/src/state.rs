@@ -48,29 +48,23 @@ pub(crate) struct OrderRecord {
 
 impl OrderRecord {
     pub(crate) fn from_shopify(order: &shopify::Order) -> OrderRecord {
+        // A line without a SKU cannot go to the warehouse; it is left out.
+        let sku = |line: &shopify::LineItem| {
+            line.sku
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         let lines = order
             .line_items
             .iter()
-            .filter_map(|line| {
-                let sku = line
-                    .sku
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())?;
-                Some((sku.to_owned(), line.quantity))
-            })
+            .filter_map(|line| Some((sku(line)?, line.quantity)))
             .collect();
         let line_skus = order
             .line_items
             .iter()
-            .filter_map(|line| {
-                let sku = line
-                    .sku
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())?;
-                Some((line.id?, sku.to_owned()))
-            })
+            .filter_map(|line| Some((line.id?, sku(line)?)))
             .collect();
         let address = order
             .shipping_address

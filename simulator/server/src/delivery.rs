@@ -97,8 +97,11 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
 
 /// A first delivery: webhook faults may drop, delay, duplicate, hold or forge it.
 async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
-    let body = String::from_utf8_lossy(&delivery.body).into_owned();
     let (fired, _) = handle.with_world(|w| {
+        if w.faults.active().is_empty() {
+            return None;
+        }
+        let body = String::from_utf8_lossy(&delivery.body);
         let now = w.now();
         w.faults
             .on_webhook(delivery.persona.provider(), &delivery.topic, &body, now)
@@ -137,20 +140,17 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             attempt(handle, delivery).await;
         }
         Effect::OutOfOrder => {
-            let release = handle
+            let held = handle
                 .held
                 .lock()
                 .map(|mut held| {
                     held.push(delivery);
-                    if held.len() >= 2 {
-                        std::mem::take(&mut *held)
-                    } else {
-                        Vec::new()
-                    }
+                    held.len()
                 })
                 .unwrap_or_default();
-            for d in release.into_iter().rev() {
-                attempt(handle, d).await;
+            // Two held back: the newer goes first.
+            if held >= 2 {
+                release_held(handle).await;
             }
         }
         _ => attempt(handle, delivery).await,

@@ -85,8 +85,8 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
                 .header("link", format!("</{successor}>; rel=\"successor-version\"")),
             )
         }
-        Effect::ApiVersionRetired | Effect::AddressRejected => Plan::Persona,
-        // Webhook and warehouse effects never reach a request.
+        // Shopify's version fall-forward and an address rejection are carried out by the
+        // persona itself; webhook and warehouse effects never reach a request.
         _ => Plan::Persona,
     }
 }

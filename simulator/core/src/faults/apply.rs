@@ -9,6 +9,10 @@ impl World {
     /// Puts a rule in force; a stock drift is applied now and logged as fired.
     pub fn add_fault(&mut self, rule: FaultRule) -> Result<(), WorldError> {
         let now = self.now();
+        let problems = rule.problems();
+        if !problems.is_empty() {
+            return Err(WorldError::invalid("fault", problems.join("; ")));
+        }
         if rule.effect == Effect::StockDrift {
             // problems() guarantees sku and delta for a stock drift.
             let sku = rule.sku.clone().unwrap_or_default();
@@ -19,10 +23,6 @@ impl World {
                 .get(&sku)
                 .ok_or_else(|| WorldError::not_found("sku", &sku))?;
             let counted = (level.on_hand + delta).max(level.committed).max(0);
-            let problems = rule.problems();
-            if !problems.is_empty() {
-                return Err(WorldError::invalid("fault", problems.join("; ")));
-            }
             self.set_on_hand(&sku, counted)?;
             self.faults.record(
                 &rule,
