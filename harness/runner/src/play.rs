@@ -15,7 +15,7 @@ use drydock_simulator::{PortPlan, Simulator, WorldHandle};
 use serde_saphyr::Spanned;
 
 use crate::checks::condition::evaluate;
-use crate::checks::invariants;
+use crate::checks::{invariants, stock};
 use crate::config::{RunConfig, SutMode};
 use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
 use crate::trace::Recorder;
@@ -79,12 +79,18 @@ pub async fn play(
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
     let mut recorder = Recorder::start(&world);
+    let mut oversold_window: Vec<String> = Vec::new();
     for step in &scenario.steps {
         if let Some(check) = play_step(step, file, &world, &mut orders, &mut outcome.retries).await
         {
             outcome.checks.push(check);
         }
         recorder.after_step(&world, step);
+        for found in world.read(stock::oversold) {
+            if !oversold_window.iter().any(|o| stock::same_sku(o, &found)) {
+                oversold_window.push(found);
+            }
+        }
         if cfg.fail_fast && !outcome.passed() {
             break;
         }
@@ -95,7 +101,14 @@ pub async fn play(
         .await;
     if !cfg.fail_fast || outcome.passed() {
         outcome.checks.extend(
-            judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
+            judge_invariants(
+                scenario,
+                &world,
+                &oversold_window,
+                cfg.converge_timeout,
+                &mut outcome.retries,
+            )
+            .await,
         );
     }
     let final_world = world.snapshot();
@@ -171,6 +184,10 @@ async fn play_step(
                     orders.insert(o.alias.value.clone(), id);
                     None
                 }
+                Err(drydock_core::WorldError::Conflict {
+                    code: "insufficient_stock",
+                    ..
+                }) if o.unless_sold_out => None,
                 Err(e) => failed(format!(
                     "place_order `{}`: the storefront refused the order: {e}",
                     o.alias.value
@@ -288,6 +305,7 @@ async fn wait_for(
 async fn judge_invariants(
     scenario: &Scenario,
     world: &WorldHandle,
+    oversold_window: &[String],
     converge: Duration,
     retries: &mut Vec<Retry>,
 ) -> Vec<CheckResult> {
@@ -300,6 +318,7 @@ async fn judge_invariants(
             let evidence = invariants::Evidence {
                 world: w,
                 journal: &journal,
+                oversold_window,
             };
             invariants::ALL
                 .iter()

@@ -27,6 +27,12 @@ pub struct Condition {
     pub tracking: Option<Spanned<String>>,
     /// How many paid labels the order has.
     pub labels: Option<u32>,
+    /// Why the order is on hold, as the Shopify fulfillment-hold reason the integration
+    /// set (incorrect_address, inventory_out_of_stock, other, ...), or `none`.
+    #[schemars(with = "Option<String>")]
+    pub held: Option<Spanned<String>>,
+    /// Whether some alert names the order (its name, `#1001`, in the text).
+    pub alerted: Option<bool>,
     /// The SKU whose stock the facts below are about.
     #[schemars(with = "Option<String>")]
     pub stock: Option<Spanned<String>>,
@@ -60,6 +66,12 @@ impl Condition {
         }
         if let Some(l) = self.labels {
             parts.push(format!("labels {l}"));
+        }
+        if let Some(h) = &self.held {
+            parts.push(format!("held {}", h.value));
+        }
+        if let Some(a) = self.alerted {
+            parts.push(format!("alerted {a}"));
         }
         if let Some(s) = &self.stock {
             parts.push(format!("stock {}", s.value));
