@@ -9,7 +9,7 @@ mod faults;
 mod shipbob;
 mod shopify;
 mod slack;
-mod webhooks;
+pub(crate) mod webhooks;
 
 use std::sync::Arc;
 
