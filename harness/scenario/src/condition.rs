@@ -117,3 +117,46 @@ pub const TRACKING_STATES: &[&str] = &[
     "cancelled",
     "error",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_scenario;
+
+    const SCENARIO: &str = "version: 1
+name: held
+world:
+  catalog:
+    - { sku: MUG, title: Mug, price: \"1.00\", stock: 3 }
+steps:
+  - place_order:
+      as: ada
+      ship_to: { name: Ada, street1: 1 Main St, city: Reno, state: NV, zip: \"89501\", country: US }
+      lines: [{ sku: MUG, quantity: 1 }]
+  - expect: { order: ada, held: HELD, alerted: true }
+";
+
+    #[test]
+    fn a_hold_reason_must_be_one_of_shopifys() {
+        for ok in [
+            "incorrect_address",
+            "inventory_out_of_stock",
+            "other",
+            "none",
+        ] {
+            let text = SCENARIO.replace("HELD", ok);
+            assert!(parse_scenario("held.yaml", &text).is_ok(), "{ok}");
+        }
+        let text = SCENARIO.replace("HELD", "bad_address");
+        let errors = parse_scenario("held.yaml", &text).expect_err("not a Shopify reason");
+        let problem = &errors.problems[0];
+        assert_eq!((problem.line, problem.column), (11, 33), "{problem}");
+        assert!(problem.message.contains("hold reason"), "{problem}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("incorrect_address")),
+            "{problem}"
+        );
+    }
+}
