@@ -124,3 +124,14 @@ async fn same_seed_same_run_for_a_probabilistic_drill() {
         first_difference.unwrap_or_default()
     );
 }
+
+#[test]
+fn the_readme_defect_table_names_every_defect() {
+    let readme = std::fs::read_to_string(crate::support::repo("README.md")).expect("README");
+    for defect in Defect::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", defect.name())),
+            "README's defect table lacks {defect}"
+        );
+    }
+}
