@@ -135,3 +135,20 @@ fn the_readme_defect_table_names_every_defect() {
         );
     }
 }
+
+/// The bundled suite is portable: it never compares free text (alert wording), which
+/// only the reference integration's own sentences would satisfy.
+#[test]
+fn the_bundled_suite_compares_no_free_text() {
+    for entry in std::fs::read_dir(crate::support::repo("scenarios")).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            let text = std::fs::read_to_string(&path).expect("scenario");
+            assert!(
+                !text.contains("alert_contains"),
+                "{} compares alert text; use `alerted: true` on the order",
+                path.display()
+            );
+        }
+    }
+}
