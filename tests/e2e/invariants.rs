@@ -340,3 +340,53 @@ fn every_invariant_is_waivable_by_name_and_in_the_readme_table() {
         .collect();
     assert_eq!(rows, names, "README's invariants table, in code order");
 }
+
+/// The snapshot records only what the contract defines: two integrations that differ in
+/// a choice it leaves open (an estimate pushed before the parcel moves, a held order's
+/// units kept in reserve or given back, alert wording) render the same snapshot.
+#[test]
+fn policies_the_contract_leaves_open_render_the_same_snapshot() {
+    use drydock_core::storefront::ShipmentStatus;
+    use drydock_runner::snapshot::render;
+    use std::collections::BTreeMap;
+
+    let mut early = world();
+    let (id, fid, code) = shipped_order(&mut early);
+    let held = order(&mut early);
+    let fo = early.storefront.orders[&held].fulfillment_order_ids[0];
+    early
+        .hold_fulfillment_order(fo, "incorrect_address", "no such street")
+        .expect("hold");
+    let mut late = early.clone();
+
+    // One pushes the label's estimate at once, keeps the held unit and words its alert
+    // one way; the other pushes nothing yet, gives the unit back and words it another.
+    let eta = early
+        .carrier
+        .tracker_by_code(&code)
+        .and_then(|t| t.est_delivery_date);
+    early
+        .add_fulfillment_event(id, fid, ShipmentStatus::LabelPurchased, None, eta, "")
+        .expect("event");
+    let name = early.storefront.orders[&held].name.clone();
+    early.record_alert("#ops", &format!("Order {name} held: bad address"));
+    // The warehouse can sell all 5 (it never saw the held order).
+    let item = late.catalog["MUG"].inventory_item_id;
+    let loc = late.storefront.location_id;
+    early.set_available(item, loc, 4).expect("kept in reserve");
+    late.set_available(item, loc, 5).expect("given back");
+    late.record_alert("#ops", &format!("{name}: please check the address"));
+
+    let orders = BTreeMap::from([("shipped".to_string(), id), ("held".to_string(), held)]);
+    assert_eq!(
+        render("policies", &early, &orders),
+        render("policies", &late, &orders)
+    );
+    // A storefront number neither policy allows shows.
+    let mut wrong = late.clone();
+    wrong.set_available(item, loc, 0).expect("set");
+    assert_ne!(
+        render("policies", &late, &orders),
+        render("policies", &wrong, &orders)
+    );
+}
