@@ -2,6 +2,7 @@
 //! configurations, and maps every outcome to an exit code in one place.
 
 mod args;
+mod control_token;
 mod embedded;
 mod fault;
 mod fuzz;
