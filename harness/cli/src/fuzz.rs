@@ -218,6 +218,6 @@ fn save(dir: &Path, seed: u64, s: &Shrunk, reproduce: &str) -> std::io::Result<P
         reproduce,
     });
     let path = dir.join(format!("{name}.yaml"));
-    std::fs::write(&path, text)?;
+    drydock_runner::files::write_atomically(&path, text.as_bytes())?;
     Ok(path)
 }
