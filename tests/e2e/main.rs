@@ -9,5 +9,6 @@ mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod serve;
 mod support;
 mod ux;
