@@ -79,6 +79,8 @@ pub struct RunArgs {
     /// Allow --accept although the CI environment variable is set.
     #[arg(long, requires = "accept")]
     pub force_accept_in_ci: bool,
+    #[command(flatten)]
+    pub webhooks: WebhookHostArgs,
 }
 
 #[derive(Debug, Args)]

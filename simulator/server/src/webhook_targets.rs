@@ -48,6 +48,26 @@ impl WebhookTargets {
     }
 }
 
+impl WebhookTargets {
+    /// This policy, also allowing the host of `url` (an integration the user named),
+    /// if there is one.
+    pub fn with_host_of(self, url: Option<&str>) -> WebhookTargets {
+        let host = url
+            .and_then(|u| reqwest::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string))
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']').to_string());
+        match (self, host) {
+            (WebhookTargets::Any, _) => WebhookTargets::Any,
+            (policy, None) => policy,
+            (WebhookTargets::Loopback, Some(host)) => WebhookTargets::Hosts(vec![host]),
+            (WebhookTargets::Hosts(mut hosts), Some(host)) => {
+                hosts.push(host);
+                WebhookTargets::Hosts(hosts)
+            }
+        }
+    }
+}
+
 fn is_loopback(host: &str) -> bool {
     host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
@@ -86,5 +106,11 @@ mod tests {
         assert_eq!(t.check("http://hooks.internal:81/x"), Ok(()));
         assert!(t.check("http://169.254.169.254/").is_err());
         assert_eq!(WebhookTargets::Any.check("http://169.254.169.254/"), Ok(()));
+        let endpoint = WebhookTargets::default().with_host_of(Some("http://10.1.2.3:8080"));
+        assert_eq!(
+            endpoint.check("http://10.1.2.3:8080/webhooks/shopify"),
+            Ok(())
+        );
+        assert!(endpoint.check("http://10.1.2.4/").is_err());
     }
 }

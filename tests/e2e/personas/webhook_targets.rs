@@ -2,11 +2,18 @@
 //! subscription to another host (the cloud metadata address above all) with its own
 //! validation error, and delivery refuses such a target too, journaling why.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::routing::post;
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::journal::Direction;
 use drydock_simulator::{PortPlan, Simulator, WebhookTargets};
 use reqwest::Method;
 use serde_json::json;
+use tokio::net::TcpListener;
 
 use super::{MUG, easypost, place_order, send, shipbob, shopify, spec, world};
 
@@ -87,8 +94,10 @@ async fn a_named_host_is_allowed_when_drydock_is_told_so() {
 
 #[tokio::test]
 async fn delivery_refuses_a_target_outside_loopback_and_journals_why() {
+    // 0.0.0.0 is not loopback by the policy, yet a connection to it stays on this
+    // machine: should the check ever regress, this test still sends nothing outside.
     let settings = WorldSettings {
-        default_webhook_base: Some("http://169.254.169.254".into()),
+        default_webhook_base: Some("http://0.0.0.0:9".into()),
         ..WorldSettings::default()
     };
     let world = Simulator::new()
@@ -111,4 +120,55 @@ async fn delivery_refuses_a_target_outside_loopback_and_journals_why() {
             "{error}"
         );
     }
+}
+
+#[tokio::test]
+async fn delivery_does_not_follow_redirects() {
+    let followed = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&followed);
+    let app = Router::new()
+        .route(
+            "/webhooks/shopify",
+            post(|| async {
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, "/elsewhere")],
+                )
+            }),
+        )
+        .route(
+            "/elsewhere",
+            post(move || async move {
+                seen.fetch_add(1, Ordering::SeqCst);
+                StatusCode::OK
+            }),
+        );
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("receiver binds");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("receiver serves") });
+    let settings = WorldSettings {
+        default_webhook_base: Some(base),
+        ..WorldSettings::default()
+    };
+    let world = Simulator::new()
+        .create_world(&spec(), PortPlan::Ephemeral, settings)
+        .await
+        .expect("the world starts");
+    place_order(&world, &[(MUG, 1)]).await;
+    let statuses: Vec<_> = world
+        .journal
+        .entries()
+        .into_iter()
+        .filter(|e| e.direction == Direction::Webhook && e.target.ends_with("/webhooks/shopify"))
+        .map(|e| e.status)
+        .collect();
+    assert!(!statuses.is_empty());
+    assert!(statuses.iter().all(|s| *s == Some(307)), "{statuses:?}");
+    assert_eq!(
+        followed.load(Ordering::SeqCst),
+        0,
+        "the redirect was not followed"
+    );
 }
