@@ -9,7 +9,7 @@ use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::routing::post;
 use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::journal::Direction;
+use drydock_simulator::journal::{Direction, JournalEntry};
 use drydock_simulator::{PortPlan, Simulator, WebhookTargets};
 use reqwest::Method;
 use serde_json::json;
@@ -92,12 +92,11 @@ async fn a_named_host_is_allowed_when_drydock_is_told_so() {
     assert_eq!(allowed.status, 201, "{}", allowed.text);
 }
 
-#[tokio::test]
-async fn delivery_refuses_a_target_outside_loopback_and_journals_why() {
-    // 0.0.0.0 is not loopback by the policy, yet a connection to it stays on this
-    // machine: should the check ever regress, this test still sends nothing outside.
+/// The webhook deliveries journaled when one order is placed in a world whose personas
+/// deliver to `base` (no subscriptions).
+async fn deliveries_of_one_order_to(base: &str) -> Vec<JournalEntry> {
     let settings = WorldSettings {
-        default_webhook_base: Some("http://0.0.0.0:9".into()),
+        default_webhook_base: Some(base.into()),
         ..WorldSettings::default()
     };
     let world = Simulator::new()
@@ -105,12 +104,19 @@ async fn delivery_refuses_a_target_outside_loopback_and_journals_why() {
         .await
         .expect("the world starts");
     place_order(&world, &[(MUG, 1)]).await;
-    let refused: Vec<_> = world
+    world
         .journal
         .entries()
         .into_iter()
         .filter(|e| e.direction == Direction::Webhook)
-        .collect();
+        .collect()
+}
+
+#[tokio::test]
+async fn delivery_refuses_a_target_outside_loopback_and_journals_why() {
+    // 0.0.0.0 is not loopback by the policy, yet a connection to it stays on this
+    // machine: should the check ever regress, this test still sends nothing outside.
+    let refused = deliveries_of_one_order_to("http://0.0.0.0:9").await;
     assert!(!refused.is_empty(), "the delivery is journaled");
     for entry in &refused {
         assert_eq!(entry.status, None);
@@ -148,20 +154,10 @@ async fn delivery_does_not_follow_redirects() {
         .expect("receiver binds");
     let base = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("receiver serves") });
-    let settings = WorldSettings {
-        default_webhook_base: Some(base),
-        ..WorldSettings::default()
-    };
-    let world = Simulator::new()
-        .create_world(&spec(), PortPlan::Ephemeral, settings)
+    let statuses: Vec<_> = deliveries_of_one_order_to(&base)
         .await
-        .expect("the world starts");
-    place_order(&world, &[(MUG, 1)]).await;
-    let statuses: Vec<_> = world
-        .journal
-        .entries()
         .into_iter()
-        .filter(|e| e.direction == Direction::Webhook && e.target.ends_with("/webhooks/shopify"))
+        .filter(|e| e.target.ends_with("/webhooks/shopify"))
         .map(|e| e.status)
         .collect();
     assert!(!statuses.is_empty());
