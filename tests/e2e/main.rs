@@ -11,4 +11,5 @@ mod runner;
 mod sdk;
 mod serve;
 mod support;
+mod tidy;
 mod ux;
