@@ -3,6 +3,7 @@
 //! against the reference integration.
 
 mod drills;
+mod file_safety;
 mod fuzz;
 mod invariants;
 mod personas;
