@@ -9,6 +9,7 @@ use drydock_core::faults::FaultRule;
 use serde_json::Value;
 
 use crate::control_token;
+use crate::terminal_text::escaped;
 use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED};
 
 #[derive(Debug, Args)]
@@ -159,7 +160,7 @@ fn print_list(body: &Value) {
         let rule = &a["rule"];
         println!(
             "{:<24} {:<9} {:<22} seen {:>4}  fired {:>4}  when {}",
-            rule["name"].as_str().unwrap_or("?"),
+            escaped(rule["name"].as_str().unwrap_or("?")),
             rule["persona"].as_str().unwrap_or("?"),
             rule["effect"].as_str().unwrap_or("?"),
             a["seen"],
@@ -174,9 +175,9 @@ fn print_list(body: &Value) {
             println!(
                 "  {}  {:<20} {:<22} {}",
                 f["at"].as_str().unwrap_or("?"),
-                f["rule"].as_str().unwrap_or("?"),
+                escaped(f["rule"].as_str().unwrap_or("?")),
                 f["effect"].as_str().unwrap_or("?"),
-                f["target"].as_str().unwrap_or("?")
+                escaped(f["target"].as_str().unwrap_or("?"))
             );
         }
     }
