@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 
 use drydock_runner::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
 
-use crate::terminal_text::escaped;
+use crate::terminal_text::{escaped, masked};
 
 /// Whether standard output gets ANSI colours (<https://no-color.org>).
 pub fn colour() -> bool {
@@ -142,8 +142,21 @@ pub fn diagnostics(errors: Vec<drydock_scenario::ScenarioErrors>) {
         Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
     }));
     for e in errors {
-        eprintln!("{:?}", miette::Report::new(e));
+        eprintln!("{:?}", miette::Report::new(for_terminal(e)));
     }
+}
+
+/// A file's problems with their text made safe to print: messages and hints escaped, the
+/// quoted source masked byte for byte (so every span still points at its place).
+fn for_terminal(mut e: drydock_scenario::ScenarioErrors) -> drydock_scenario::ScenarioErrors {
+    let name = e.source_code.name().to_string();
+    let source = masked(e.source_code.inner());
+    e.source_code = miette::NamedSource::new(name, source);
+    for p in &mut e.problems {
+        p.message = escaped(&p.message).into_owned();
+        p.hint = p.hint.as_deref().map(|h| escaped(h).into_owned());
+    }
+    e
 }
 
 /// The closing line: `N passed, N failed`, plus `, N skipped` when some were left out.

@@ -9,7 +9,6 @@ use drydock_scenario::file_name::is_bidi_control;
 
 /// `text` with every control character (a tab apart) and bidirectional control escaped.
 pub fn escaped(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| (c.is_control() && c != '\t') || is_bidi_control(c);
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
@@ -26,9 +25,36 @@ pub fn escaped(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// A control character (a tab apart) or a bidirectional control.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\t') || is_bidi_control(c)
+}
+
+/// `text` with every character [`escaped`] would escape (line breaks apart) replaced by
+/// `?` for each of its bytes: for quoting a file whose byte offsets must stay valid.
+pub fn masked(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) && !matches!(c, '\n' | '\r') {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::escaped;
+    use super::{escaped, masked};
+
+    #[test]
+    fn masking_keeps_every_byte_offset() {
+        let text = "name: a\u{202e}b\u{1b}c\nnext";
+        let m = masked(text);
+        assert_eq!(m, "name: a???b?c\nnext");
+        assert_eq!(m.len(), text.len());
+    }
 
     #[test]
     fn control_and_bidi_characters_become_visible_escapes() {
