@@ -24,7 +24,7 @@ impl Drop for Served {
 
 /// Starts `drydock serve` in `dir` on a free port base (a few tries: the four persona
 /// ports after the control port must be free too) and waits for `/health`.
-async fn serve(dir: &Path) -> Served {
+async fn serve(dir: &Path, extra: &[&str]) -> Served {
     for _ in 0..5 {
         let base = {
             let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
@@ -34,13 +34,15 @@ async fn serve(dir: &Path) -> Served {
             continue;
         }
         let out = std::fs::File::create(dir.join("serve.out")).expect("output file");
+        let err = std::fs::File::create(dir.join("serve.err")).expect("error file");
         let child = Command::new(drydock_bin())
             .current_dir(dir)
             .args(["serve", "--port-base", &base.to_string()])
+            .args(extra)
             .env_remove("DRYDOCK_CONTROL_TOKEN")
             .stdin(Stdio::null())
             .stdout(out)
-            .stderr(Stdio::null())
+            .stderr(err)
             .spawn()
             .expect("drydock serve starts");
         let mut served = Served {
@@ -77,7 +79,7 @@ fn fault(dir: &Path, control: &str, args: &[&str]) -> Output {
 #[tokio::test]
 async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
     let dir = temp_dir("serve-token");
-    let served = serve(&dir).await;
+    let served = serve(&dir, &[]).await;
     let env_file = dir.join(".drydock").join("serve.env");
     let env = std::fs::read_to_string(&env_file).expect("serve.env written");
     let token = env
@@ -159,4 +161,20 @@ async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&elsewhere);
+}
+
+#[tokio::test]
+async fn no_control_token_opens_the_api_with_a_warning() {
+    let dir = temp_dir("serve-open");
+    let served = serve(&dir, &["--no-control-token"]).await;
+    let worlds = reqwest::get(format!("{}/worlds", served.control))
+        .await
+        .expect("answers");
+    assert_eq!(worlds.status(), 200);
+    let env = std::fs::read_to_string(dir.join(".drydock").join("serve.env")).unwrap_or_default();
+    assert!(!env.contains("DRYDOCK_CONTROL_TOKEN"), "{env}");
+    drop(served);
+    let warned = std::fs::read_to_string(dir.join("serve.err")).unwrap_or_default();
+    assert!(warned.contains("warning: --no-control-token"), "{warned}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
