@@ -1,6 +1,8 @@
 //! The control API: separate from the personas, loopback by default. It loads worlds,
 //! moves their clocks, acts as the customer and the warehouse floor, and reads state and
-//! journals. A token is required when one is configured.
+//! journals. Every route but `/health` requires the bearer token when one is configured
+//! (`drydock serve` always configures one unless told not to), and the number of worlds
+//! is capped.
 
 use std::sync::Arc;
 
