@@ -95,8 +95,9 @@ pub struct ServeArgs {
     /// to the env file as DRYDOCK_CONTROL_TOKEN).
     #[arg(long, env = "DRYDOCK_CONTROL_TOKEN", hide_env_values = true)]
     pub control_token: Option<String>,
-    /// Leave the control API open to every local process (no token). Not recommended.
-    #[arg(long, conflicts_with = "control_token")]
+    /// Leave the control API open to every local process (no token, whatever
+    /// --control-token or DRYDOCK_CONTROL_TOKEN say). Not recommended.
+    #[arg(long)]
     pub no_control_token: bool,
     /// The most worlds the control API lets exist at once.
     #[arg(long, default_value_t = drydock_simulator::control::DEFAULT_MAX_WORLDS,
