@@ -9,8 +9,13 @@ use drydock_runner::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
 
 /// Whether standard output gets ANSI colours (<https://no-color.org>).
 pub fn colour() -> bool {
+    colour_on(&std::io::stdout())
+}
+
+/// Whether `stream` gets ANSI colours: a terminal, and `NO_COLOR` unset or empty.
+pub fn colour_on(stream: &impl IsTerminal) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    std::io::stdout().is_terminal() && !no_color
+    stream.is_terminal() && !no_color
 }
 
 /// Whether this runs under CI (`CI` set to anything but empty, `0` or `false`, as CI
@@ -40,7 +45,15 @@ pub fn scenario_lines(o: &ScenarioOutcome, on: bool) -> Vec<String> {
         o.seed
     );
     if o.passed() {
-        return vec![format!("{} {} ({timing})", paint(on, "32", "PASS"), o.name)];
+        let mut out = vec![format!("{} {} ({timing})", paint(on, "32", "PASS"), o.name)];
+        // A recorded (new or accepted) snapshot is worth a line: it awaits review.
+        out.extend(
+            o.checks
+                .iter()
+                .filter(|c| c.kind == CheckKind::Snapshot && !c.detail.is_empty())
+                .map(|c| format!("  {} {}", paint(on, "33", "note:"), c.detail)),
+        );
+        return out;
     }
     let mut out = vec![format!(
         "{} {} ({timing})",

@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use drydock_core::address::Address;
 use drydock_core::faults::FaultRule;
 use drydock_core::storefront::Checkout;
-use drydock_core::{Duration, Timestamp, WorldSpec};
+use drydock_core::{Timestamp, VirtualDuration, WorldSpec};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -171,21 +171,30 @@ async fn env(
     Ok(Json(json!(w.sut_env(&sut_url, port))))
 }
 
+/// `by` is a duration as scenario files write it (`6d`, `1d 6h`), through the same parser.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AdvanceBody {
-    by: Option<Duration>,
+    by: Option<VirtualDuration>,
     to: Option<Timestamp>,
 }
 
 async fn advance(
     State(state): State<ControlState>,
     Path(id): Path<String>,
-    Json(body): Json<AdvanceBody>,
+    body: axum::body::Bytes,
 ) -> Reply {
+    // Read by hand so that a bad duration is explained in the scenario language's words,
+    // not the JSON extractor's.
+    let body: AdvanceBody = serde_json::from_slice(&body).map_err(|e| {
+        ControlError(
+            StatusCode::BAD_REQUEST,
+            format!("bad advance body: {e}; send {{\"by\": \"6d\"}} or {{\"to\": \"2026-12-07T09:00:00Z\"}}"),
+        )
+    })?;
     let w = world(&state, &id)?;
     let to = match (body.by, body.to) {
-        (Some(by), None) if !by.is_negative() => w.now() + by,
+        (Some(by), None) => w.now() + by.as_core(),
         (None, Some(to)) => to,
         _ => {
             return Err(ControlError(
