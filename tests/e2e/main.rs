@@ -6,6 +6,7 @@ mod drills;
 mod fuzz;
 mod invariants;
 mod personas;
+mod project;
 mod report;
 mod runner;
 mod sdk;
