@@ -3,6 +3,8 @@
 
 mod args;
 mod config_file;
+#[cfg(test)]
+mod docs;
 mod embedded;
 mod fault;
 mod fuzz;
