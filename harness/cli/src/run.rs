@@ -43,7 +43,7 @@ pub async fn run(mut a: RunArgs, quiet: bool, given: &HashSet<String>) -> u8 {
     }
     match run_suite_observed(&cfg, Progress::new(quiet)).await {
         Ok(suite) => {
-            let report_problems = reports::write(&reports::targets(&a), &suite);
+            let report_problems = reports::write(&reports::targets(&a), &suite, quiet);
             for p in &report_problems {
                 eprintln!("error: {p}");
             }

@@ -223,4 +223,16 @@ async fn control_api_advances_by_scenario_durations_and_explains_bad_ones() {
         !error.contains("deserialize") && !error.contains("target type"),
         "no library internals: {error}"
     );
+    let fault = |retry_after: &str| {
+        client()
+            .post(format!("{base}/worlds/{id}/faults"))
+            .json(&json!({"name": format!("down-{retry_after}"), "persona": "easypost", "effect": "outage", "retry_after": retry_after, "when": {"window": {"from": "1d", "until": "6d"}}}))
+    };
+    let added = send(fault("1m 30s")).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let refused = send(fault("2x")).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    let error = refused.body["error"].as_str().expect("an error string");
+    assert!(error.contains("is not a unit"), "{error}");
+    assert!(!error.contains("deserialize"), "{error}");
 }
