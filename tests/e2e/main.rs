@@ -12,4 +12,5 @@ mod report;
 mod runner;
 mod sdk;
 mod support;
+mod tidy;
 mod ux;
