@@ -29,7 +29,10 @@ that implements it. Every example here is parsed by a test.\n\n\
     faults(&mut out, &schema);
     invariants(&mut out);
     personas(&mut out);
-    out.push_str(POLICIES);
+    let converge =
+        drydock_runner::RunConfig::new(Vec::new(), drydock_runner::SutMode::Command(String::new()))
+            .converge_timeout;
+    out.push_str(&POLICIES.replace("CONVERGE", &format!("{} s", converge.as_secs_f64())));
     out
 }
 
@@ -174,15 +177,17 @@ contract*).\n\n",
     }
 }
 
-/// What the contract requires beyond the wire formats.
+/// What the contract requires beyond the wire formats (`CONVERGE` is the runner's
+/// convergence window).
 const POLICIES: &str = "## Contract policies
 
 **Stock.** The warehouse sends no inventory webhook: poll ShipBob `GET inventory-level` \
-(the reference polls every 100 ms in tests; a real integration every few seconds). The \
+often (the reference polls every 100 ms of real time): scenarios wait for the storefront \
+to follow in real time, a `wait_until` step up to its `timeout` (10 s by default). The \
 sellable quantity is `total_fulfillable_quantity` (`fulfillable_quantity` from API version \
 2026-07), which already excludes units committed to warehouse orders. The storefront's \
 `available` must converge to it: `stock_converges` judges the end of each scenario, \
-re-judged for up to 5 s real time. Between a storefront order and its warehouse order, the \
+re-judged for up to CONVERGE real time. Between a storefront order and its warehouse order, the \
 storefront must not offer units it has already sold (`no_oversell`).
 
 **What the customer sees** is read from the storefront only:
@@ -191,9 +196,9 @@ storefront must not offer units it has already sold (`no_oversell`).
 |---|---|
 | Order Received | the order exists (`orders/create`) |
 | Processing | `POST fulfillment_orders/{id}/fulfillment_request/accept.json` |
-| On Hold | `POST fulfillment_orders/{id}/hold.json` with a `reason` (or an alert to Slack) |
-| Shipped | `POST fulfillments.json` with `tracking_info` |
-| Out for Delivery / Delivered | `POST orders/{id}/fulfillments/{id}/events.json` with `status` `out_for_delivery` / `delivered` |
+| On Hold | `POST fulfillment_orders/{id}/hold.json` with a `reason`; Processing again after `release_hold.json` |
+| Shipped | `POST fulfillments.json` (with `tracking_info`: the customer's tracking) |
+| Out for Delivery / Delivered / Delivery Failed | `POST orders/{id}/fulfillments/{id}/events.json` with `status` `out_for_delivery` / `delivered` / `failure` |
 | expected delivery | `estimated_delivery_at` on a fulfillment event, agreeing with the carrier's `est_delivery_date` |
 | Cancelled | the order cancelled (`POST orders/{id}/cancel.json`) |
 
