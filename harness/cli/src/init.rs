@@ -183,10 +183,11 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - uses: dtolnay/rust-toolchain@stable
-      # Install drydock from wherever your team gets it (set DRYDOCK_GIT to its repository).
+      # Install drydock from its git repository: set the repository variable DRYDOCK_GIT
+      # (Settings > Secrets and variables > Actions > Variables) to its URL.
       - run: cargo install --locked --git "$DRYDOCK_GIT" drydock
         env:
-          DRYDOCK_GIT: https://github.com/your-org/drydock
+          DRYDOCK_GIT: ${{ vars.DRYDOCK_GIT }}
       - run: drydock run --jobs 2 --shard ${{ matrix.shard }}/3
       - if: failure()
         uses: actions/upload-artifact@v4
