@@ -228,6 +228,55 @@ mod tests {
         assert_eq!(s.junit, Some(PathBuf::from("out/junit.xml")));
     }
 
+    /// `drydock run ARGS` merged with `file`: what the run would use.
+    fn merged(args: &[&str], file: &str) -> RunArgs {
+        use clap::{CommandFactory, FromArgMatches};
+        let argv = ["drydock", "run"].iter().chain(args);
+        let matches = crate::args::Cli::command()
+            .try_get_matches_from(argv)
+            .expect("valid flags");
+        let cli = crate::args::Cli::from_arg_matches(&matches).expect("valid flags");
+        let crate::args::Command::Run(mut run) = cli.command else {
+            panic!("a run")
+        };
+        let given = crate::given(&matches, "run");
+        parse("drydock.toml", file)
+            .expect("valid file")
+            .apply(&mut run, |id| given.contains(id));
+        run
+    }
+
+    #[test]
+    fn flags_override_the_file_and_fill_nothing_else() {
+        let file = "[integration]\nsut_cmd = \"python app.py\"\nquiet_ms = 300\nready_timeout = 7\n[run]\njobs = 3\n";
+        let none = merged(&[], file);
+        assert_eq!(none.integration.sut_cmd.as_deref(), Some("python app.py"));
+        assert_eq!(
+            (
+                none.integration.quiet_ms,
+                none.integration.ready_timeout,
+                none.jobs
+            ),
+            (300, 7, 3)
+        );
+        let some = merged(&["--quiet-ms", "50", "-j", "1"], file);
+        assert_eq!(
+            (
+                some.integration.quiet_ms,
+                some.integration.ready_timeout,
+                some.jobs
+            ),
+            (50, 7, 1)
+        );
+        let defect = merged(&["--defect", "ignores-retry-after"], file);
+        assert_eq!(
+            defect.integration.sut_cmd, None,
+            "a --defect flag replaces the file's integration"
+        );
+        let endpoint = merged(&["--endpoint", "http://127.0.0.1:8080"], file);
+        assert_eq!(endpoint.integration.sut_cmd, None);
+    }
+
     #[test]
     fn mistakes_are_located() {
         for (text, line, column, words) in [

@@ -128,14 +128,10 @@ async fn matrix(cfg: &RunConfig) -> u8 {
             if sound { EXIT_PASSED } else { EXIT_FAILED }
         }
         Err(SuiteError::Invalid(errors)) => {
-            for e in errors {
-                eprintln!("{:?}", miette::Report::new(e));
-            }
+            print::diagnostics(errors);
+            print::summary(&SuiteOutcome::default());
             EXIT_BAD_INPUT
         }
-        Err(SuiteError::Run(e)) => {
-            eprintln!("error: {e}");
-            EXIT_BAD_INPUT
-        }
+        Err(SuiteError::Run(e)) => refuse(&e.to_string()),
     }
 }
