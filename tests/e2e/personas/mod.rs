@@ -6,9 +6,11 @@
 mod control;
 mod easypost;
 mod faults;
+mod routes;
 mod shipbob;
 mod shopify;
 mod slack;
+mod webhook_targets;
 pub(crate) mod webhooks;
 
 use std::sync::Arc;
