@@ -60,7 +60,9 @@ integration per scenario with --sut-cmd",
     let mut cfg = RunConfig::new(paths, sut);
     cfg.accept_snapshots = a.accept;
     cfg.ready_timeout = Duration::from_secs(a.integration.ready_timeout);
+    cfg.settle = a.integration.settle.into();
     cfg.quiet = Duration::from_millis(a.integration.quiet_ms);
+    cfg.quiet_max = Duration::from_millis(a.integration.quiet_max_ms);
     cfg.jobs = usize::from(a.jobs);
     cfg.selection = Selection {
         filters: a.filter.clone(),

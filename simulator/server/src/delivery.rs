@@ -43,6 +43,7 @@ pub struct Outgoing {
 
 /// Delivers everything `events` call for, one after another, in event order.
 pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
+    let _delivering = handle.activity.delivering();
     for event in events {
         let deliveries = match event.kind {
             WorldEventKind::RedeliveryDue { delivery_id } => {
@@ -159,6 +160,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
 
 /// Delivers what an `out_of_order` fault still holds, newest first.
 pub async fn release_held(handle: &Arc<WorldHandle>) {
+    let _delivering = handle.activity.delivering();
     let held = handle
         .held
         .lock()
@@ -196,7 +198,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     for (name, value) in &headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    handle.activity.touch();
+    handle.activity.stimulus();
     let started = Instant::now();
     let outcome = request.send().await;
     let duration_ms = started.elapsed().as_millis() as u64;
@@ -214,7 +216,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         }
         Err(e) => (None, Vec::new(), String::new(), Some(describe(&e))),
     };
-    handle.activity.touch();
+    handle.activity.stimulus();
     handle.journal.record(JournalEntry {
         seq: 0,
         direction: Direction::Webhook,

@@ -15,6 +15,7 @@ use crate::activity::Activity;
 use crate::credentials::Credentials;
 use crate::delivery::{self, PendingDelivery};
 use crate::journal::Journal;
+use crate::settle::{SettlePolicy, Settling};
 
 /// Where each persona of a world listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,9 +33,9 @@ pub struct Endpoints {
 /// Timing of the shell around a world (real time, not virtual).
 #[derive(Debug, Clone)]
 pub struct WorldSettings {
-    /// How long the integration must stay quiet before the clock moves on.
-    pub quiet: Duration,
-    /// The longest the clock waits for the integration to go quiet.
+    /// How the clock decides that the integration is done reacting.
+    pub settle: SettlePolicy,
+    /// The longest the clock waits for the integration to be done.
     pub settle_limit: Duration,
     /// How long a webhook delivery may take before it counts as failed.
     pub delivery_timeout: Duration,
@@ -46,7 +47,7 @@ pub struct WorldSettings {
 impl Default for WorldSettings {
     fn default() -> Self {
         WorldSettings {
-            quiet: Duration::from_millis(120),
+            settle: SettlePolicy::default(),
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
@@ -59,6 +60,8 @@ pub struct WorldHandle {
     world: Mutex<World>,
     pub journal: Journal,
     pub activity: Activity,
+    /// The settle oracle: when the clock may move on.
+    pub settling: Settling,
     pub credentials: Credentials,
     pub endpoints: Endpoints,
     pub settings: WorldSettings,
@@ -84,11 +87,13 @@ impl WorldHandle {
             .no_proxy()
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
+        let settling = Settling::new(settings.settle.clone(), settings.settle_limit);
         WorldHandle {
             id,
             world: Mutex::new(world),
             journal: Journal::default(),
-            activity: Activity::default(),
+            activity: Activity::new(settling.reactions()),
+            settling,
             credentials,
             endpoints,
             settings,
@@ -152,6 +157,7 @@ impl WorldHandle {
     /// caused before returning.
     pub async fn act<R>(self: &Arc<Self>, f: impl FnOnce(&mut World) -> R) -> R {
         let (r, events) = self.with_world(f);
+        self.activity.stimulus();
         delivery::deliver_all(self, events).await;
         r
     }
@@ -162,20 +168,31 @@ impl WorldHandle {
         let (r, events) = self.with_world(f);
         if !events.is_empty() {
             let me = Arc::clone(self);
+            let delivering = self.activity.delivering();
             self.add_task(tokio::spawn(async move {
-                delivery::deliver_all(&me, events).await
+                delivery::deliver_all(&me, events).await;
+                drop(delivering);
             }));
         }
         r
+    }
+
+    /// Waits until the integration is done reacting (the settle oracle), at most the
+    /// settle limit; false when the limit was hit.
+    pub async fn settle(&self) -> bool {
+        self.settle_within(self.settings.settle_limit).await
+    }
+
+    /// [`WorldHandle::settle`] with a limit of its own.
+    pub async fn settle_within(&self, limit: Duration) -> bool {
+        self.settling.settle(&self.activity, limit).await
     }
 
     /// Moves the virtual clock to `to`, firing each due happening at its own time,
     /// delivering its webhooks and letting the integration react before the next one.
     pub async fn advance_to(self: &Arc<Self>, to: Timestamp) -> AdvanceReport {
         let mut report = AdvanceReport::default();
-        self.activity
-            .settle(self.settings.quiet, self.settings.settle_limit)
-            .await;
+        self.settle().await;
         loop {
             let (fired, events) = self.with_world(|w| w.fire_next(to));
             if !fired {
@@ -184,11 +201,7 @@ impl WorldHandle {
             report.happenings += 1;
             report.webhooks += events.len();
             delivery::deliver_all(self, events).await;
-            if !self
-                .activity
-                .settle(self.settings.quiet, self.settings.settle_limit)
-                .await
-            {
+            if !self.settle().await {
                 report.unsettled += 1;
             }
         }

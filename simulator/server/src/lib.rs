@@ -14,7 +14,9 @@ pub mod handle;
 pub mod journal;
 pub mod listen;
 pub mod personas;
+pub mod reactions;
 pub mod registry;
+pub mod settle;
 pub mod severable;
 pub mod wire;
 
