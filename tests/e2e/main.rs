@@ -9,5 +9,6 @@ mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod settle;
 mod support;
 mod ux;

@@ -1,5 +1,5 @@
 //! Helpers the end-to-end tests share: paths in the repository, scratch directories,
-//! and the size of the bundled suite.
+//! the reference integration's binary, and the size of the bundled suite.
 
 use std::path::PathBuf;
 
@@ -26,4 +26,25 @@ pub(crate) fn bundled_count() -> usize {
         .filter_map(|e| e.ok())
         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
         .count()
+}
+
+/// A binary of the workspace built beside this test, e.g. `drydock`.
+pub(crate) fn built_bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let bin = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join(name))
+        .expect("target dir");
+    assert!(
+        bin.exists(),
+        "build it first: cargo build --bin {name} ({} missing)",
+        bin.display()
+    );
+    bin
+}
+
+/// The reference integration's own binary, to start the way a user's service would be.
+pub(crate) fn reference_bin() -> PathBuf {
+    built_bin("drydock-reference")
 }

@@ -1,6 +1,7 @@
 //! How busy the integration is with a world: its requests in flight to the personas,
 //! webhook deliveries on their way to it, when anything last changed, and how long it
-//! took to react to what drydock did. The settle oracle (`settle.rs`) reads it to decide
+//! took to react to what drydock did (from the webhooks to its last change before it
+//! went quiet). The settle oracle (`settle.rs`) reads it to decide
 //! when the clock may move on, so each happening is answered at its own virtual time.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,8 +15,9 @@ pub struct Activity {
     in_flight: AtomicUsize,
     deliveries: Arc<AtomicUsize>,
     last_change: Mutex<Instant>,
-    /// When drydock last did something the integration may react to, until it reacts.
-    unanswered: Mutex<Option<Instant>>,
+    /// The reaction under way: when drydock's webhooks went out, and the integration's
+    /// last change since.
+    reaction: Mutex<Option<(Instant, Option<Instant>)>>,
     reactions: Arc<Reactions>,
     requests: AtomicUsize,
 }
@@ -46,19 +48,23 @@ impl Activity {
             in_flight: AtomicUsize::new(0),
             deliveries: Arc::new(AtomicUsize::new(0)),
             last_change: Mutex::new(Instant::now()),
-            unanswered: Mutex::new(None),
+            reaction: Mutex::new(None),
             reactions,
             requests: AtomicUsize::new(0),
         }
     }
 
-    /// The integration's request to a persona begins. A change it makes after drydock
-    /// did something is its reaction to it.
+    /// The integration's request to a persona begins. A change it makes after drydock's
+    /// webhooks is part of its reaction to them.
     pub fn begin(&self, changes_state: bool) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
         self.requests.fetch_add(1, Ordering::Relaxed);
         if changes_state {
-            self.reacted();
+            if let Ok(mut reaction) = self.reaction.lock()
+                && let Some((_, last)) = reaction.as_mut()
+            {
+                *last = Some(Instant::now());
+            }
             self.touch();
         }
         InFlight(self)
@@ -71,18 +77,21 @@ impl Activity {
         }
     }
 
-    /// drydock did something the integration may react to (a delivery, a scenario step).
+    /// drydock sends webhooks the integration may react to (a scenario step, a happening).
     pub fn stimulus(&self) {
         self.touch();
-        if let Ok(mut u) = self.unanswered.lock() {
-            *u = Some(Instant::now());
+        self.reaction_over();
+        if let Ok(mut reaction) = self.reaction.lock() {
+            *reaction = Some((Instant::now(), None));
         }
     }
 
-    fn reacted(&self) {
-        let since = self.unanswered.lock().ok().and_then(|mut u| u.take());
-        if let Some(since) = since {
-            self.reactions.observe(since.elapsed());
+    /// The integration went quiet (or drydock acts again): the reaction under way, if it
+    /// changed anything, is one reaction time.
+    pub fn reaction_over(&self) {
+        let ended = self.reaction.lock().ok().and_then(|mut r| r.take());
+        if let Some((sent, Some(last))) = ended {
+            self.reactions.observe(last.duration_since(sent));
         }
     }
 
@@ -122,6 +131,7 @@ impl Activity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reactions::MIN_SAMPLES;
 
     fn activity() -> Activity {
         Activity::new(Arc::new(Reactions::new(
@@ -131,16 +141,33 @@ mod tests {
     }
 
     #[test]
-    fn a_change_after_a_stimulus_is_one_reaction() {
+    fn changes_after_a_stimulus_are_one_reaction_until_quiet() {
         let a = activity();
         a.stimulus();
         drop(a.begin(false));
-        assert_eq!(a.reactions().seen(), 0, "a read is not a reaction");
+        a.reaction_over();
+        assert_eq!(a.reactions().seen(), 0, "a read is no reaction");
+        a.stimulus();
         drop(a.begin(true));
+        std::thread::sleep(Duration::from_millis(30));
         drop(a.begin(true));
-        assert_eq!(a.reactions().seen(), 1, "only the first change answers it");
+        a.reaction_over();
+        assert_eq!(a.reactions().seen(), 1, "both changes are one reaction");
         drop(a.begin(true));
-        assert_eq!(a.reactions().seen(), 1, "its own changes are no stimulus");
+        a.reaction_over();
+        assert_eq!(
+            a.reactions().seen(),
+            1,
+            "a change nothing asked for is none"
+        );
+        for _ in 0..MIN_SAMPLES {
+            a.stimulus();
+            drop(a.begin(true));
+        }
+        a.reaction_over();
+        assert_eq!(a.reactions().seen(), 1 + MIN_SAMPLES);
+        // The first reaction lasted until its last change: the window covers it.
+        assert!(a.reactions().window() >= Duration::from_millis(30));
     }
 
     #[test]

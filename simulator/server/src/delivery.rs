@@ -198,7 +198,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     for (name, value) in &headers {
         request = request.header(name.as_str(), value.as_str());
     }
-    handle.activity.stimulus();
+    handle.activity.touch();
     let started = Instant::now();
     let outcome = request.send().await;
     let duration_ms = started.elapsed().as_millis() as u64;
@@ -216,7 +216,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         }
         Err(e) => (None, Vec::new(), String::new(), Some(describe(&e))),
     };
-    handle.activity.stimulus();
+    handle.activity.touch();
     handle.journal.record(JournalEntry {
         seq: 0,
         direction: Direction::Webhook,

@@ -157,9 +157,18 @@ impl WorldHandle {
     /// caused before returning.
     pub async fn act<R>(self: &Arc<Self>, f: impl FnOnce(&mut World) -> R) -> R {
         let (r, events) = self.with_world(f);
-        self.activity.stimulus();
-        delivery::deliver_all(self, events).await;
+        self.deliver_stimulus(events).await;
         r
+    }
+
+    /// Delivers webhooks drydock sends on its own initiative (a scenario step, a clock
+    /// happening): the integration's next change is its reaction to them. Webhooks its
+    /// own requests cause are no stimulus.
+    async fn deliver_stimulus(self: &Arc<Self>, events: Vec<WorldEvent>) {
+        if !events.is_empty() {
+            self.activity.stimulus();
+        }
+        delivery::deliver_all(self, events).await;
     }
 
     /// Performs an operation on behalf of a persona request; webhooks it caused are
@@ -200,7 +209,7 @@ impl WorldHandle {
             }
             report.happenings += 1;
             report.webhooks += events.len();
-            delivery::deliver_all(self, events).await;
+            self.deliver_stimulus(events).await;
             if !self.settle().await {
                 report.unsettled += 1;
             }

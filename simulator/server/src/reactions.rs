@@ -1,7 +1,9 @@
 //! The adaptive quiet window: how long an integration without an idle endpoint must stay
 //! silent before the clock moves on, learnt from its reaction times (real time from
-//! something drydock did to the integration's next change at a persona). Shared by every
-//! world of one run, since they all judge the same integration.
+//! webhooks drydock sent on its own initiative to the integration's last change at a
+//! persona before it went quiet). Shared by every world of one run, since they all judge
+//! the same integration. Until a few reactions were seen the window is the maximum, so
+//! the first ones are seen whole, however slow.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -9,10 +11,8 @@ use std::time::Duration;
 
 /// Reactions kept: the most recent ones describe the integration best.
 const KEPT: usize = 256;
-/// Until this many reactions were seen the window is cautious: the maximum before the
-/// first, then the slowest seen times [`LEARNING_FACTOR`].
-pub const MIN_SAMPLES: usize = 5;
-const LEARNING_FACTOR: u32 = 3;
+/// Until this many reactions were seen the window is the maximum.
+pub const MIN_SAMPLES: usize = 3;
 /// The window covers this percentile of the reactions seen...
 const PERCENTILE: usize = 95;
 /// ...times this margin (in percent).
@@ -71,21 +71,17 @@ impl Reactions {
 }
 
 /// The window for these reactions: their high percentile times a margin, within
-/// `floor..=max`; cautious while too few were seen.
+/// `floor..=max`; the maximum while too few were seen.
 pub(crate) fn window_for(mut samples: Vec<Duration>, floor: Duration, max: Duration) -> Duration {
     let max = max.max(floor);
-    samples.sort_unstable();
-    let Some(slowest) = samples.last() else {
+    if samples.len() < MIN_SAMPLES {
         return max;
-    };
-    let wanted = if samples.len() < MIN_SAMPLES {
-        slowest.saturating_mul(LEARNING_FACTOR)
-    } else {
-        // Nearest rank: the smallest sample at or above PERCENTILE% of them.
-        let rank = (samples.len() * PERCENTILE).div_ceil(100).max(1);
-        samples[rank.min(samples.len()) - 1].saturating_mul(MARGIN_PERCENT) / 100
-    };
-    wanted.clamp(floor, max)
+    }
+    samples.sort_unstable();
+    // Nearest rank: the smallest sample at or above PERCENTILE% of them.
+    let rank = (samples.len() * PERCENTILE).div_ceil(100).max(1);
+    let high = samples[rank.min(samples.len()) - 1];
+    (high.saturating_mul(MARGIN_PERCENT) / 100).clamp(floor, max)
 }
 
 #[cfg(test)]
@@ -100,16 +96,10 @@ mod tests {
     const MAX: Duration = Duration::from_secs(3);
 
     #[test]
-    fn too_few_reactions_mean_caution() {
-        assert_eq!(
-            window_for(vec![], FLOOR, MAX),
-            MAX,
-            "none seen: the maximum"
-        );
-        let few = vec![ms(1), ms(500), ms(2)];
-        assert!(few.len() < MIN_SAMPLES);
-        assert_eq!(window_for(few, FLOOR, MAX), ms(1_500), "thrice the slowest");
-        assert_eq!(window_for(vec![ms(1); MIN_SAMPLES - 1], FLOOR, MAX), FLOOR);
+    fn too_few_reactions_mean_the_maximum() {
+        assert_eq!(window_for(vec![], FLOOR, MAX), MAX);
+        assert_eq!(window_for(vec![ms(1); MIN_SAMPLES - 1], FLOOR, MAX), MAX);
+        assert_eq!(window_for(vec![ms(1); MIN_SAMPLES], FLOOR, MAX), FLOOR);
     }
 
     #[test]

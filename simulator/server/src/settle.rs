@@ -174,7 +174,9 @@ impl Settling {
                 until_quiet(activity, limit, || r.window()).await
             }
         };
-        if !settled {
+        if settled {
+            activity.reaction_over();
+        } else {
             self.limit_hits.fetch_add(1, Ordering::Relaxed);
         }
         settled
