@@ -11,4 +11,5 @@ mod runner;
 mod sdk;
 mod settle;
 mod support;
+mod tidy;
 mod ux;
