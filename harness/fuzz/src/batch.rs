@@ -67,6 +67,7 @@ pub async fn run_batch(
         _ => (PortPlan::Ephemeral, None),
     };
     let settings = WorldSettings {
+        settle_limit: target.settle.settle_limit(),
         settle: target.settle.clone(),
         default_webhook_base,
         ..WorldSettings::default()

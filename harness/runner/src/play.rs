@@ -44,6 +44,7 @@ pub async fn play(
         _ => (PortPlan::Ephemeral, None),
     };
     let settings = WorldSettings {
+        settle_limit: settle.settle_limit(),
         settle,
         default_webhook_base,
         ..WorldSettings::default()

@@ -56,6 +56,16 @@ impl SettlePolicy {
         SettlePolicy::Observe(Arc::new(Reactions::new(floor, max)))
     }
 
+    /// The settle limit that suits it: 5 s, or longer when a quiet window may be longer
+    /// than 3 s, so a full window always fits.
+    pub fn settle_limit(&self) -> Duration {
+        let window = match self {
+            SettlePolicy::Fixed { quiet } => *quiet,
+            SettlePolicy::Observe(r) | SettlePolicy::Adapt(r) => r.max(),
+        };
+        (window + Duration::from_secs(2)).max(Duration::from_secs(5))
+    }
+
     /// Adaptive window only, between `floor` and `max`, learnt afresh.
     pub fn adapt(floor: Duration, max: Duration) -> SettlePolicy {
         SettlePolicy::Adapt(Arc::new(Reactions::new(floor, max)))
