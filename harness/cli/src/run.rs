@@ -64,6 +64,7 @@ integration per scenario with --sut-cmd",
     cfg.quiet = Duration::from_millis(a.integration.quiet_ms);
     cfg.quiet_max = Duration::from_millis(a.integration.quiet_max_ms);
     cfg.jobs = usize::from(a.jobs);
+    cfg.webhook_targets = a.webhooks.targets();
     cfg.selection = Selection {
         filters: a.filter.clone(),
         shard: a.shard,

@@ -11,7 +11,7 @@ use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::settle::SettlePolicy;
-use drydock_simulator::{PortPlan, Simulator};
+use drydock_simulator::{PortPlan, Simulator, WebhookTargets};
 
 use crate::judge::{Verdict, decided, judge};
 
@@ -69,6 +69,8 @@ pub async fn run_batch(
     let settings = WorldSettings {
         settle_limit: target.settle.settle_limit(),
         settle: target.settle.clone(),
+        // An --endpoint integration receives webhooks wherever it runs.
+        webhook_targets: WebhookTargets::default().with_host_of(default_webhook_base.as_deref()),
         default_webhook_base,
         ..WorldSettings::default()
     };

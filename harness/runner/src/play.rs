@@ -46,6 +46,11 @@ pub async fn play(
     let settings = WorldSettings {
         settle_limit: settle.settle_limit(),
         settle,
+        // An --endpoint integration receives webhooks wherever it runs.
+        webhook_targets: cfg
+            .webhook_targets
+            .clone()
+            .with_host_of(default_webhook_base.as_deref()),
         default_webhook_base,
         ..WorldSettings::default()
     };

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod control;
+mod control_errors;
 pub mod credentials;
 pub mod delivery;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod reactions;
 pub mod registry;
 pub mod settle;
 pub mod severable;
+pub mod webhook_targets;
 pub mod wire;
 
 pub use credentials::Credentials;
@@ -26,3 +28,4 @@ pub use handle::{Endpoints, WorldHandle};
 pub use journal::{Journal, JournalEntry};
 pub use listen::PortPlan;
 pub use registry::Simulator;
+pub use webhook_targets::WebhookTargets;
