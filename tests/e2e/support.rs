@@ -1,7 +1,9 @@
 //! Helpers the end-to-end tests share: paths in the repository, scratch directories,
-//! the reference integration's binary, and the size of the bundled suite.
+//! the size of the bundled suite, the workspace's binaries (the reference integration's,
+//! and running `drydock`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 /// A path relative to the repository root.
 pub(crate) fn repo(path: &str) -> PathBuf {
@@ -44,7 +46,32 @@ pub(crate) fn built_bin(name: &str) -> PathBuf {
     bin
 }
 
+pub(crate) fn drydock_bin() -> PathBuf {
+    built_bin("drydock")
+}
+
 /// The reference integration's own binary, to start the way a user's service would be.
 pub(crate) fn reference_bin() -> PathBuf {
     built_bin("drydock-reference")
+}
+
+/// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.
+pub(crate) fn drydock(dir: &Path, args: &[&str], ci: bool) -> Output {
+    let mut cmd = Command::new(drydock_bin());
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    if ci {
+        cmd.env("CI", "true");
+    }
+    cmd.output().expect("drydock runs")
+}
+
+pub(crate) fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
 }

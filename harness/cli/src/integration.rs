@@ -10,7 +10,8 @@ use drydock_runner::{Settle, SutMode};
 use drydock_simulator::settle::SettlePolicy;
 
 /// How the virtual clock decides that the integration is done reacting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum SettleArg {
     /// Its idle endpoint (GET /drydock/idle) when it has one, else a quiet window adapted
     /// to its reaction times (between --quiet-ms and --quiet-max-ms).

@@ -51,6 +51,10 @@ pub struct RunConfig {
     pub sut: SutMode,
     /// Write snapshots instead of comparing (new and changed ones).
     pub accept_snapshots: bool,
+    /// A scenario without a stored snapshot (a team's first run) records it as
+    /// `name.snap.new` for review and passes, reported as a new snapshot. Off (the
+    /// scenario fails) under CI, where new snapshots never pass silently.
+    pub record_new_snapshots: bool,
     /// How long the integration has to answer `GET /health` with 2xx.
     pub ready_timeout: Duration,
     /// How the clock decides that the integration is done reacting.
@@ -78,6 +82,7 @@ impl RunConfig {
             scenarios,
             sut,
             accept_snapshots: false,
+            record_new_snapshots: false,
             ready_timeout: Duration::from_secs(20),
             settle: Settle::Auto,
             quiet: Duration::from_millis(120),
