@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::address::Address;
+use crate::limits;
 use crate::{Timestamp, World, WorldError, WorldEventKind};
 
 #[derive(Debug, Clone, Serialize)]
@@ -314,22 +315,23 @@ impl World {
             ));
         }
         let now = self.now();
-        let mut wanted: BTreeMap<&str, u32> = BTreeMap::new();
+        // Everything is checked before anything changes: units are summed in u64 (no
+        // wrap-around), each line and the whole order stay within the domain's bounds.
+        let mut wanted: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut units: u64 = 0;
         for (sku, qty) in &checkout.lines {
-            if *qty == 0 {
-                return Err(WorldError::invalid(
-                    "quantity",
-                    format!("of {sku} must be at least 1"),
-                ));
-            }
+            limits::line_quantity(u64::from(*qty))
+                .map_err(|m| WorldError::invalid("quantity", format!("of {sku} {m}")))?;
             if !self.catalog.contains_key(sku) {
                 return Err(WorldError::not_found("sku", sku));
             }
-            *wanted.entry(sku).or_default() += qty;
+            *wanted.entry(sku).or_default() += u64::from(*qty);
+            units += u64::from(*qty);
+            limits::order_units(units).map_err(|m| WorldError::invalid("line_items", m))?;
         }
         for (sku, qty) in &wanted {
             let available = self.storefront.available(sku).unwrap_or(0);
-            if available < i64::from(*qty) {
+            if available < 0 || (available as u64) < *qty {
                 return Err(WorldError::conflict(
                     "insufficient_stock",
                     format!("only {available} of {sku} available, {qty} requested"),
@@ -454,7 +456,8 @@ impl World {
         if restock {
             for line in &lines {
                 if let Some(level) = self.storefront.inventory.get_mut(&line.inventory_item_id) {
-                    level.available += i64::from(line.quantity);
+                    // Bounded: a line holds at most MAX_LINE_QUANTITY units.
+                    level.available = level.available.saturating_add(i64::from(line.quantity));
                     level.updated_at = now;
                 }
             }
@@ -574,6 +577,9 @@ impl World {
         };
         let order_id = self.storefront.fulfillment_order(first)?.order_id;
         let mut lines: Vec<FulfilledLine> = Vec::new();
+        // Units asked of each fulfillment order line over the whole request, so that
+        // naming a line (or a fulfillment order) twice cannot fulfill more than is left.
+        let mut asked: BTreeMap<(u64, u64), u64> = BTreeMap::new();
         for (id, wanted) in scopes {
             let fo = self.storefront.fulfillment_order(*id)?;
             if fo.order_id != order_id {
@@ -609,11 +615,13 @@ impl World {
                         format!("{line_id} is not a line of fulfillment order {id}"),
                     ));
                 };
-                if quantity > line.remaining() {
+                let total = asked.entry((*id, line_id)).or_default();
+                *total += u64::from(quantity);
+                if *total > u64::from(line.remaining()) {
                     return Err(WorldError::invalid(
                         "fulfillment_order_line_items",
                         format!(
-                            "quantity {quantity} of line {line_id} is more than the {} left to fulfill",
+                            "quantity {total} of line {line_id} is more than the {} left to fulfill",
                             line.remaining()
                         ),
                     ));
@@ -648,7 +656,8 @@ impl World {
                     .iter_mut()
                     .find(|l| l.id == line.fulfillment_order_line_id)
                 {
-                    l.fulfilled += line.quantity;
+                    // Checked above: never more than what was left.
+                    l.fulfilled = l.fulfilled.saturating_add(line.quantity).min(l.quantity);
                 }
                 fo.status = if fo.line_items.iter().all(|l| l.remaining() == 0) {
                     FulfillmentOrderStatus::Closed
@@ -713,12 +722,19 @@ impl World {
         message: &str,
     ) -> Result<u64, WorldError> {
         let now = self.now();
+        if self
+            .storefront
+            .fulfillments
+            .get(&fulfillment_id)
+            .is_none_or(|f| f.order_id != order_id)
+        {
+            return Err(WorldError::not_found("fulfillment", fulfillment_id));
+        }
         let id = self.ids.shopify();
         let f = self
             .storefront
             .fulfillments
             .get_mut(&fulfillment_id)
-            .filter(|f| f.order_id == order_id)
             .ok_or_else(|| WorldError::not_found("fulfillment", fulfillment_id))?;
         f.events.push(FulfillmentEvent {
             id,
@@ -743,6 +759,7 @@ impl World {
         available: i64,
     ) -> Result<(), WorldError> {
         let now = self.now();
+        limits::available(available).map_err(|m| WorldError::invalid("available", m))?;
         let level = self.inventory_level_mut(inventory_item_id, location_id)?;
         level.available = available;
         level.updated_at = now;
@@ -756,8 +773,16 @@ impl World {
         delta: i64,
     ) -> Result<(), WorldError> {
         let now = self.now();
+        limits::available(delta).map_err(|m| WorldError::invalid("available_adjustment", m))?;
         let level = self.inventory_level_mut(inventory_item_id, location_id)?;
-        level.available += delta;
+        let adjusted = level.available.saturating_add(delta);
+        limits::available(adjusted).map_err(|m| {
+            WorldError::invalid(
+                "available_adjustment",
+                format!("would leave {adjusted} available; the level {m}"),
+            )
+        })?;
+        level.available = adjusted;
         level.updated_at = now;
         Ok(())
     }
