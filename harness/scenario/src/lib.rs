@@ -8,6 +8,7 @@ pub mod condition;
 pub mod diagnostic;
 pub mod model;
 pub mod parse;
+mod ranges;
 mod recover;
 pub mod schema;
 

@@ -264,7 +264,11 @@ impl FaultRule {
         if self.effect == Effect::Latency {
             let total = self.delay.map_or(0, |d| d.millis.max(0))
                 + self.jitter.map_or(0, |d| d.millis.max(0));
-            if total > MAX_REAL_DELAY.millis {
+            let each_fits = [self.delay, self.jitter]
+                .iter()
+                .flatten()
+                .all(|d| *d <= MAX_REAL_DELAY);
+            if total > MAX_REAL_DELAY.millis && each_fits {
                 out.push(format!(
                     "`delay` plus `jitter` must be at most {MAX_REAL_DELAY} of real time"
                 ));
