@@ -106,6 +106,9 @@ fn follows_from_repair(p: &Problem, text: &str, blanked: &[(Region, Option<Strin
                 && p.message.contains("was placed before this step")
                 && gone.contains("place_order"))
             || (before && p.message.contains("is not in the catalog") && gone.contains("sku"))
+            // An order whose only line was unreadable is not an order without lines.
+            || (p.message.contains("needs at least one line")
+                && recover::enclosing_item(text, p.line).is_some_and(|step| step.contains(region.from)))
     })
 }
 

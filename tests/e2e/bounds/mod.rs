@@ -4,6 +4,8 @@
 //! This module holds what they share: a world with some of everything in it, requests
 //! sent through `personas::call` (no socket), and each provider's 4xx shape.
 
+mod draw;
+mod endpoints;
 mod persona_fuzz;
 mod reproductions;
 mod scenario_fuzz;
