@@ -15,6 +15,7 @@ pub mod duration;
 pub mod error;
 pub mod events;
 pub mod faults;
+pub mod fulfillment;
 pub mod ids;
 pub mod limits;
 pub mod signing;
