@@ -3,13 +3,17 @@
 //! against the reference integration.
 
 mod bounds;
+mod docs;
 mod drills;
+mod file_safety;
 mod fuzz;
 mod invariants;
 mod personas;
+mod project;
 mod report;
 mod runner;
 mod sdk;
+mod serve;
 mod support;
 mod tidy;
 mod ux;

@@ -13,6 +13,14 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show drydock's own log on standard error (-v info, -vv debug) instead of writing
+    /// it to .drydock/logs/drydock.log. DRYDOCK_LOG (e.g. `warn,drydock_runner=debug`)
+    /// sets the level wherever it goes.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Print only failures and the closing `N passed, N failed` line.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,12 +37,16 @@ pub enum Command {
     Review(crate::review::ReviewArgs),
     /// Fuzz an integration with generated inputs (`drydock fuzz addresses`).
     Fuzz(crate::fuzz::FuzzArgs),
+    /// Scaffold a team's own project: the suite without snapshots, drydock.toml, a CI
+    /// workflow and a .gitignore entry.
+    Init(crate::init::InitArgs),
 }
 
 /// Shown under `drydock run --help`.
 const RUN_EXIT_CODES: &str = "Exit codes:\n  0  every scenario that ran passed\n  1  some check failed \
 (an invariant, an expectation, a snapshot, or the integration did not start)\n  2  bad input or \
-configuration: a broken scenario file, a bad flag value, a port in use, --accept refused under CI";
+configuration: a broken scenario file, a bad flag value or drydock.toml, a --filter that matches \
+nothing, a port in use, --accept refused under CI\n\nSettings come from ./drydock.toml when present (see `drydock init`); flags override it.";
 
 #[derive(Debug, Args)]
 #[command(after_help = RUN_EXIT_CODES)]
@@ -79,6 +91,8 @@ pub struct RunArgs {
     /// Allow --accept although the CI environment variable is set.
     #[arg(long, requires = "accept")]
     pub force_accept_in_ci: bool,
+    #[command(flatten)]
+    pub webhooks: WebhookHostArgs,
 }
 
 #[derive(Debug, Args)]
@@ -89,9 +103,20 @@ pub struct ServeArgs {
     /// Start the world from this scenario file's `world:` section.
     #[arg(long)]
     pub world: Option<PathBuf>,
-    /// Require `Authorization: Bearer <token>` on the control API.
-    #[arg(long, env = "DRYDOCK_CONTROL_TOKEN")]
+    /// The control API's bearer token (default: a fresh random one, printed and written
+    /// to the env file as DRYDOCK_CONTROL_TOKEN).
+    #[arg(long, env = "DRYDOCK_CONTROL_TOKEN", hide_env_values = true)]
     pub control_token: Option<String>,
+    /// Leave the control API open to every local process (no token, whatever
+    /// --control-token or DRYDOCK_CONTROL_TOKEN say). Not recommended.
+    #[arg(long)]
+    pub no_control_token: bool,
+    /// The most worlds the control API lets exist at once.
+    #[arg(long, default_value_t = drydock_simulator::control::DEFAULT_MAX_WORLDS,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_worlds: u16,
+    #[command(flatten)]
+    pub webhooks: WebhookHostArgs,
     /// Also write the integration's environment to this file (KEY=value lines).
     #[arg(long, default_value = ".drydock/serve.env")]
     pub env_file: PathBuf,
@@ -105,4 +130,29 @@ pub struct SchemaArgs {
     /// Write the schema to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+/// Where webhooks may go beyond loopback (`drydock serve` and `drydock run`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct WebhookHostArgs {
+    /// Also deliver webhooks to this host (repeatable); by default only 127.0.0.1, ::1
+    /// and localhost receive them.
+    #[arg(long, value_name = "HOST")]
+    pub allow_webhook_host: Vec<String>,
+    /// Deliver webhooks to any host.
+    #[arg(long, conflicts_with = "allow_webhook_host")]
+    pub allow_remote_webhooks: bool,
+}
+
+impl WebhookHostArgs {
+    pub fn targets(&self) -> drydock_simulator::WebhookTargets {
+        use drydock_simulator::WebhookTargets;
+        if self.allow_remote_webhooks {
+            WebhookTargets::Any
+        } else if self.allow_webhook_host.is_empty() {
+            WebhookTargets::Loopback
+        } else {
+            WebhookTargets::Hosts(self.allow_webhook_host.clone())
+        }
+    }
 }

@@ -10,21 +10,25 @@ use drydock_runner::suite::SuiteObserver;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::print;
+use crate::terminal_text::escaped;
 
 pub struct Progress {
     bar: Option<ProgressBar>,
     running: Vec<String>,
     colour: bool,
+    /// `-q`: only failed scenarios are printed, nothing is animated.
+    quiet: bool,
 }
 
 impl Progress {
-    /// Animated only on an interactive terminal outside CI.
-    pub fn new() -> Progress {
-        let animated = std::io::stderr().is_terminal() && !print::in_ci();
+    /// Animated only on an interactive terminal outside CI, and not with `-q`.
+    pub fn new(quiet: bool) -> Progress {
+        let animated = std::io::stderr().is_terminal() && !print::in_ci() && !quiet;
         Progress {
             bar: animated.then(ProgressBar::hidden),
             running: Vec::new(),
             colour: print::colour(),
+            quiet,
         }
     }
 
@@ -61,13 +65,18 @@ impl SuiteObserver for Progress {
     }
 
     fn started(&mut self, name: &str) {
-        self.running.push(name.to_string());
+        self.running.push(escaped(name).into_owned());
         self.show_running();
     }
 
     fn done(&mut self, outcome: &ScenarioOutcome) {
-        self.running.retain(|n| n != &outcome.name);
-        let lines = print::scenario_lines(outcome, self.colour);
+        let name = escaped(&outcome.name);
+        self.running.retain(|n| *n != name);
+        let lines = if self.quiet && outcome.passed() {
+            Vec::new()
+        } else {
+            print::scenario_lines(outcome, self.colour)
+        };
         match &self.bar {
             Some(bar) => {
                 bar.suspend(|| {

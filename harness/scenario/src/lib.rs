@@ -6,6 +6,8 @@
 
 pub mod condition;
 pub mod diagnostic;
+pub mod examples;
+pub mod file_name;
 pub mod model;
 pub mod parse;
 mod ranges;
@@ -15,6 +17,7 @@ pub mod schema;
 pub use condition::Condition;
 pub use diagnostic::{Problem, ScenarioErrors};
 pub use drydock_core::VirtualDuration;
+pub use file_name::safe_file_name;
 pub use model::{Scenario, Step};
 pub use parse::parse_scenario;
 

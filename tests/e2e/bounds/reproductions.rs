@@ -52,7 +52,8 @@ async fn the_control_api_refuses_wrapping_orders_endless_advances_and_huge_fault
             .json(&json!({"by": "100000000h"})),
     )
     .await;
-    assert_eq!(endless.status, 422, "{}", endless.text);
+    // Refused while the body is read (400) or by the world (422), in the control API's shape.
+    assert!(matches!(endless.status, 400 | 422), "{}", endless.text);
     assert!(
         endless.body["error"]
             .as_str()
@@ -76,10 +77,12 @@ async fn the_control_api_refuses_wrapping_orders_endless_advances_and_huge_fault
             .json(&delayed),
     )
     .await;
+    assert!(matches!(fault.status, 400 | 422), "{}", fault.text);
     assert!(
-        (400..500).contains(&fault.status),
-        "{} {}",
-        fault.status,
+        fault.body["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("520w")),
+        "{}",
         fault.text
     );
     let slow = json!({"name": "slow", "persona": "easypost", "effect": "latency", "delay": "1h"});

@@ -6,9 +6,11 @@
 pub(crate) mod control;
 mod easypost;
 mod faults;
+mod routes;
 mod shipbob;
 mod shopify;
 mod slack;
+mod webhook_targets;
 mod webhooks;
 
 use std::sync::Arc;
