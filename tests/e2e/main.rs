@@ -14,6 +14,7 @@ mod report;
 mod runner;
 mod sdk;
 mod serve;
+mod settle;
 mod support;
 mod tidy;
 mod ux;
