@@ -2,6 +2,7 @@
 //! invariants against worlds with known flaws, and the harness running scenario files
 //! against the reference integration.
 
+mod bounds;
 mod docs;
 mod drills;
 mod file_safety;
@@ -13,6 +14,7 @@ mod report;
 mod runner;
 mod sdk;
 mod serve;
+mod settle;
 mod support;
 mod tidy;
 mod ux;

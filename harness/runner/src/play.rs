@@ -11,6 +11,7 @@ use drydock_core::storefront::Checkout;
 use drydock_scenario::model::Step;
 use drydock_scenario::{Condition, Scenario};
 use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::settle::SettlePolicy;
 use drydock_simulator::{PortPlan, Simulator, WorldHandle};
 use serde_saphyr::Spanned;
 
@@ -32,6 +33,7 @@ pub async fn play(
     file: &Path,
     simulator: &Arc<Simulator>,
     cfg: &RunConfig,
+    settle: SettlePolicy,
 ) -> Played {
     let started = Instant::now();
     let spec = scenario.world_spec();
@@ -42,7 +44,8 @@ pub async fn play(
         _ => (PortPlan::Ephemeral, None),
     };
     let settings = WorldSettings {
-        quiet: cfg.quiet,
+        settle_limit: settle.settle_limit(),
+        settle,
         // An --endpoint integration receives webhooks wherever it runs.
         webhook_targets: cfg
             .webhook_targets
@@ -81,6 +84,7 @@ pub async fn play(
             snapshot: None,
         };
     }
+    world.settling.discover(&running.url).await;
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
     let mut recorder = Recorder::start(&world);
@@ -100,10 +104,7 @@ pub async fn play(
             break;
         }
     }
-    world
-        .activity
-        .settle(cfg.quiet, Duration::from_secs(5))
-        .await;
+    world.settle().await;
     if !cfg.fail_fast || outcome.passed() {
         outcome.checks.extend(
             judge_invariants(
@@ -120,6 +121,7 @@ pub async fn play(
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
     outcome.trace = Some(recorder.finish(&world, &orders));
+    outcome.settle = Some(world.settling.summary());
     let entries = world.journal.entries();
     outcome.requests = entries
         .iter()
@@ -181,7 +183,7 @@ async fn play_step(
                 lines: o
                     .lines
                     .iter()
-                    .map(|l| (l.sku.value.clone(), l.quantity))
+                    .map(|l| (l.sku.value.clone(), l.quantity.value))
                     .collect(),
             };
             match world.act(|w| w.place_order(checkout)).await {
@@ -212,12 +214,19 @@ async fn play_step(
                 )),
             }
         }
-        Step::SetStock(s) => match world.act(|w| w.set_on_hand(&s.sku.value, s.on_hand)).await {
+        Step::SetStock(s) => match world
+            .act(|w| w.set_on_hand(&s.sku.value, s.on_hand.value))
+            .await
+        {
             Ok(()) => None,
             Err(e) => failed(format!("set_stock {}: {e}", s.sku.value)),
         },
         Step::AdvanceClock(by) => {
-            let to = world.now() + by.as_core();
+            // The parser refuses moves beyond the clock's range; this is the last guard.
+            let to = match world.read(|w| w.advance_target(by.as_core())) {
+                Ok(to) => to,
+                Err(e) => return failed(format!("advance_clock: {e}")),
+            };
             let report = world.advance_to(to).await;
             if report.unsettled > 0 {
                 tracing::info!(
@@ -230,7 +239,8 @@ async fn play_step(
         Step::WaitUntil(w) => {
             let limit = w
                 .timeout
-                .map(|t| t.as_std())
+                .as_ref()
+                .map(|t| t.value.as_std())
                 .unwrap_or(Duration::from_secs(10));
             let (mismatches, polls, waited) = wait_for(&w.until, world, orders, limit).await;
             if mismatches.is_empty() {

@@ -43,6 +43,7 @@ pub struct Outgoing {
 
 /// Delivers everything `events` call for, one after another, in event order.
 pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
+    let _delivering = handle.activity.delivering();
     for event in events {
         let deliveries = match event.kind {
             WorldEventKind::RedeliveryDue { delivery_id } => {
@@ -114,7 +115,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
         Effect::Dropped => {}
         Effect::Delayed => {
             let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
-            let due = handle.now() + wait;
+            let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
             if let Ok(mut pending) = handle.pending.lock() {
                 pending.insert(id, delivery);
@@ -159,6 +160,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
 
 /// Delivers what an `out_of_order` fault still holds, newest first.
 pub async fn release_held(handle: &Arc<WorldHandle>) {
+    let _delivering = handle.activity.delivering();
     let held = handle
         .held
         .lock()
@@ -254,7 +256,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     if let Ok(mut pending) = handle.pending.lock() {
         pending.insert(id, delivery);
     }
-    handle.with_world(|w| w.schedule_redelivery(now + wait, id));
+    handle.with_world(|w| w.schedule_redelivery(drydock_core::limits::later(now, wait), id));
 }
 
 fn describe(e: &reqwest::Error) -> String {
