@@ -11,7 +11,9 @@ use drydock_runner::suite::run_suite_observed;
 
 use crate::args::RunArgs;
 use crate::progress::Progress;
-use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, embedded, print, reports};
+use crate::{
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, embedded, print, reports, signals,
+};
 
 pub async fn run(a: RunArgs) -> u8 {
     if a.list_defects {
@@ -73,11 +75,20 @@ integration per scenario with --sut-cmd",
         "drydock: running scenarios against {}",
         a.integration.describe()
     );
-    match run_suite_observed(&cfg, Progress::new()).await {
+    let (interrupter, interrupt) = drydock_runner::interrupt::interrupt();
+    cfg.interrupt = interrupt.clone();
+    let watcher = signals::interrupt_on_signal(interrupter);
+    let result = run_suite_observed(&cfg, Progress::new()).await;
+    watcher.abort();
+    match result {
         Ok(suite) => {
             let report_problems = reports::write(&reports::targets(&a), &suite);
             for p in &report_problems {
                 eprintln!("error: {p}");
+            }
+            if interrupt.is_raised() {
+                println!("{} (interrupted)", print::summary_line(&suite));
+                return EXIT_INTERRUPTED;
             }
             print::summary(&suite);
             if !report_problems.is_empty() {

@@ -21,6 +21,12 @@ use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
 use crate::trace::Recorder;
 use crate::{snapshot, sut};
 
+/// The name of the check a scenario stopped by an interruption fails.
+pub const INTERRUPTED: &str = "interrupted";
+
+/// How many of its last log lines are shown when the integration exits mid-scenario.
+const LOG_TAIL_LINES: usize = 20;
+
 /// What playing produced besides the checks: the final snapshot text.
 pub struct Played {
     pub outcome: ScenarioOutcome,
@@ -67,8 +73,14 @@ pub async fn play(
             };
         }
     };
-    if let Err(e) = running.wait_ready(cfg.ready_timeout).await {
-        outcome.checks.push(setup_failure(e.to_string()));
+    let mut interrupt = cfg.interrupt.clone();
+    let ready = tokio::select! {
+        biased;
+        _ = interrupt.raised() => Err(interrupted("before the first step")),
+        ready = running.wait_ready(cfg.ready_timeout) => ready.map_err(|e| setup_failure(e.to_string())),
+    };
+    if let Err(check) = ready {
+        outcome.checks.push(check);
         running.stop().await;
         simulator.remove_world(&world.id);
         return Played {
@@ -79,25 +91,44 @@ pub async fn play(
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
     let mut recorder = Recorder::start(&world);
+    let mut stopped = running
+        .exit_now()
+        .map(|how| exited(&running, &how, "before the first step"));
     for step in &scenario.steps {
-        if let Some(check) = play_step(step, file, &world, &mut orders, &mut outcome.retries).await
-        {
-            outcome.checks.push(check);
+        if stopped.is_some() {
+            break;
+        }
+        let when = format!("during step {}", location(file, step));
+        let played = tokio::select! {
+            biased;
+            _ = interrupt.raised() => Err(interrupted(&when)),
+            how = running.exited() => Err(exited(&running, &how, &when)),
+            check = play_step(step, file, &world, &mut orders, &mut outcome.retries) => Ok(check),
+        };
+        match played {
+            Ok(check) => outcome.checks.extend(check),
+            Err(check) => stopped = Some(check),
         }
         recorder.after_step(&world, step);
         if cfg.fail_fast && !outcome.passed() {
             break;
         }
     }
-    world
-        .activity
-        .settle(cfg.quiet, Duration::from_secs(5))
-        .await;
-    if !cfg.fail_fast || outcome.passed() {
-        outcome.checks.extend(
-            judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
-        );
+    if stopped.is_none() {
+        let last = "after the last step";
+        let judged = tokio::select! {
+            biased;
+            _ = interrupt.raised() => Err(interrupted(last)),
+            how = running.exited() => Err(exited(&running, &how, last)),
+            checks = settle_and_judge(scenario, &world, cfg, &mut outcome) => Ok(checks),
+        };
+        match judged {
+            Ok(checks) => outcome.checks.extend(checks),
+            Err(check) => stopped = Some(check),
+        }
     }
+    let complete = stopped.is_none();
+    outcome.checks.extend(stopped);
     let final_world = world.snapshot();
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
@@ -117,7 +148,53 @@ pub async fn play(
     outcome.duration_ms = started.elapsed().as_millis() as u64;
     Played {
         outcome,
-        snapshot: Some(text),
+        snapshot: complete.then_some(text),
+    }
+}
+
+/// The end of a scenario: the integration given time to go quiet, then the invariants
+/// (unless fail-fast already saw a failure).
+async fn settle_and_judge(
+    scenario: &Scenario,
+    world: &WorldHandle,
+    cfg: &RunConfig,
+    outcome: &mut ScenarioOutcome,
+) -> Vec<CheckResult> {
+    world
+        .activity
+        .settle(cfg.quiet, Duration::from_secs(5))
+        .await;
+    if cfg.fail_fast && !outcome.passed() {
+        return Vec::new();
+    }
+    judge_invariants(scenario, world, cfg.converge_timeout, &mut outcome.retries).await
+}
+
+/// The check of a scenario whose integration exited while it played: how, when, and
+/// the last lines it wrote.
+fn exited(running: &sut::RunningSut, how: &str, when: &str) -> CheckResult {
+    let log = match (&running.log, running.log_tail(LOG_TAIL_LINES)) {
+        (Some(path), Some(tail)) if !tail.is_empty() => {
+            format!("; the last lines of its log ({}):\n{tail}", path.display())
+        }
+        (Some(path), _) => format!("; its log ({}) is empty", path.display()),
+        _ => String::new(),
+    };
+    CheckResult {
+        kind: CheckKind::Setup,
+        name: "integration".into(),
+        passed: false,
+        detail: format!("integration exited with {how} {when}{log}"),
+    }
+}
+
+/// The check of a scenario stopped by drydock's own SIGINT/SIGTERM.
+fn interrupted(when: &str) -> CheckResult {
+    CheckResult {
+        kind: CheckKind::Setup,
+        name: INTERRUPTED.into(),
+        passed: false,
+        detail: format!("interrupted {when}: drydock received SIGINT or SIGTERM"),
     }
 }
 

@@ -1,9 +1,9 @@
 //! Starting and stopping the integration under test: the embedded reference integration,
 //! a command drydock launches with the contract's environment, or an endpoint that is
 //! already running. Readiness is `GET /health` answering 2xx, waited for with a bound.
+//! A launched command's process group, output and exit are `process.rs`'s business.
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use drydock_simulator::WorldHandle;
@@ -12,6 +12,8 @@ use tokio::task::JoinHandle;
 
 use crate::RunError;
 use crate::config::SutMode;
+use crate::integration_log::{self, IntegrationLog, LOG_CAP};
+use crate::process::{Launched, STOP_GRACE, describe_exit};
 
 pub struct RunningSut {
     pub url: String,
@@ -22,7 +24,7 @@ pub struct RunningSut {
 
 enum Stop {
     Embedded(Option<oneshot::Sender<()>>, JoinHandle<()>),
-    Child(tokio::process::Child),
+    Child(Launched),
     Nothing,
 }
 
@@ -71,26 +73,14 @@ pub async fn start(
             drop(listener);
             let url = format!("http://127.0.0.1:{port}");
             let dir = PathBuf::from(".drydock").join("logs");
-            let _ = std::fs::create_dir_all(&dir);
-            let log = dir.join(format!("{log_name}.log"));
-            let out = std::fs::File::create(&log)
-                .map_err(|e| RunError::SutStart(format!("cannot create {}: {e}", log.display())))?;
-            let err = out
-                .try_clone()
-                .map_err(|e| RunError::SutStart(e.to_string()))?;
-            let child = tokio::process::Command::new("sh")
-                .arg("-c")
-                .arg(command)
-                .envs(world.sut_env(&url, port))
-                .stdin(Stdio::null())
-                .stdout(out)
-                .stderr(err)
-                .kill_on_drop(true)
-                .spawn()
-                .map_err(|e| RunError::SutStart(format!("cannot run `{command}`: {e}")))?;
+            let log = IntegrationLog::create(&dir, log_name, LOG_CAP).map_err(|e| {
+                RunError::SutStart(format!("cannot create a log in {}: {e}", dir.display()))
+            })?;
+            let path = log.path().to_path_buf();
+            let child = Launched::spawn(command, world.sut_env(&url, port), log)?;
             Ok(RunningSut {
                 url,
-                log: Some(log),
+                log: Some(path),
                 stop: Stop::Child(child),
             })
         }
@@ -114,14 +104,15 @@ impl RunningSut {
         let health = format!("{}/health", self.url);
         let mut last = String::from("no answer yet");
         while started.elapsed() < limit {
-            if let Stop::Child(child) = &mut self.stop
-                && let Ok(Some(status)) = child.try_wait()
+            if let Stop::Child(child) = &self.stop
+                && let Some(status) = child.exit_status()
             {
                 let log = self
                     .log
                     .as_ref()
                     .map(|l| format!(" (its output is in {})", l.display()))
                     .unwrap_or_default();
+                let status = describe_exit(status);
                 return Err(RunError::SutStart(format!(
                     "the command exited with {status} before it was ready{log}"
                 )));
@@ -141,23 +132,44 @@ impl RunningSut {
         })
     }
 
-    pub async fn stop(mut self) {
+    /// Waits until a launched integration exits, and says how ("code 3"); never returns
+    /// for an integration drydock did not launch.
+    pub async fn exited(&mut self) -> String {
         match &mut self.stop {
-            Stop::Embedded(tx, task) => {
+            Stop::Child(child) => describe_exit(child.exited().await),
+            _ => std::future::pending().await,
+        }
+    }
+
+    /// How a launched integration exited, if it already has.
+    pub fn exit_now(&self) -> Option<String> {
+        match &self.stop {
+            Stop::Child(child) => child.exit_status().map(describe_exit),
+            _ => None,
+        }
+    }
+
+    /// The last `lines` lines of a launched integration's log.
+    pub fn log_tail(&self, lines: usize) -> Option<String> {
+        self.log.as_ref().map(|l| integration_log::tail(l, lines))
+    }
+
+    /// Stops the integration: a launched command's whole process group (SIGTERM, a
+    /// grace period, SIGKILL), the embedded one's server; nothing for an endpoint.
+    pub async fn stop(self) {
+        match self.stop {
+            Stop::Embedded(mut tx, mut task) => {
                 if let Some(tx) = tx.take() {
                     let _ = tx.send(());
                 }
-                if tokio::time::timeout(Duration::from_secs(2), &mut *task)
+                if tokio::time::timeout(Duration::from_secs(2), &mut task)
                     .await
                     .is_err()
                 {
                     task.abort();
                 }
             }
-            Stop::Child(child) => {
-                let _ = child.start_kill();
-                let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
-            }
+            Stop::Child(child) => child.stop(STOP_GRACE).await,
             Stop::Nothing => {}
         }
     }
