@@ -98,6 +98,10 @@ pub struct ServeArgs {
     /// Where the integration will listen (used for DRYDOCK_SUT_URL and PORT in the env file).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub sut_url: String,
+    /// Write the environment file and exit, keeping no ports: configure a long-running
+    /// integration for `drydock run --endpoint` (same ports, same credentials).
+    #[arg(long)]
+    pub env_only: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use drydock_reference::Defect;
-use drydock_runner::RunConfig;
 use drydock_runner::select::Selection;
 use drydock_runner::suite::SuiteError;
 use drydock_runner::suite::run_suite_observed;
+use drydock_runner::{RunConfig, SutMode};
 
 use crate::args::RunArgs;
 use crate::progress::Progress;
@@ -59,6 +59,12 @@ integration per scenario with --sut-cmd",
             return EXIT_BAD_INPUT;
         }
     };
+    if let SutMode::Endpoint { port_base, .. } = &sut
+        && let Some(taken) = drydock_runner::endpoint::port_in_use(*port_base)
+    {
+        eprintln!("error: {taken}\n  hint: {}", crate::serve::PORT_HINT);
+        return EXIT_BAD_INPUT;
+    }
     let mut cfg = RunConfig::new(paths, sut);
     cfg.accept_snapshots = a.accept;
     cfg.ready_timeout = Duration::from_secs(a.integration.ready_timeout);

@@ -10,6 +10,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod endpoint;
 pub mod error;
 mod integration_log;
 pub mod interrupt;

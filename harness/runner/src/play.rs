@@ -17,6 +17,7 @@ use serde_saphyr::Spanned;
 use crate::checks::condition::evaluate;
 use crate::checks::invariants;
 use crate::config::{RunConfig, SutMode};
+use crate::endpoint::{PROJECT_DIR, Project};
 use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
 use crate::trace::Recorder;
 use crate::{snapshot, sut};
@@ -52,10 +53,22 @@ pub async fn play(
         default_webhook_base,
         ..WorldSettings::default()
     };
-    let world = match simulator.create_world(&spec, ports, settings).await {
+    // A long-running integration sees the project's credentials and a fresh id space.
+    let settings = match &cfg.sut {
+        SutMode::Endpoint { .. } => Project::at(PROJECT_DIR).world_settings(settings),
+        _ => Ok(settings),
+    };
+    let created = match settings {
+        Ok(settings) => simulator
+            .create_world(&spec, ports, settings)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    let world = match created {
         Ok(w) => w,
         Err(e) => {
-            outcome.checks.push(setup_failure(e.to_string()));
+            outcome.checks.push(setup_failure(e));
             return Played {
                 outcome,
                 snapshot: None,

@@ -10,7 +10,7 @@ use crate::alerts::Alert;
 use crate::carrier::Carrier;
 use crate::catalog::Product;
 use crate::clock::{Agenda, Scheduled};
-use crate::ids::IdGen;
+use crate::ids::{IdGen, STABLE_LOCATION_ID, stable_catalog_ids};
 use crate::spec::{WarehouseSpec, WorldSpec};
 use crate::storefront::{InventoryLevel, Storefront};
 use crate::warehouse::{StockLevel, Warehouse};
@@ -40,8 +40,25 @@ impl World {
     /// Builds a world from its spec: catalog in every persona, warehouse stock on hand,
     /// storefront availability equal to what the warehouse can sell.
     pub fn new(spec: &WorldSpec) -> Result<World, WorldError> {
-        let mut ids = IdGen::new(spec.seed);
-        let location_id = ids.shopify();
+        World::build(spec, None)
+    }
+
+    /// A world in id space `space`, for a long-running integration that sees world after
+    /// world: its ids and order numbers are its own (see [`IdGen::in_space`]), while the
+    /// catalog's ids, the location and the shop's domain are the same in every space.
+    pub fn in_id_space(spec: &WorldSpec, space: u64) -> Result<World, WorldError> {
+        World::build(spec, Some(space))
+    }
+
+    fn build(spec: &WorldSpec, space: Option<u64>) -> Result<World, WorldError> {
+        let mut ids = match space {
+            Some(space) => IdGen::in_space(spec.seed, space),
+            None => IdGen::new(spec.seed),
+        };
+        let location_id = match space {
+            Some(_) => STABLE_LOCATION_ID,
+            None => ids.shopify(),
+        };
         let mut catalog = BTreeMap::new();
         let mut inventory = BTreeMap::new();
         let mut stock = BTreeMap::new();
@@ -62,6 +79,10 @@ impl World {
                     format!("of {sku} must not be negative"),
                 ));
             }
+            let (product_id, variant_id, inventory_item_id, shipbob_item) = match space {
+                Some(_) => stable_catalog_ids(sku),
+                None => (ids.shopify(), ids.shopify(), ids.shopify(), 0),
+            };
             let product = Product {
                 sku: sku.to_string(),
                 title: if p.title.is_empty() {
@@ -71,9 +92,9 @@ impl World {
                 },
                 price_cents: p.price_cents,
                 weight_oz: p.weight_oz,
-                product_id: ids.shopify(),
-                variant_id: ids.shopify(),
-                inventory_item_id: ids.shopify(),
+                product_id,
+                variant_id,
+                inventory_item_id,
             };
             inventory.insert(
                 product.inventory_item_id,
@@ -86,14 +107,20 @@ impl World {
             stock.insert(
                 sku.to_string(),
                 StockLevel {
-                    inventory_id: ids.shipbob(),
+                    inventory_id: match space {
+                        Some(_) => shipbob_item,
+                        None => ids.shipbob(),
+                    },
                     on_hand: p.stock,
                     committed: 0,
                 },
             );
             catalog.insert(sku.to_string(), product);
         }
-        let shop_domain = format!("{}.myshopify.com", slug(&spec.name));
+        let shop_domain = match space {
+            Some(_) => "drydock-shop.myshopify.com".to_string(),
+            None => format!("{}.myshopify.com", slug(&spec.name)),
+        };
         Ok(World {
             name: spec.name.clone(),
             seed: spec.seed,
@@ -106,7 +133,7 @@ impl World {
                 fulfillments: BTreeMap::new(),
                 inventory,
                 webhooks: Vec::new(),
-                next_order_number: 1001,
+                next_order_number: 1001 + space.map_or(0, |s| (s % 1_000_000) * 1_000),
             },
             warehouse: Warehouse {
                 channel_id: 100_101,
