@@ -5,6 +5,7 @@
 mod drills;
 mod fuzz;
 mod invariants;
+mod lifecycle;
 mod personas;
 mod report;
 mod runner;

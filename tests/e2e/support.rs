@@ -27,3 +27,20 @@ pub(crate) fn bundled_count() -> usize {
         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
         .count()
 }
+
+/// A binary of the workspace, built beside the test binary (`cargo build -p drydock
+/// -p drydock-reference` first).
+pub(crate) fn built_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let bin = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join(name))
+        .expect("target dir");
+    assert!(
+        bin.exists(),
+        "build it first: cargo build -p drydock -p drydock-reference ({} missing)",
+        bin.display()
+    );
+    bin
+}

@@ -159,18 +159,7 @@ async fn filters_select_by_name_or_tag() {
 // ---- the drydock binary ----
 
 fn drydock_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test exe");
-    let bin = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .map(|d| d.join("drydock"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "build it first: cargo build -p drydock ({} missing)",
-        bin.display()
-    );
-    bin
+    crate::support::built_binary("drydock")
 }
 
 /// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.
