@@ -9,8 +9,7 @@ use drydock_core::address::Address;
 use drydock_core::spec::{ProductSpec, WorldSpec};
 use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
-use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::{PortPlan, Simulator};
+use drydock_simulator::Simulator;
 
 use crate::judge::{Verdict, decided, judge};
 
@@ -61,15 +60,8 @@ pub async fn run_batch(
     seed: u64,
     addresses: &[Address],
 ) -> Result<Vec<Verdict>, SetupError> {
-    let (ports, default_webhook_base) = match &target.sut {
-        SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
-        _ => (PortPlan::Ephemeral, None),
-    };
-    let settings = WorldSettings {
-        quiet: target.quiet,
-        default_webhook_base,
-        ..WorldSettings::default()
-    };
+    let (ports, settings) = sut::world_plan(&target.sut, target.quiet)
+        .map_err(|e| SetupError(format!("cannot create the fuzz world: {e}")))?;
     let spec = world_spec(seed, addresses.len());
     let world = simulator
         .create_world(&spec, ports, settings)

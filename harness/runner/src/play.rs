@@ -10,14 +10,12 @@ use std::time::{Duration, Instant};
 use drydock_core::storefront::Checkout;
 use drydock_scenario::model::Step;
 use drydock_scenario::{Condition, Scenario};
-use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::{PortPlan, Simulator, WorldHandle};
+use drydock_simulator::{Simulator, WorldHandle};
 use serde_saphyr::Spanned;
 
 use crate::checks::condition::evaluate;
 use crate::checks::invariants;
-use crate::config::{RunConfig, SutMode};
-use crate::endpoint::{PROJECT_DIR, Project};
+use crate::config::RunConfig;
 use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
 use crate::trace::Recorder;
 use crate::{snapshot, sut};
@@ -44,26 +42,12 @@ pub async fn play(
     let spec = scenario.world_spec();
     let mut outcome =
         ScenarioOutcome::new(scenario.name.clone(), file.display().to_string(), spec.seed);
-    let (ports, default_webhook_base) = match &cfg.sut {
-        SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
-        _ => (PortPlan::Ephemeral, None),
-    };
-    let settings = WorldSettings {
-        quiet: cfg.quiet,
-        default_webhook_base,
-        ..WorldSettings::default()
-    };
-    // A long-running integration sees the project's credentials and a fresh id space.
-    let settings = match &cfg.sut {
-        SutMode::Endpoint { .. } => Project::at(PROJECT_DIR).world_settings(settings),
-        _ => Ok(settings),
-    };
-    let created = match settings {
-        Ok(settings) => simulator
+    let created = match sut::world_plan(&cfg.sut, cfg.quiet) {
+        Ok((ports, settings)) => simulator
             .create_world(&spec, ports, settings)
             .await
             .map_err(|e| e.to_string()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.to_string()),
     };
     let world = match created {
         Ok(w) => w,

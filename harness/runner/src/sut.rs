@@ -6,12 +6,14 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use drydock_simulator::WorldHandle;
+use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::{PortPlan, WorldHandle};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::RunError;
 use crate::config::SutMode;
+use crate::endpoint::{PROJECT_DIR, Project};
 use crate::integration_log::{self, IntegrationLog, LOG_CAP};
 use crate::process::{Launched, STOP_GRACE, describe_exit};
 
@@ -37,6 +39,29 @@ async fn free_loopback_port() -> Result<(tokio::net::TcpListener, u16), RunError
         .map_err(|e| RunError::SutStart(e.to_string()))?
         .port();
     Ok((listener, port))
+}
+
+/// Where a world for this integration listens and how it is set up: ephemeral ports for
+/// an integration drydock starts; for an endpoint, the fixed ports, default webhook
+/// targets, the project's credentials and a fresh id space.
+pub fn world_plan(mode: &SutMode, quiet: Duration) -> Result<(PortPlan, WorldSettings), RunError> {
+    let settings = WorldSettings {
+        quiet,
+        ..WorldSettings::default()
+    };
+    match mode {
+        SutMode::Endpoint { url, port_base } => {
+            let settings = WorldSettings {
+                default_webhook_base: Some(url.clone()),
+                ..settings
+            };
+            let settings = Project::at(PROJECT_DIR)
+                .world_settings(settings)
+                .map_err(RunError::SutStart)?;
+            Ok((PortPlan::Base(*port_base), settings))
+        }
+        _ => Ok((PortPlan::Ephemeral, settings)),
+    }
 }
 
 /// Starts the integration for one world.
