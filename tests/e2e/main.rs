@@ -11,4 +11,5 @@ mod report;
 mod runner;
 mod sdk;
 mod support;
+mod tidy;
 mod ux;
