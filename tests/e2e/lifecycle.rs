@@ -218,16 +218,17 @@ fn an_integration_that_exits_mid_scenario_is_reported_with_its_code_and_step() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Five consecutive free loopback ports (control + four personas) and one more.
-fn free_ports() -> (u16, u16) {
+/// Five consecutive free loopback ports (control + four personas) and one more; `slot`
+/// keeps tests of one process apart.
+fn free_ports(slot: u16) -> (u16, u16) {
     let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
     let sut = std::net::TcpListener::bind(("127.0.0.1", 0))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port");
-    let start = 21_000 + (std::process::id() % 800) as u16 * 10;
+    let start = 21_000 + (std::process::id() % 400) as u16 * 20 + slot * 10;
     let base = (0..200)
-        .map(|i| start.wrapping_add(i * 10))
+        .map(|i| start.wrapping_add(i * 20))
         .find(|b| (0..5).all(|o| free(b + o)) && !(*b..b + 5).contains(&sut))
         .expect("five free ports");
     (base, sut)
@@ -262,7 +263,7 @@ fn the_readme_endpoint_recipe_passes_twice_against_one_running_service() {
     let dir = temp_dir("lifecycle-endpoint");
     // Two scenarios with one catalog: the reference loads it once, at start.
     scenarios(&dir, &["duplicate-out-of-order-webhooks", "stock-drift"]);
-    let (base, sut) = free_ports();
+    let (base, sut) = free_ports(0);
     let lines = recipe(base, sut);
     assert_eq!(lines.len(), 3, "{lines:?}");
     let sh = |line: &str| {
@@ -304,7 +305,7 @@ fn the_readme_endpoint_recipe_passes_twice_against_one_running_service() {
 fn a_port_in_use_is_exit_2_naming_the_port() {
     let dir = temp_dir("lifecycle-port");
     scenarios(&dir, &["happy-path"]);
-    let (base, _) = free_ports();
+    let (base, _) = free_ports(1);
     let taken = std::net::TcpListener::bind(("127.0.0.1", base + 2)).expect("bind");
     let done = finish(
         drydock(

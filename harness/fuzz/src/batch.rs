@@ -61,6 +61,7 @@ pub async fn run_batch(
     addresses: &[Address],
 ) -> Result<Vec<Verdict>, SetupError> {
     let (ports, settings) = sut::world_plan(&target.sut, target.quiet)
+        .await
         .map_err(|e| SetupError(format!("cannot create the fuzz world: {e}")))?;
     let spec = world_spec(seed, addresses.len());
     let world = simulator

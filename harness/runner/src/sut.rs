@@ -43,8 +43,12 @@ async fn free_loopback_port() -> Result<(tokio::net::TcpListener, u16), RunError
 
 /// Where a world for this integration listens and how it is set up: ephemeral ports for
 /// an integration drydock starts; for an endpoint, the fixed ports, default webhook
-/// targets, the project's credentials and a fresh id space.
-pub fn world_plan(mode: &SutMode, quiet: Duration) -> Result<(PortPlan, WorldSettings), RunError> {
+/// targets, the project's credentials and a fresh id space (once the previous world's
+/// personas have let go of the ports, waited for with a bound).
+pub async fn world_plan(
+    mode: &SutMode,
+    quiet: Duration,
+) -> Result<(PortPlan, WorldSettings), RunError> {
     let settings = WorldSettings {
         quiet,
         ..WorldSettings::default()
@@ -58,6 +62,12 @@ pub fn world_plan(mode: &SutMode, quiet: Duration) -> Result<(PortPlan, WorldSet
             let settings = Project::at(PROJECT_DIR)
                 .world_settings(settings)
                 .map_err(RunError::SutStart)?;
+            let started = Instant::now();
+            while crate::endpoint::port_in_use(*port_base).is_some()
+                && started.elapsed() < Duration::from_secs(2)
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
             Ok((PortPlan::Base(*port_base), settings))
         }
         _ => Ok((PortPlan::Ephemeral, settings)),
