@@ -109,19 +109,34 @@ fn reference() -> String {
     built_binary("drydock-reference").display().to_string()
 }
 
-#[test]
-fn a_grandchild_of_the_sut_cmd_does_not_outlive_the_run() {
-    let dir = temp_dir("lifecycle-fork");
+/// Runs happy-path with `--sut-cmd` made by `command` from a marker, expecting a pass
+/// and no process carrying the marker afterwards.
+fn passes_leaving_nothing_behind(test: &str, n: u32, command: impl Fn(&str) -> String) {
+    let dir = temp_dir(test);
     scenarios(&dir, &["happy-path"]);
-    let mark = marker(1);
-    let cmd = format!("sleep {mark} & {}", reference());
+    let mark = marker(n);
     let done = finish(
-        drydock(&dir, &["run", "--sut-cmd", &cmd]),
+        drydock(&dir, &["run", "--sut-cmd", &command(&mark)]),
         Duration::from_secs(120),
     );
     assert_eq!(done.code, Some(0), "{}\n{}", done.stdout, done.stderr);
     assert_eq!(left_behind(&mark), Vec::<String>::new());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_grandchild_of_the_sut_cmd_does_not_outlive_the_run() {
+    passes_leaving_nothing_behind("lifecycle-fork", 1, |mark| {
+        format!("sleep {mark} & {}", reference())
+    });
+}
+
+#[test]
+fn an_integration_that_ignores_sigterm_is_killed_after_the_grace_period() {
+    // SIGTERM ignored by the shell, the `sleep` and the service alike.
+    passes_leaving_nothing_behind("lifecycle-stubborn", 3, |mark| {
+        format!("trap '' TERM; sleep {mark} & exec {}", reference())
+    });
 }
 
 #[test]

@@ -145,7 +145,10 @@ impl RunningSut {
                 let log = self
                     .log
                     .as_ref()
-                    .map(|l| format!(" (its output is in {})", l.display()))
+                    .map(|l| {
+                        let tail = integration_log::tail(l, 20);
+                        format!(" (its output is in {}):\n{tail}", l.display())
+                    })
                     .unwrap_or_default();
                 let status = describe_exit(status);
                 return Err(RunError::SutStart(format!(
