@@ -33,8 +33,9 @@ pub enum Command {
 
 /// Shown under `drydock run --help`.
 const RUN_EXIT_CODES: &str = "Exit codes:\n  0  every scenario that ran passed\n  1  some check failed \
-(an invariant, an expectation, a snapshot, or the integration did not start)\n  2  bad input or \
-configuration: a broken scenario file, a bad flag value, a port in use, --accept refused under CI";
+(an invariant, an expectation, a snapshot, or the integration did not start or exited)\n  2  bad \
+input or configuration: a broken scenario file, a bad flag value, a port in use, --accept refused \
+under CI\n  130  interrupted by SIGINT/SIGTERM (every integration drydock started is stopped first)";
 
 #[derive(Debug, Args)]
 #[command(after_help = RUN_EXIT_CODES)]
