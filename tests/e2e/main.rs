@@ -3,6 +3,7 @@
 //! against the reference integration.
 
 mod drills;
+mod file_safety;
 mod fuzz;
 mod invariants;
 mod lifecycle;
@@ -10,6 +11,7 @@ mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod serve;
 mod support;
 mod tidy;
 mod ux;

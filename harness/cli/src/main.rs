@@ -2,6 +2,7 @@
 //! configurations, and maps every outcome to an exit code in one place.
 
 mod args;
+mod control_token;
 mod embedded;
 mod fault;
 mod fuzz;
@@ -13,6 +14,7 @@ mod review;
 mod run;
 mod serve;
 mod signals;
+mod terminal_text;
 
 use std::process::ExitCode;
 
@@ -76,7 +78,7 @@ fn default_log(command: &args::Command) -> &'static str {
 fn schema(a: args::SchemaArgs) -> u8 {
     let text = drydock_scenario::schema::scenario_schema_json();
     match a.output {
-        Some(path) => match std::fs::write(&path, text) {
+        Some(path) => match drydock_runner::files::write_atomically(&path, text.as_bytes()) {
             Ok(()) => {
                 eprintln!("wrote {}", path.display());
                 EXIT_PASSED

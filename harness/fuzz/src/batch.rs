@@ -9,7 +9,7 @@ use drydock_core::address::Address;
 use drydock_core::spec::{ProductSpec, WorldSpec};
 use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
-use drydock_simulator::Simulator;
+use drydock_simulator::{Simulator, WebhookTargets};
 
 use crate::judge::{Verdict, decided, judge};
 
@@ -60,7 +60,7 @@ pub async fn run_batch(
     seed: u64,
     addresses: &[Address],
 ) -> Result<Vec<Verdict>, SetupError> {
-    let (ports, settings) = sut::world_plan(&target.sut, target.quiet)
+    let (ports, settings) = sut::world_plan(&target.sut, target.quiet, &WebhookTargets::default())
         .await
         .map_err(|e| SetupError(format!("cannot create the fuzz world: {e}")))?;
     let spec = world_spec(seed, addresses.len());

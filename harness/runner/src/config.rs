@@ -38,6 +38,8 @@ pub struct RunConfig {
     pub selection: crate::select::Selection,
     /// Raised by drydock's SIGINT/SIGTERM handler: scenarios stop and count as failed.
     pub interrupt: crate::interrupt::Interrupt,
+    /// Where webhooks may go (loopback only unless widened).
+    pub webhook_targets: drydock_simulator::WebhookTargets,
 }
 
 impl RunConfig {
@@ -53,6 +55,7 @@ impl RunConfig {
             jobs: 1,
             selection: crate::select::Selection::default(),
             interrupt: crate::interrupt::Interrupt::never(),
+            webhook_targets: drydock_simulator::WebhookTargets::default(),
         }
     }
 }

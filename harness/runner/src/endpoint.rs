@@ -77,7 +77,8 @@ integration again from the new serve.env)",
             Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
         };
         let next = last.saturating_add(1);
-        replace_file(&path, format!("{next}\n").as_bytes())
+        std::fs::create_dir_all(&self.dir)
+            .and_then(|()| crate::files::write_privately(&path, format!("{next}\n").as_bytes()))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(next)
     }
@@ -91,26 +92,6 @@ integration again from the new serve.env)",
             ..base
         })
     }
-}
-
-/// Writes `bytes` to a fresh temporary file beside `path`, then renames it over `path`
-/// (never writing through a symlink left there).
-pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut name = path.as_os_str().to_os_string();
-    name.push(format!(".tmp{}", std::process::id()));
-    let tmp = PathBuf::from(name);
-    let _ = std::fs::remove_file(&tmp);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    file.write_all(bytes)?;
-    drop(file);
-    std::fs::rename(&tmp, path)
 }
 
 /// The first persona port of the plan starting at `port_base` that something else

@@ -12,6 +12,7 @@ pub mod checks;
 pub mod config;
 pub mod endpoint;
 pub mod error;
+pub mod files;
 mod integration_log;
 pub mod interrupt;
 pub mod matrix;

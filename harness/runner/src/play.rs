@@ -42,7 +42,7 @@ pub async fn play(
     let spec = scenario.world_spec();
     let mut outcome =
         ScenarioOutcome::new(scenario.name.clone(), file.display().to_string(), spec.seed);
-    let created = match sut::world_plan(&cfg.sut, cfg.quiet).await {
+    let created = match sut::world_plan(&cfg.sut, cfg.quiet, &cfg.webhook_targets).await {
         Ok((ports, settings)) => simulator
             .create_world(&spec, ports, settings)
             .await

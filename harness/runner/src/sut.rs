@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::{PortPlan, WorldHandle};
+use drydock_simulator::{PortPlan, WebhookTargets, WorldHandle};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -48,15 +48,19 @@ async fn free_loopback_port() -> Result<(tokio::net::TcpListener, u16), RunError
 pub async fn world_plan(
     mode: &SutMode,
     quiet: Duration,
+    targets: &WebhookTargets,
 ) -> Result<(PortPlan, WorldSettings), RunError> {
     let settings = WorldSettings {
         quiet,
+        webhook_targets: targets.clone(),
         ..WorldSettings::default()
     };
     match mode {
         SutMode::Endpoint { url, port_base } => {
             let settings = WorldSettings {
                 default_webhook_base: Some(url.clone()),
+                // An --endpoint integration receives webhooks wherever it runs.
+                webhook_targets: targets.clone().with_host_of(Some(url)),
                 ..settings
             };
             let settings = Project::at(PROJECT_DIR)

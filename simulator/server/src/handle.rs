@@ -15,6 +15,7 @@ use crate::activity::Activity;
 use crate::credentials::Credentials;
 use crate::delivery::{self, PendingDelivery};
 use crate::journal::Journal;
+use crate::webhook_targets::WebhookTargets;
 
 /// Where each persona of a world listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,6 +48,8 @@ pub struct WorldSettings {
     /// Derive the personas' credentials from this seed (a project's secret) instead of
     /// the world's, so every world of a long-running integration has the same ones.
     pub credentials_seed: Option<u64>,
+    /// The hosts webhooks may go to (loopback only unless widened).
+    pub webhook_targets: WebhookTargets,
 }
 
 impl Default for WorldSettings {
@@ -58,6 +61,7 @@ impl Default for WorldSettings {
             default_webhook_base: None,
             id_space: None,
             credentials_seed: None,
+            webhook_targets: WebhookTargets::default(),
         }
     }
 }
@@ -90,6 +94,8 @@ impl WorldHandle {
         let http = reqwest::Client::builder()
             .timeout(settings.delivery_timeout)
             .no_proxy()
+            // A redirect could lead a delivery to a host the target policy refuses.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         WorldHandle {
