@@ -284,7 +284,8 @@ async fn play_step(
                 .timeout
                 .map(|t| t.as_std())
                 .unwrap_or(Duration::from_secs(10));
-            let (mismatches, polls, waited) = wait_for(&w.until, world, orders, limit).await;
+            let until = in_world_terms(&w.until, world, orders);
+            let (mismatches, polls, waited) = wait_for(&until, world, orders, limit).await;
             if mismatches.is_empty() {
                 if polls > 1 {
                     retries.push(Retry {
@@ -317,7 +318,8 @@ async fn play_step(
             None
         }
         Step::Expect(c) => {
-            let mismatches = world.read(|w| evaluate(c, w, orders));
+            let c = in_world_terms(c, world, orders);
+            let mismatches = world.read(|w| evaluate(&c, w, orders));
             if mismatches.is_empty() {
                 Some(CheckResult {
                     kind: CheckKind::Expectation,
@@ -330,6 +332,29 @@ async fn play_step(
             }
         }
     }
+}
+
+/// A condition in the world's own terms: an alert text naming an order as scenarios and
+/// snapshots do (`#1001` for the first placed, `#1002` for the next) names it by its real
+/// number, which differs in an id space (`--endpoint`).
+fn in_world_terms(c: &Condition, world: &WorldHandle, orders: &BTreeMap<String, u64>) -> Condition {
+    let mut c = c.clone();
+    if let Some(text) = c.alert_contains.as_mut().filter(|t| t.contains('#')) {
+        let mut ids: Vec<u64> = orders.values().copied().collect();
+        ids.sort_unstable();
+        let names: Vec<String> = world.read(|w| {
+            ids.iter()
+                .filter_map(|id| w.storefront.orders.get(id).map(|o| o.name.clone()))
+                .collect()
+        });
+        for (i, name) in names.iter().enumerate().rev() {
+            let stable = format!("#{}", 1001 + i);
+            if *name != stable {
+                *text = text.replace(&stable, name);
+            }
+        }
+    }
+    c
 }
 
 fn join(m: &[crate::checks::condition::Mismatch]) -> String {
