@@ -6,6 +6,7 @@
 mod control;
 mod easypost;
 mod faults;
+mod routes;
 mod shipbob;
 mod shopify;
 mod slack;
