@@ -49,7 +49,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         let Some(order) = world.storefront.orders.get(id) else {
             continue;
         };
-        let _ = writeln!(out, "  {alias} ({}):", order.name);
+        let _ = writeln!(out, "  {alias} ({}):", redactor.order_name(&order.name));
         let timeline = customer_timeline(&world.storefront, order.id);
         if let Some(last) = timeline.last() {
             let _ = writeln!(out, "    status: {}", last.stage.label());
@@ -123,10 +123,14 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
     out
 }
 
-/// Replaces each distinct tracking number with `[tracking-N]`, in order of appearance.
+/// Replaces each distinct tracking number with `[tracking-N]`, in order of appearance,
+/// and order names with `#1001`, `#1002`, ... in order of placement (the names a world
+/// outside an id space gives), so a run against a long-running integration, whose
+/// worlds number orders on from earlier runs, snapshots the same.
 #[derive(Default)]
 struct Redactor {
     seen: Vec<String>,
+    order_names: Vec<(String, String)>,
 }
 
 impl Redactor {
@@ -139,6 +143,12 @@ impl Redactor {
             }
         };
         format!("[tracking-{n}]")
+    }
+
+    fn order_name(&mut self, name: &str) -> String {
+        let stable = format!("#{}", 1001 + self.order_names.len());
+        self.order_names.push((name.to_string(), stable.clone()));
+        stable
     }
 }
 
@@ -171,6 +181,13 @@ pub fn diff(stored: &str, actual: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn order_names_of_an_id_space_snapshot_as_the_first_ones() {
+        let mut r = Redactor::default();
+        assert_eq!(r.order_name("#5001"), "#1001");
+        assert_eq!(r.order_name("#5002"), "#1002");
+    }
 
     #[test]
     fn diff_shows_only_changed_lines_with_context() {

@@ -43,6 +43,12 @@ pub struct WorldSettings {
     /// Where to deliver webhooks of a persona that has no subscriptions for a topic
     /// (`{base}/webhooks/{shopify|easypost|shipbob}`), for integrations configured by hand.
     pub default_webhook_base: Option<String>,
+    /// Build the world in this id space ([`drydock_core::World::in_id_space`]), for a
+    /// long-running integration that sees world after world; None: the seed's ids.
+    pub id_space: Option<u64>,
+    /// Derive the personas' credentials from this seed (a project's secret) instead of
+    /// the world's, so every world of a long-running integration has the same ones.
+    pub credentials_seed: Option<u64>,
     /// The hosts webhooks may go to (loopback only unless widened).
     pub webhook_targets: WebhookTargets,
 }
@@ -54,6 +60,8 @@ impl Default for WorldSettings {
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
+            id_space: None,
+            credentials_seed: None,
             webhook_targets: WebhookTargets::default(),
         }
     }

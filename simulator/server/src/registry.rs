@@ -32,8 +32,11 @@ impl Simulator {
         ports: PortPlan,
         settings: WorldSettings,
     ) -> Result<Arc<WorldHandle>, SimulatorError> {
-        let world = World::new(spec)?;
-        let credentials = Credentials::for_seed(spec.seed);
+        let world = match settings.id_space {
+            Some(space) => World::in_id_space(spec, space)?,
+            None => World::new(spec)?,
+        };
+        let credentials = Credentials::for_seed(settings.credentials_seed.unwrap_or(spec.seed));
         let mut listeners = Vec::new();
         for kind in PersonaKind::ALL {
             let listener =
