@@ -1,0 +1,82 @@
+"""The warehouse (ShipBob): orders carrying our label, cancellations, stock levels.
+
+ShipBob retires dated API versions: a retired one answers 410 Gone and names its
+successor in a `Link` header. We move to the successor, tell a human, and read stock in
+either field spelling (`total_sellable_quantity` before 2026-07, `sellable_quantity` after).
+"""
+
+import re
+import threading
+
+from transport import Provider, Rejected, log
+
+
+class ShipBob:
+    def __init__(self, config, alert):
+        self.api = Provider(
+            "shipbob",
+            config.shipbob_url,
+            {"Authorization": f"Bearer {config.shipbob_token}", "shipbob_channel_id": config.shipbob_channel},
+        )
+        self.api.on_retired = self._move_to
+        self._alert = alert
+        self._lock = threading.Lock()
+
+    def _move_to(self, successor_url: str) -> bool:
+        match = re.search(r"/(\d{4}-\d{2}|v?\d+\.\d+)(/|$)", successor_url)
+        if not match:
+            return False
+        version = match.group(1)
+        with self._lock:
+            old = self.api.base_url
+            new = re.sub(r"/(\d{4}-\d{2}|v?\d+\.\d+)$", f"/{version}", old)
+            if new == old:
+                return True  # another thread moved already
+            self.api.base_url = new
+        log(f"shipbob retired {old}; now using {new}")
+        self._alert(
+            "warehouse-api",
+            f"Heads-up: ShipBob no longer serves API version {old.rsplit('/', 1)[-1]}, so this service "
+            f"moved itself to {version}. Please point DRYDOCK_SHIPBOB_URL at {new} before the next deploy.",
+        )
+        return True
+
+    def subscribe(self, topics, url: str) -> None:
+        existing = self.api.call("GET", "/webhook").body or {}
+        for hook in existing.get("items") or []:
+            if hook.get("url") == url and set(topics) <= set(hook.get("topics") or []):
+                return
+        self.api.call("POST", "/webhook", {"topics": list(topics), "url": url, "description": "starter"})
+
+    def create_order(self, body: dict) -> dict:
+        return self.api.call("POST", "/order", body).body
+
+    def find_order(self, reference_id: str) -> dict | None:
+        answer = self.api.call("GET", "/order", query={"ReferenceIds": reference_id})
+        for order in answer.body or []:
+            if str(order.get("reference_id")) == reference_id:
+                return order
+        return None
+
+    def cancel(self, order_id) -> None:
+        self.api.call("POST", f"/order/{order_id}:cancel", {}, repeat_writes=True)
+
+    def sellable(self) -> dict:
+        """SKU -> units the warehouse can sell."""
+        levels = {}
+        query = {"PageSize": 250}
+        path = "/inventory-level"
+        for _ in range(50):
+            body = self.api.call("GET", path, query=query).body or {}
+            for item in body.get("items") or []:
+                quantity = item.get("total_sellable_quantity", item.get("sellable_quantity"))
+                if item.get("sku") and quantity is not None:
+                    levels[item["sku"]] = int(quantity)
+            following = body.get("next")
+            if not following:
+                break
+            path, query = following.replace(self.api.base_url, ""), None
+        return levels
+
+
+__all__ = ["ShipBob", "Rejected"]
