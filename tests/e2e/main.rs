@@ -10,4 +10,5 @@ mod report;
 mod runner;
 mod sdk;
 mod support;
+mod tidy;
 mod ux;
