@@ -58,7 +58,7 @@ class Service:
 
     def idle(self) -> bool:
         with self._busy_lock:
-            return self._busy == 0
+            return self._busy == 0 and not self.alert.pending()
 
     def _work(self) -> None:
         while True:
@@ -116,10 +116,7 @@ class Service:
     def _exception_reason(payload: dict) -> str:
         reasons = []
         for status in payload.get("status_details") or []:
-            text = status.get("name") or status.get("description") or ""
-            extra = status.get("extra_information") or {}
-            skus = extra.get("inventory_id") or extra.get("sku") or ""
-            reasons.append(f"{text} {skus}".strip())
+            reasons.append(status.get("description") or status.get("name") or "")
         return "; ".join(r for r in reasons if r) or str(payload.get("status") or "exception")
 
     # -- background loops -------------------------------------------------------------

@@ -105,8 +105,9 @@ def _successor(headers) -> str | None:
 
 
 class Provider:
-    def __init__(self, name: str, base_url: str, headers: dict):
+    def __init__(self, name: str, base_url: str, headers: dict, answers_json: bool = True):
         self.name = name
+        self.answers_json = answers_json
         self.base_url = base_url
         self.headers = headers
         self.gate = Gate()
@@ -181,7 +182,7 @@ class Provider:
                 raise Unavailable(f"{self.name} {method} {path}: {error}") from None
 
     def _read(self, status: int, headers, raw: bytes) -> Answer:
-        if not raw.strip():
+        if not raw.strip() or not self.answers_json:
             return Answer(status, headers, None)
         content_type = headers.get("Content-Type", "")
         if "json" not in content_type:

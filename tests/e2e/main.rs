@@ -1,6 +1,6 @@
 //! The end-to-end test binary: every persona driven over real loopback sockets, the
 //! invariants against worlds with known flaws, and the harness running scenario files
-//! against the reference integration.
+//! against the reference integration and against the Python starter of `examples/python/`.
 
 mod drills;
 mod fuzz;
@@ -9,6 +9,7 @@ mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod starter;
 mod support;
 mod tidy;
 mod ux;

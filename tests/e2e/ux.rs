@@ -158,7 +158,7 @@ async fn filters_select_by_name_or_tag() {
 
 // ---- the drydock binary ----
 
-fn drydock_bin() -> PathBuf {
+pub(crate) fn drydock_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let bin = exe
         .parent()
