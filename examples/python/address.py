@@ -1,16 +1,23 @@
 """Cleaning a customer's shipping address before the carrier sees it.
 
-Only what is safe to fix mechanically: control characters, runs of whitespace, the case
-of a US/CA state code. The carrier's verification does the rest (and may refuse).
+Only what is safe to fix mechanically: control and invisible format characters, runs of
+whitespace, the case of a US/CA state code. The carrier's verification does the rest (and may refuse).
 """
 
 import unicodedata
 
 
+SEPARATORS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+
+
 def clean(text) -> str:
+    """Separators become spaces; other control and invisible format characters (a bell,
+    a left-to-right mark) are dropped: replacing them with a space would split a name."""
     if text is None:
         return ""
-    kept = "".join(" " if unicodedata.category(c).startswith("C") else c for c in str(text))
+    kept = "".join(
+        " " if c in SEPARATORS else "" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text)
+    )
     return " ".join(kept.split())
 
 

@@ -58,7 +58,7 @@ class Service:
 
     def idle(self) -> bool:
         with self._busy_lock:
-            return self._busy == 0 and not self.alert.pending()
+            return self._busy == 0 and not self.alert.pending() and not self.stock.busy()
 
     def _work(self) -> None:
         while True:
@@ -133,10 +133,14 @@ class Service:
             try:
                 known = {order.id for order in self.book.all() if order.lines}
                 for payload in self.shopify.open_orders():
-                    if payload.get("id") not in known and not payload.get("cancelled_at"):
-                        if not payload.get("fulfillments"):
-                            log(f"{payload.get('name')}: found without its webhook; taking it")
-                            self.submit(self._new_order, payload)
+                    if payload.get("id") in known or payload.get("cancelled_at") or payload.get("fulfillments"):
+                        continue
+                    # only orders nobody has accepted yet: one accepted before a restart of
+                    # this service may already have its label and its warehouse order
+                    fulfillment_orders = self.shopify.fulfillment_orders(payload["id"])
+                    if any(fo.get("request_status") == "submitted" for fo in fulfillment_orders):
+                        log(f"{payload.get('name')}: found without its webhook; taking it")
+                        self.submit(self._new_order, payload)
             except ProviderError as error:
                 log(f"could not look for missed orders: {error}")
             time.sleep(MISSED_ORDERS_EVERY_S)

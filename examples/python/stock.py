@@ -35,6 +35,10 @@ class StockSync:
     def changed(self) -> None:
         self._dirty.set()
 
+    def busy(self) -> bool:
+        """A change is waiting to reach the storefront."""
+        return self._dirty.is_set()
+
     def run(self) -> None:
         while True:
             self._dirty.wait(self.poll_s)
