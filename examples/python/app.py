@@ -57,8 +57,11 @@ class Service:
         self.jobs.put((job, args))
 
     def idle(self) -> bool:
+        """Nothing queued, running, waiting for a retry, or waiting to reach Slack or the storefront."""
         with self._busy_lock:
-            return self._busy == 0 and not self.alert.pending() and not self.stock.busy()
+            if self._busy:
+                return False
+        return not (self.alert.pending() or self.stock.busy() or self.book.due_for_retry(any_time=True))
 
     def _work(self) -> None:
         while True:
@@ -126,7 +129,11 @@ class Service:
             time.sleep(0.2)
             for order in self.book.due_for_retry():
                 order.retry_at = None
-                self.submit(self.pipeline.retry, order)
+                self.submit(self._retry, order)
+
+    def _retry(self, order) -> None:
+        self.pipeline.retry(order)
+        self.progress.catch_up(order)
 
     def _missed_orders_loop(self) -> None:
         while True:

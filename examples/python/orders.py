@@ -55,6 +55,7 @@ class Order:
     warehouse_order_id: str | None = None
     warehouse_cancelled: bool = False
     fulfillment_id: int | None = None
+    unreported_shipment: dict | None = None  # shipped by the warehouse, not yet on the storefront
     tracker: dict | None = None
     shown: set = field(default_factory=set)  # carrier milestones the customer has seen
     retry_at: float | None = None
@@ -113,6 +114,7 @@ class Book:
                 return order
         return None
 
-    def due_for_retry(self) -> list:
-        now = time.monotonic()
+    def due_for_retry(self, any_time: bool = False) -> list:
+        """Orders whose retry is due (`any_time`: every order waiting for one)."""
+        now = float("inf") if any_time else time.monotonic()
         return [o for o in self.all() if o.retry_at is not None and o.retry_at <= now]

@@ -53,11 +53,18 @@ class Progress:
             tracking = (shipment.get("tracking") or {}).get("tracking_number") or order.tracking_code
             if not lines:
                 return
-            fulfillment = self.shopify.fulfill(
-                order.fo_id,
-                lines,
-                {"number": tracking, "company": order.carrier or "USPS", "url": None},
-            )
+            try:
+                fulfillment = self.shopify.fulfill(
+                    order.fo_id,
+                    lines,
+                    {"number": tracking, "company": order.carrier or "USPS", "url": None},
+                )
+            except ProviderError as error:
+                log(f"{order.name}: could not fulfil on the storefront ({error}); trying again later")
+                order.unreported_shipment = shipment
+                order.retry_later()
+                return
+            order.unreported_shipment = None
             order.fulfillment_id = fulfillment["id"]
             order.state = SHIPPED
             if short:
@@ -101,6 +108,16 @@ class Progress:
             try:
                 self.shopify.fulfillment_event(order.id, order.fulfillment_id, event)
             except ProviderError as error:
-                log(f"{order.name}: could not post {milestone} ({error}); next update will retry")
+                log(f"{order.name}: could not post {milestone} ({error}); trying again later")
+                order.retry_later()
                 return
             order.shown.add(milestone)
+        order.on_track()
+
+    def catch_up(self, order) -> None:
+        """Show what an earlier attempt could not (called by the retry loop)."""
+        if order.unreported_shipment is not None:
+            self.warehouse_shipped(order, order.unreported_shipment)
+        with order.lock:
+            if order.state == SHIPPED:
+                self._show_tracking(order)
