@@ -75,7 +75,10 @@ class ShipBob:
             following = body.get("next")
             if not following:
                 break
-            path, query = following.replace(self.api.base_url, ""), None
+            if not following.startswith("http"):  # a path from the host's root
+                host = self.api.base_url.split("/", 3)[:3]
+                following = "/".join(host) + "/" + following.lstrip("/")
+            path, query = following, None
         return levels
 
 

@@ -122,7 +122,8 @@ class Provider:
         rate_limited = 0
         while True:
             self.gate.wait()
-            url = self.base_url + path
+            # `path` is relative to the base URL, or a whole URL (a pagination link)
+            url = path if path.startswith("http") else self.base_url + path
             if query:
                 url += "?" + urllib.parse.urlencode(query)
             headers = dict(self.headers)
