@@ -38,7 +38,7 @@ class Service:
     def __init__(self, config):
         self.config = config
         self.alert = Alerts(config.slack_url)
-        self.shopify = Shopify(config)
+        self.shopify = Shopify(config, self.alert)
         self.easypost = EasyPost(config)
         self.shipbob = ShipBob(config, self.alert)
         self.book = Book()

@@ -12,6 +12,8 @@ from transport import ProviderError, log
 # carrier statuses the customer sees, in the order a parcel goes through them
 MILESTONES = ("in_transit", "out_for_delivery", "delivered")
 RANK = {"pre_transit": 0, "in_transit": 1, "out_for_delivery": 2, "delivered": 3}
+# carrier statuses that mean the parcel will not arrive as planned
+TROUBLE = ("failure", "return_to_sender", "error")
 
 
 def _shipped_quantities(shipment: dict) -> dict:
@@ -112,6 +114,20 @@ class Progress:
                 order.retry_later()
                 return
             order.shown.add(milestone)
+        if tracker.get("status") in TROUBLE and "failure" not in order.shown and "delivered" not in order.shown:
+            try:
+                self.shopify.fulfillment_event(order.id, order.fulfillment_id, {"status": "failure"})
+            except ProviderError as error:
+                log(f"{order.name}: could not report the failed delivery ({error}); trying again later")
+                order.retry_later()
+                return
+            order.shown.add("failure")
+            detail = tracker.get("status_detail") or tracker.get("status")
+            self.alert(
+                f"{order.id}:delivery",
+                f":rotating_light: The carrier could not deliver {order.name} ({detail}, tracking "
+                f"{order.tracking_code}). The customer sees a failed delivery; someone should reach out.",
+            )
         order.on_track()
 
     def catch_up(self, order) -> None:

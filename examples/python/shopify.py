@@ -9,8 +9,19 @@ from transport import Provider, Rejected
 
 
 class Shopify:
-    def __init__(self, config):
+    def __init__(self, config, alert):
         self.api = Provider("shopify", config.shopify_url, {"X-Shopify-Access-Token": config.shopify_token})
+        self.api.on_deprecated = self._deprecated
+        self._alert = alert
+
+    def _deprecated(self, reason: str, served: str | None) -> None:
+        # Shopify keeps answering (a retired version falls forward), so this is a heads-up
+        asked = self.api.base_url.rstrip("/").rsplit("/", 1)[-1]
+        self._alert(
+            "storefront-api",
+            f"Heads-up: Shopify flags Admin API {asked} as deprecated ({reason}); it is answering "
+            f"as {served or 'a newer version'}. Move DRYDOCK_SHOPIFY_URL to a supported version.",
+        )
 
     def subscribe(self, topics, address: str) -> None:
         existing = self.api.call("GET", "/webhooks.json").body.get("webhooks", [])

@@ -114,6 +114,8 @@ class Provider:
         # called with the successor URL when the provider retires the version we use;
         # returns True when the base URL was moved and the call may be repeated
         self.on_retired = None
+        # called with (reason, version served) when the provider flags our version deprecated
+        self.on_deprecated = None
 
     def call(self, method: str, path: str, body=None, query=None, *, repeat_writes=False, attempts=3):
         """JSON in, JSON out. `repeat_writes`: a lost answer to this write may be retried."""
@@ -135,6 +137,9 @@ class Provider:
                 with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
                     answer = self._read(response.status, response.headers, response.read())
                 self.gate.succeeded()
+                deprecated = answer.headers.get("X-Shopify-Api-Deprecated-Reason")
+                if deprecated and self.on_deprecated is not None:
+                    self.on_deprecated(deprecated, answer.headers.get("X-Shopify-Api-Version"))
                 return answer
             except urllib.error.HTTPError as error:
                 text = error.read().decode("utf-8", "replace")
