@@ -81,6 +81,12 @@ class StockSync:
         if any(sku not in self._items for sku in sellable):
             self._items = self.shopify.inventory_items_by_sku()
         available = self.shopify.available(self._location)
+        if not available:
+            # a storefront that was set up again (a new world behind the same URL) has new
+            # locations and items: look them up afresh next round
+            self._location, self._items = None, {}
+            self._dirty.set()
+            return
         raises = {}
         for sku, can_sell in sellable.items():
             item = self._items.get(sku)
