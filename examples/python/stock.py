@@ -83,9 +83,8 @@ class StockSync:
         available = self.shopify.available(self._location)
         if not available:
             # a storefront that was set up again (a new world behind the same URL) has new
-            # locations and items: look them up afresh next round
+            # locations and items: look them up afresh at the next check
             self._location, self._items = None, {}
-            self._dirty.set()
             return
         raises = {}
         for sku, can_sell in sellable.items():
