@@ -8,6 +8,8 @@ import unicodedata
 
 
 SEPARATORS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+# zero-width joiners are part of what they join (a family emoji, Indic conjuncts)
+JOINERS = "\u200c\u200d"
 
 
 def clean(text) -> str:
@@ -16,7 +18,8 @@ def clean(text) -> str:
     if text is None:
         return ""
     kept = "".join(
-        " " if c in SEPARATORS else "" if unicodedata.category(c) in ("Cc", "Cf") else c for c in str(text)
+        " " if c in SEPARATORS else "" if unicodedata.category(c) in ("Cc", "Cf") and c not in JOINERS else c
+        for c in str(text)
     )
     return " ".join(kept.split())
 
