@@ -18,6 +18,7 @@ from orders import (
     NEW,
     TRANSIENT,
     WAREHOUSE_DOWN,
+    WAREHOUSE_EXCEPTION,
     WAREHOUSE_REFUSED,
     Line,
 )
@@ -222,8 +223,6 @@ class Pipeline:
 
     def hold_for_warehouse_exception(self, order, detail: str) -> None:
         """The warehouse put the order in Exception (e.g. out of stock): it needs a human."""
-        from orders import WAREHOUSE_EXCEPTION
-
         with order.lock:
             if order.state == CANCELLED:
                 return

@@ -8,7 +8,7 @@ either field spelling (`total_sellable_quantity` before 2026-07, `sellable_quant
 import re
 import threading
 
-from transport import Provider, Rejected, log
+from transport import Provider, log
 
 
 class ShipBob:
@@ -80,6 +80,3 @@ class ShipBob:
                 following = "/".join(host) + "/" + following.lstrip("/")
             path, query = following, None
         return levels
-
-
-__all__ = ["ShipBob", "Rejected"]

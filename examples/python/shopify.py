@@ -5,7 +5,7 @@ What the customer sees comes from these calls: accepting the fulfillment request
 fulfillment events show "Out for Delivery" / "Delivered" with the expected date.
 """
 
-from transport import Provider, Rejected
+from transport import Provider
 
 
 class Shopify:
@@ -95,6 +95,3 @@ class Shopify:
     def adjust(self, location_id: int, item_id: int, delta: int) -> None:
         body = {"location_id": location_id, "inventory_item_id": item_id, "available_adjustment": delta}
         self.api.call("POST", "/inventory_levels/adjust.json", body)
-
-
-__all__ = ["Shopify", "Rejected"]
