@@ -125,7 +125,7 @@ class Pipeline:
             # the carrier corrects spelling and case; we keep the customer's name and unit
             verified["name"] = wanted.get("name") or verified.get("name")
             order.verified_address = verified
-        reference = f"shopify-{order.id}"
+        reference = str(order.id)
         shipment = None
         if order.shipment_id is None:
             try:
