@@ -21,6 +21,7 @@ WAREHOUSE_DOWN = "warehouse_unavailable"
 BAD_ADDRESS = "address_rejected"
 WAREHOUSE_EXCEPTION = "warehouse_exception"
 WAREHOUSE_REFUSED = "warehouse_refused"
+CARRIER_REFUSED = "carrier_refused"
 TRANSIENT = (CARRIER_DOWN, WAREHOUSE_DOWN)
 
 

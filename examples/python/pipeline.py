@@ -14,6 +14,7 @@ from orders import (
     BAD_ADDRESS,
     CANCELLED,
     CARRIER_DOWN,
+    CARRIER_REFUSED,
     HELD,
     NEW,
     TRANSIENT,
@@ -24,11 +25,14 @@ from orders import (
 )
 from transport import NoAnswer, ProviderError, Rejected, Unavailable, log
 
+STOREFRONT_REFUSED = "storefront_refused"
+
 HOLD_REASONS = {
     CARRIER_DOWN: ("other", "the carrier could not be reached; retrying by itself"),
     WAREHOUSE_DOWN: ("other", "the warehouse could not be reached; retrying by itself"),
     BAD_ADDRESS: ("incorrect_address", "the carrier cannot deliver to this address"),
     WAREHOUSE_REFUSED: ("other", "the warehouse refused the order"),
+    CARRIER_REFUSED: ("other", "the carrier refused the shipment"),
 }
 
 
@@ -84,16 +88,24 @@ class Pipeline:
             except AddressRejected as refusal:
                 self._hold(order, BAD_ADDRESS, f"the carrier refused the address ({refusal})")
                 return
-            except Rejected as refusal:
-                self._hold(order, WAREHOUSE_REFUSED, f"a provider refused a request ({refusal})")
-                return
-            except (Unavailable, NoAnswer) as error:
-                cause = WAREHOUSE_DOWN if "shipbob" in str(error) else CARRIER_DOWN
-                if "shopify" in str(error):
+            except ProviderError as error:
+                refused = isinstance(error, Rejected)
+                if error.provider in ("shopify", ""):
+                    # nowhere to show a hold: try again, and tell a human if it is a refusal
                     log(f"{order.name}: storefront trouble ({error}); trying again later")
-                else:
-                    self._hold(order, cause, str(error))
-                order.retry_later()
+                    if refused:
+                        self.alert(f"{order.id}:storefront", self._hold_message(order, STOREFRONT_REFUSED, str(error)))
+                    order.retry_later()
+                    return
+                cause = {
+                    ("easypost", False): CARRIER_DOWN,
+                    ("easypost", True): CARRIER_REFUSED,
+                    ("shipbob", False): WAREHOUSE_DOWN,
+                    ("shipbob", True): WAREHOUSE_REFUSED,
+                }.get((error.provider, refused), CARRIER_DOWN)
+                self._hold(order, cause, str(error))
+                if cause in TRANSIENT:
+                    order.retry_later()
                 return
             was_held = order.state == HELD
             order.state = AT_WAREHOUSE
@@ -114,7 +126,7 @@ class Pipeline:
                 self.shopify.accept(fo["id"], "Taken by the fulfilment service")
             order.accepted = True
             return
-        raise Unavailable(f"shopify: no open fulfillment order for {order.name} yet")
+        raise Unavailable(f"shopify: no open fulfillment order for {order.name} yet", "shopify")
 
     def _buy_label(self, order) -> None:
         if order.label_bought:
@@ -140,7 +152,7 @@ class Pipeline:
         if not shipment.get("postage_label"):
             rate = cheapest_rate(shipment)
             if rate is None:
-                raise Rejected(422, None, f"easypost offered no rate for {order.name}")
+                raise Rejected(422, None, f"easypost offered no rate for {order.name}", "easypost")
             try:
                 shipment = self.easypost.buy(order.shipment_id, rate["id"])
             except NoAnswer as lost:
@@ -241,7 +253,9 @@ class Pipeline:
             CARRIER_DOWN: "is waiting because the carrier (EasyPost) is not answering",
             WAREHOUSE_DOWN: "is waiting because the warehouse (ShipBob) is not answering",
             BAD_ADDRESS: "cannot ship: the carrier says the address is undeliverable",
-            WAREHOUSE_REFUSED: "cannot ship: a provider refused it",
+            WAREHOUSE_REFUSED: "cannot ship: the warehouse (ShipBob) refused it",
+            CARRIER_REFUSED: "cannot ship: the carrier (EasyPost) refused the shipment",
+            STOREFRONT_REFUSED: "is stuck: the storefront (Shopify) refused an update",
         }.get(cause, "is stuck at the warehouse")
         advice = (
             "I keep retrying on my own."

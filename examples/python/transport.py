@@ -25,7 +25,11 @@ def log(message: str) -> None:
 
 
 class ProviderError(Exception):
-    """A call that did not give a usable answer."""
+    """A call that did not give a usable answer; `provider` names who failed."""
+
+    def __init__(self, message: str, provider: str = ""):
+        super().__init__(message)
+        self.provider = provider
 
 
 class Unavailable(ProviderError):
@@ -39,8 +43,8 @@ class NoAnswer(ProviderError):
 class Rejected(ProviderError):
     """The provider refused the request (4xx): repeating it will not help."""
 
-    def __init__(self, status: int, body, text: str):
-        super().__init__(f"{status}: {text[:200]}")
+    def __init__(self, status: int, body, text: str, provider: str = ""):
+        super().__init__(f"{status}: {text[:200]}", provider)
         self.status = status
         self.body = body
 
@@ -151,7 +155,7 @@ class Provider:
                     log(f"{self.name} {method} {path}: rate limited, waiting {wait}s as told")
                     if rate_limited <= 6:
                         continue
-                    raise Unavailable(f"{self.name} keeps rate limiting {method} {path}") from None
+                    raise Unavailable(f"{self.name} keeps rate limiting {method} {path}", self.name) from None
                 if status == 410 and self.on_retired is not None:
                     successor = _successor(error.headers)
                     if successor and self.on_retired(successor):
@@ -163,37 +167,37 @@ class Provider:
                     log(f"{self.name} {method} {path}: {status}, backing off {delay:.2f}s")
                     if tries < attempts:
                         continue
-                    raise Unavailable(f"{self.name} {method} {path}: {status}") from None
+                    raise Unavailable(f"{self.name} {method} {path}: {status}", self.name) from None
                 try:
                     parsed = json.loads(text)
                 except ValueError:
                     parsed = None
-                raise Rejected(status, parsed, text) from None
+                raise Rejected(status, parsed, text, self.name) from None
             except NoAnswer:
                 # 2xx with an unreadable body: the request took effect, its answer is lost
                 self.gate.failed()
                 if method == "GET" or repeat_writes:
                     if tries < attempts:
                         continue
-                    raise Unavailable(f"{self.name} {method} {path}: unreadable answers") from None
+                    raise Unavailable(f"{self.name} {method} {path}: unreadable answers", self.name) from None
                 raise
             except (urllib.error.URLError, HTTPException, socket.timeout, ConnectionError, OSError) as error:
                 delay = self.gate.failed()
                 refused = isinstance(getattr(error, "reason", None), ConnectionRefusedError)
                 log(f"{self.name} {method} {path}: no answer ({error}), backing off {delay:.2f}s")
                 if method != "GET" and not repeat_writes and not refused:
-                    raise NoAnswer(f"{self.name} {method} {path}: {error}") from None
+                    raise NoAnswer(f"{self.name} {method} {path}: {error}", self.name) from None
                 if tries < attempts:
                     continue
-                raise Unavailable(f"{self.name} {method} {path}: {error}") from None
+                raise Unavailable(f"{self.name} {method} {path}: {error}", self.name) from None
 
     def _read(self, status: int, headers, raw: bytes) -> Answer:
         if not raw.strip() or not self.answers_json:
             return Answer(status, headers, None)
         content_type = headers.get("Content-Type", "")
         if "json" not in content_type:
-            raise NoAnswer(f"{self.name}: answer served as {content_type!r}, not JSON")
+            raise NoAnswer(f"{self.name}: answer served as {content_type!r}, not JSON", self.name)
         try:
             return Answer(status, headers, json.loads(raw))
         except ValueError:
-            raise NoAnswer(f"{self.name}: answer is not valid JSON") from None
+            raise NoAnswer(f"{self.name}: answer is not valid JSON", self.name) from None
