@@ -141,6 +141,7 @@ class Provider:
                 with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
                     answer = self._read(response.status, response.headers, response.read())
                 self.gate.succeeded()
+                self._mind_the_bucket(answer.headers)
                 deprecated = answer.headers.get("X-Shopify-Api-Deprecated-Reason")
                 if deprecated and self.on_deprecated is not None:
                     self.on_deprecated(deprecated, answer.headers.get("X-Shopify-Api-Version"))
@@ -190,6 +191,13 @@ class Provider:
                 if tries < attempts:
                     continue
                 raise Unavailable(f"{self.name} {method} {path}: {error}", self.name) from None
+
+    def _mind_the_bucket(self, headers) -> None:
+        """Shopify's leaky bucket (`X-Shopify-Shop-Api-Call-Limit: used/size`, leaking 2 a
+        second): when it is nearly full, pause before it overflows into 429s."""
+        used, _, size = (headers.get("X-Shopify-Shop-Api-Call-Limit") or "").partition("/")
+        if used.isdigit() and size.isdigit() and int(size) - int(used) <= 2:
+            self.gate.told_to_wait(1.0)
 
     def _read(self, status: int, headers, raw: bytes) -> Answer:
         if not raw.strip() or not self.answers_json:
