@@ -3,12 +3,14 @@
 //! against the reference integration and against the Python starter of `examples/python/`.
 
 mod drills;
+mod file_safety;
 mod fuzz;
 mod invariants;
 mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod serve;
 mod starter;
 mod support;
 mod tidy;

@@ -15,6 +15,7 @@ use crate::activity::Activity;
 use crate::credentials::Credentials;
 use crate::delivery::{self, PendingDelivery};
 use crate::journal::Journal;
+use crate::webhook_targets::WebhookTargets;
 
 /// Where each persona of a world listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,6 +42,8 @@ pub struct WorldSettings {
     /// Where to deliver webhooks of a persona that has no subscriptions for a topic
     /// (`{base}/webhooks/{shopify|easypost|shipbob}`), for integrations configured by hand.
     pub default_webhook_base: Option<String>,
+    /// The hosts webhooks may go to (loopback only unless widened).
+    pub webhook_targets: WebhookTargets,
 }
 
 impl Default for WorldSettings {
@@ -50,6 +53,7 @@ impl Default for WorldSettings {
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
+            webhook_targets: WebhookTargets::default(),
         }
     }
 }
@@ -82,6 +86,8 @@ impl WorldHandle {
         let http = reqwest::Client::builder()
             .timeout(settings.delivery_timeout)
             .no_proxy()
+            // A redirect could lead a delivery to a host the target policy refuses.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         WorldHandle {

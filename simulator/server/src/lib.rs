@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod control;
+mod control_errors;
 pub mod credentials;
 pub mod delivery;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod listen;
 pub mod personas;
 pub mod registry;
 pub mod severable;
+pub mod webhook_targets;
 pub mod wire;
 
 pub use credentials::Credentials;
@@ -24,3 +26,4 @@ pub use handle::{Endpoints, WorldHandle};
 pub use journal::{Journal, JournalEntry};
 pub use listen::PortPlan;
 pub use registry::Simulator;
+pub use webhook_targets::WebhookTargets;

@@ -9,6 +9,7 @@ mod faults;
 mod shipbob;
 mod shopify;
 mod slack;
+mod webhook_targets;
 mod webhooks;
 
 use std::sync::Arc;
