@@ -6,8 +6,8 @@ use std::process::{Command, Stdio};
 
 use drydock_runner::{RunConfig, SutMode, run_suite};
 
+use crate::support::drydock_bin;
 use crate::support::{repo, temp_dir};
-use crate::ux::drydock_bin;
 
 #[test]
 fn a_scenario_name_that_leaves_its_folder_is_refused_and_creates_nothing() {

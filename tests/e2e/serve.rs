@@ -6,8 +6,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+use crate::support::drydock_bin;
 use crate::support::temp_dir;
-use crate::ux::drydock_bin;
 
 /// A `drydock serve` child, killed by its PID when dropped.
 struct Served {

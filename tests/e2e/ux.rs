@@ -4,14 +4,13 @@
 //! schema comment on every bundled scenario, and diagnostics at exact positions.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 
 use drydock_runner::select::{Selection, Shard};
 use drydock_runner::suite::{SuiteError, load};
 use drydock_runner::{RunConfig, SuiteOutcome, SutMode, run_suite};
 
-use crate::support::{bundled_count, repo, temp_dir};
+use crate::support::{bundled_count, drydock, repo, temp_dir, text};
 
 /// Copies the scenario files (and, with `snapshots`, their .snap files) of `from` to `to`.
 fn copy_suite(from: &Path, to: &Path, snapshots: bool) {
@@ -157,42 +156,6 @@ async fn filters_select_by_name_or_tag() {
 }
 
 // ---- the drydock binary ----
-
-pub(crate) fn drydock_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test exe");
-    let bin = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .map(|d| d.join("drydock"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "build it first: cargo build -p drydock ({} missing)",
-        bin.display()
-    );
-    bin
-}
-
-/// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.
-fn drydock(dir: &Path, args: &[&str], ci: bool) -> Output {
-    let mut cmd = Command::new(drydock_bin());
-    cmd.current_dir(dir)
-        .args(args)
-        .env_remove("CI")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null());
-    if ci {
-        cmd.env("CI", "true");
-    }
-    cmd.output().expect("drydock runs")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
 
 #[test]
 fn bad_shards_and_jobs_with_an_endpoint_exit_2_with_a_hint() {

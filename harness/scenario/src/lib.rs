@@ -6,9 +6,11 @@
 
 pub mod condition;
 pub mod diagnostic;
+pub mod examples;
 pub mod file_name;
 pub mod model;
 pub mod parse;
+mod ranges;
 mod recover;
 pub mod schema;
 

@@ -3,9 +3,10 @@
 //! This module holds the shared fixtures: a small world, an HTTP client, request
 //! builders that authenticate the way each provider's SDK does, and a response reader.
 
-mod control;
+pub(crate) mod control;
 mod easypost;
 mod faults;
+mod routes;
 mod shipbob;
 mod shopify;
 mod slack;
