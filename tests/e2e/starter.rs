@@ -3,10 +3,9 @@
 //! proof that the documented contract is enough to write an integration that passes.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-use crate::support::{bundled_count, repo, temp_dir};
-use crate::ux::drydock_bin;
+use crate::support::{bundled_count, drydock, repo, temp_dir, text};
 
 /// Runs the bundled suite (written by `drydock run` into the empty `dir`) against the
 /// starter, with `extra_env` for the starter, and a JSON report in `dir/report.json`.
@@ -14,9 +13,9 @@ fn run_suite_against_starter(dir: &Path, extra_env: &str) -> Output {
     let app = repo("examples/python/app.py");
     let app = app.canonicalize().expect("examples/python/app.py exists");
     let sut = format!("{extra_env} python3 '{}'", app.display());
-    Command::new(drydock_bin())
-        .current_dir(dir)
-        .args([
+    drydock(
+        dir,
+        &[
             "run",
             "--jobs",
             "2",
@@ -24,12 +23,9 @@ fn run_suite_against_starter(dir: &Path, extra_env: &str) -> Output {
             "report.json",
             "--sut-cmd",
             &sut,
-        ])
-        .env("CI", "true")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("drydock runs")
+        ],
+        true,
+    )
 }
 
 fn python3_available() {
@@ -79,8 +75,7 @@ fn the_python_starter_meets_every_invariant_and_expectation_of_the_bundled_suite
     python3_available();
     let dir = temp_dir("starter-checks");
     let run = run_suite_against_starter(&dir, "STARTER_WEBHOOK_TOLERANCE_S=0");
-    let out = String::from_utf8_lossy(&run.stdout);
-    let err = String::from_utf8_lossy(&run.stderr);
+    let (out, err) = text(&run);
     let report: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("report.json"))
             .unwrap_or_else(|e| panic!("no report ({e}): {out}{err}")),
@@ -115,8 +110,7 @@ fn the_python_starter_passes_the_bundled_suite() {
     python3_available();
     let dir = temp_dir("starter-suite");
     let run = run_suite_against_starter(&dir, "");
-    let out = String::from_utf8_lossy(&run.stdout);
-    let err = String::from_utf8_lossy(&run.stderr);
+    let (out, err) = text(&run);
     assert_eq!(run.status.code(), Some(0), "{out}{err}");
     let expected = format!("{} passed, 0 failed", bundled_count());
     assert_eq!(out.lines().last(), Some(expected.as_str()), "{out}{err}");
