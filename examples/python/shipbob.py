@@ -11,6 +11,14 @@ import threading
 from transport import Provider, log
 
 
+SELLABLE_FIELDS = (
+    "total_sellable_quantity",
+    "sellable_quantity",
+    "total_fulfillable_quantity",
+    "fulfillable_quantity",
+)
+
+
 class ShipBob:
     def __init__(self, config, alert):
         self.api = Provider(
@@ -69,7 +77,12 @@ class ShipBob:
         for _ in range(50):
             body = self.api.call("GET", path, query=query).body or {}
             for item in body.get("items") or []:
-                quantity = item.get("total_sellable_quantity", item.get("sellable_quantity"))
+                # ShipBob's "sellable" also leaves out units of orders in Exception; the
+                # fulfillable count is the next best thing where sellable is not served
+                quantity = next(
+                    (item[k] for k in SELLABLE_FIELDS if item.get(k) is not None),
+                    None,
+                )
                 if item.get("sku") and quantity is not None:
                     levels[item["sku"]] = int(quantity)
             following = body.get("next")
