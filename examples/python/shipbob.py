@@ -42,10 +42,11 @@ class ShipBob:
                 return True  # another thread moved already
             self.api.base_url = new
         log(f"shipbob retired {old}; now using {new}")
+        retired = old.rsplit("/", 1)[-1]
         self._alert(
             "warehouse-api",
-            f"Heads-up: ShipBob no longer serves API version {old.rsplit('/', 1)[-1]}, so this service "
-            f"moved itself to {version}. Please point DRYDOCK_SHIPBOB_URL at {new} before the next deploy.",
+            f"Heads-up: ShipBob no longer serves API version {retired}, so this service moved itself "
+            f"to {version}. Please change {retired} to {version} in DRYDOCK_SHIPBOB_URL before the next deploy.",
         )
         return True
 
