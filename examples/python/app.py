@@ -57,11 +57,12 @@ class Service:
         self.jobs.put((job, args))
 
     def idle(self) -> bool:
-        """Nothing queued, running, waiting for a retry, or waiting to reach Slack or the storefront."""
+        """Nothing queued or running, no retry due, nothing waiting for Slack or the
+        storefront (a retry planned for later does not count: the clock may move on)."""
         with self._busy_lock:
             if self._busy:
                 return False
-        return not (self.alert.pending() or self.stock.busy() or self.book.due_for_retry(any_time=True))
+        return not (self.alert.pending() or self.stock.busy() or self.book.due_for_retry())
 
     def _work(self) -> None:
         while True:

@@ -115,7 +115,6 @@ class Book:
                 return order
         return None
 
-    def due_for_retry(self, any_time: bool = False) -> list:
-        """Orders whose retry is due (`any_time`: every order waiting for one)."""
-        now = float("inf") if any_time else time.monotonic()
+    def due_for_retry(self) -> list:
+        now = time.monotonic()
         return [o for o in self.all() if o.retry_at is not None and o.retry_at <= now]

@@ -8,12 +8,13 @@ use drydock_fuzz::judge::Outcome;
 use drydock_fuzz::{FuzzConfig, Target, Verdict, countries, run};
 use drydock_reference::{Defect, Defects};
 use drydock_runner::SutMode;
+use drydock_simulator::settle::SettlePolicy;
 
 fn config(defects: Defects, cases: usize) -> FuzzConfig {
     let target = Target {
         sut: SutMode::Embedded(defects),
         ready_timeout: Duration::from_secs(20),
-        quiet: Duration::from_millis(120),
+        settle: SettlePolicy::observe(Duration::from_millis(120), Duration::from_secs(3)),
     };
     FuzzConfig::new(7, cases, countries(&[]).expect("all countries"), target)
 }

@@ -14,6 +14,7 @@ mod report;
 mod runner;
 mod sdk;
 mod serve;
+mod settle;
 mod starter;
 mod support;
 mod tidy;

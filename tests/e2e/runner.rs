@@ -4,7 +4,7 @@
 use drydock_runner::suite::{SuiteError, load};
 use drydock_runner::{CheckKind, RunConfig, SutMode, run_suite};
 
-use crate::support::{repo, temp_dir};
+use crate::support::{reference_bin, repo, temp_dir};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bundled_suite_passes_against_the_reference_integration() {
@@ -169,18 +169,7 @@ fn the_committed_schema_is_current() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_command_under_test_gets_the_contract_environment() {
-    // The reference integration's own binary, started the way a user's service would be.
-    let exe = std::env::current_exe().expect("test exe");
-    let bin = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .map(|d| d.join("drydock-reference"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "build it first: cargo build -p drydock-reference ({} missing)",
-        bin.display()
-    );
+    let bin = reference_bin();
     let cfg = RunConfig::new(
         vec![repo("scenarios/happy-path.yaml")],
         SutMode::Command(bin.display().to_string()),

@@ -1,5 +1,6 @@
 //! Helpers the end-to-end tests share: paths in the repository, scratch directories,
-//! the size of the bundled suite, and running the `drydock` binary.
+//! the size of the bundled suite, the workspace's binaries (the reference integration's,
+//! and running `drydock`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -29,19 +30,29 @@ pub(crate) fn bundled_count() -> usize {
         .count()
 }
 
-pub(crate) fn drydock_bin() -> PathBuf {
+/// A binary of the workspace built beside this test, e.g. `drydock`.
+pub(crate) fn built_bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let bin = exe
         .parent()
         .and_then(|d| d.parent())
-        .map(|d| d.join("drydock"))
+        .map(|d| d.join(name))
         .expect("target dir");
     assert!(
         bin.exists(),
-        "build it first: cargo build -p drydock ({} missing)",
+        "build it first: cargo build --bin {name} ({} missing)",
         bin.display()
     );
     bin
+}
+
+pub(crate) fn drydock_bin() -> PathBuf {
+    built_bin("drydock")
+}
+
+/// The reference integration's own binary, to start the way a user's service would be.
+pub(crate) fn reference_bin() -> PathBuf {
+    built_bin("drydock-reference")
 }
 
 /// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.

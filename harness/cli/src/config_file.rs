@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::args::RunArgs;
+use crate::integration::SettleArg;
 
 /// The file `drydock run` reads from the directory it runs in.
 pub const FILE_NAME: &str = "drydock.toml";
@@ -34,7 +35,9 @@ struct IntegrationSection {
     endpoint: Option<Spanned<String>>,
     port_base: Option<u16>,
     ready_timeout: Option<u64>,
+    settle: Option<SettleArg>,
     quiet_ms: Option<u64>,
+    quiet_max_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,7 +64,9 @@ pub struct ProjectSettings {
     pub endpoint: Option<String>,
     pub port_base: Option<u16>,
     pub ready_timeout: Option<u64>,
+    pub settle: Option<SettleArg>,
     pub quiet_ms: Option<u64>,
+    pub quiet_max_ms: Option<u64>,
     pub jobs: Option<u16>,
     pub filter: Vec<String>,
     pub junit: Option<PathBuf>,
@@ -91,7 +96,7 @@ impl std::fmt::Display for ConfigError {
 }
 
 const HINT: &str = "keys: scenarios, [integration] sut_cmd endpoint port_base ready_timeout \
-quiet_ms, [run] jobs filter, [reports] junit json html har (see `drydock init`)";
+settle quiet_ms quiet_max_ms, [run] jobs filter, [reports] junit json html har (see `drydock init`)";
 
 /// Reads `path` when it exists; `Ok(None)` when it does not.
 pub fn load(path: &Path) -> Result<Option<ProjectSettings>, ConfigError> {
@@ -145,7 +150,9 @@ pub fn parse(file: &str, text: &str) -> Result<ProjectSettings, ConfigError> {
         endpoint: raw.integration.endpoint.map(Spanned::into_inner),
         port_base: raw.integration.port_base,
         ready_timeout: raw.integration.ready_timeout,
+        settle: raw.integration.settle,
         quiet_ms: raw.integration.quiet_ms,
+        quiet_max_ms: raw.integration.quiet_max_ms,
         jobs: raw.run.jobs.map(Spanned::into_inner),
         filter: raw.run.filter.unwrap_or_default(),
         junit: raw.reports.junit,
@@ -188,6 +195,14 @@ impl ProjectSettings {
             &mut integration.ready_timeout,
         );
         set("quiet_ms", self.quiet_ms, &mut integration.quiet_ms);
+        set(
+            "quiet_max_ms",
+            self.quiet_max_ms,
+            &mut integration.quiet_max_ms,
+        );
+        if let Some(settle) = self.settle.filter(|_| !given("settle")) {
+            integration.settle = settle;
+        }
         if let Some(p) = self.port_base.filter(|_| !given("port_base")) {
             integration.port_base = p;
         }
@@ -226,6 +241,21 @@ mod tests {
         assert_eq!(s.sut_cmd.as_deref(), Some("python app.py"));
         assert_eq!((s.quiet_ms, s.jobs), (Some(300), Some(2)));
         assert_eq!(s.junit, Some(PathBuf::from("out/junit.xml")));
+    }
+
+    #[test]
+    fn settle_settings_come_from_the_file_unless_flagged() {
+        let file = "[integration]\nsettle = \"adaptive\"\nquiet_max_ms = 1500\n";
+        let run = merged(&[], file);
+        assert_eq!(run.integration.settle, SettleArg::Adaptive);
+        assert_eq!(run.integration.quiet_max_ms, 1500);
+        let run = merged(&["--settle", "fixed"], file);
+        assert_eq!(run.integration.settle, SettleArg::Fixed);
+        let bad = parse("drydock.toml", "[integration]\nsettle = \"sometimes\"\n");
+        assert!(
+            bad.is_err_and(|e| e.line == 2),
+            "an unknown mode is refused at its line"
+        );
     }
 
     /// `drydock run ARGS` merged with `file`: what the run would use.

@@ -78,7 +78,7 @@ async fn addresses(a: FuzzAddressesArgs) -> u8 {
     let target = Target {
         sut,
         ready_timeout: Duration::from_secs(a.integration.ready_timeout),
-        quiet: Duration::from_millis(a.integration.quiet_ms),
+        settle: a.integration.settle_policy(),
     };
     let mut cfg = FuzzConfig::new(a.seed, a.cases, countries.clone(), target);
     cfg.only_case = a.case;

@@ -2,9 +2,35 @@
 //! `drydock fuzz`: the bundled reference (optionally with defects), a command drydock
 //! starts, or an endpoint already running.
 
-use clap::Args;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
 use drydock_reference::Defect;
-use drydock_runner::SutMode;
+use drydock_runner::{Settle, SutMode};
+use drydock_simulator::settle::SettlePolicy;
+
+/// How the virtual clock decides that the integration is done reacting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SettleArg {
+    /// Its idle endpoint (GET /drydock/idle) when it has one, else a quiet window adapted
+    /// to its reaction times (between --quiet-ms and --quiet-max-ms).
+    Auto,
+    /// The adaptive quiet window, without asking the idle endpoint.
+    Adaptive,
+    /// Always wait for --quiet-ms of quiet.
+    Fixed,
+}
+
+impl From<SettleArg> for Settle {
+    fn from(a: SettleArg) -> Settle {
+        match a {
+            SettleArg::Auto => Settle::Auto,
+            SettleArg::Adaptive => Settle::Adaptive,
+            SettleArg::Fixed => Settle::Fixed,
+        }
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct IntegrationArgs {
@@ -26,12 +52,27 @@ pub struct IntegrationArgs {
     /// Seconds the integration has to answer GET /health with 2xx.
     #[arg(long, default_value_t = 20)]
     pub ready_timeout: u64,
-    /// Milliseconds the integration must be quiet before the virtual clock moves on.
+    /// How the virtual clock decides that the integration is done reacting.
+    #[arg(long, value_enum, default_value_t = SettleArg::Auto)]
+    pub settle: SettleArg,
+    /// Milliseconds the integration must be quiet before the virtual clock moves on
+    /// (the least, when the window adapts).
     #[arg(long, default_value_t = 120)]
     pub quiet_ms: u64,
+    /// Longest adaptive quiet window, in milliseconds.
+    #[arg(long, default_value_t = 3000)]
+    pub quiet_max_ms: u64,
 }
 
 impl IntegrationArgs {
+    /// A fresh settle policy for one run.
+    pub fn settle_policy(&self) -> SettlePolicy {
+        Settle::from(self.settle).policy(
+            Duration::from_millis(self.quiet_ms),
+            Duration::from_millis(self.quiet_max_ms),
+        )
+    }
+
     /// The validated choice, or what is wrong with the flags.
     pub fn sut_mode(&self) -> Result<SutMode, String> {
         match (&self.sut_cmd, &self.endpoint) {

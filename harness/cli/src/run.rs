@@ -105,7 +105,9 @@ integration per scenario with --sut-cmd",
     cfg.accept_snapshots = a.accept;
     cfg.record_new_snapshots = !print::in_ci();
     cfg.ready_timeout = Duration::from_secs(a.integration.ready_timeout);
+    cfg.settle = a.integration.settle.into();
     cfg.quiet = Duration::from_millis(a.integration.quiet_ms);
+    cfg.quiet_max = Duration::from_millis(a.integration.quiet_max_ms);
     cfg.jobs = usize::from(a.jobs);
     cfg.webhook_targets = a.webhooks.targets();
     cfg.selection = Selection {

@@ -10,6 +10,7 @@ use drydock_core::spec::{ProductSpec, WorldSpec};
 use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
 use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::settle::SettlePolicy;
 use drydock_simulator::{PortPlan, Simulator, WebhookTargets};
 
 use crate::judge::{Verdict, decided, judge};
@@ -23,8 +24,8 @@ pub struct Target {
     pub sut: SutMode,
     /// How long the integration has to answer `GET /health`.
     pub ready_timeout: Duration,
-    /// How long the integration must be quiet before the world is judged.
-    pub quiet: Duration,
+    /// How the clock decides that the integration is done (one policy for a whole run).
+    pub settle: SettlePolicy,
 }
 
 /// The world a batch runs in: one product with stock for every order.
@@ -66,7 +67,8 @@ pub async fn run_batch(
         _ => (PortPlan::Ephemeral, None),
     };
     let settings = WorldSettings {
-        quiet: target.quiet,
+        settle_limit: target.settle.settle_limit(),
+        settle: target.settle.clone(),
         // An --endpoint integration receives webhooks wherever it runs.
         webhook_targets: WebhookTargets::default().with_host_of(default_webhook_base.as_deref()),
         default_webhook_base,
@@ -89,6 +91,7 @@ pub async fn run_batch(
         simulator.remove_world(&world.id);
         return Err(SetupError(e.to_string()));
     }
+    world.settling.discover(&running.url).await;
     let mut orders = Vec::with_capacity(addresses.len());
     for address in addresses {
         let checkout = Checkout {
@@ -99,7 +102,7 @@ pub async fn run_batch(
         orders.push(world.act(|w| w.place_order(checkout)).await);
     }
     let busy_limit = Duration::from_secs(10) + Duration::from_millis(40) * addresses.len() as u32;
-    world.activity.settle(target.quiet, busy_limit).await;
+    world.settle_within(busy_limit).await;
     // Let the clock move past intake (webhook retries, anything the integration scheduled).
     let to = world.now() + drydock_core::Duration::from_mins(1);
     world.advance_to(to).await;

@@ -18,6 +18,9 @@
 //!   giving up (it stays held, with an alert).
 //! - `DRYDOCK_REF_RECONCILE_MS` (default 500): how often orders in the warehouse are
 //!   polled so a dropped webhook cannot strand them.
+//! - `DRYDOCK_REF_WORKER_DELAY_MS` (default 0): a pause before the pipeline worker takes
+//!   each job, as a queue worker that polls its queue would have; drydock's own tests use
+//!   it to check that the clock waits for a slow integration.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -103,6 +106,8 @@ pub struct Timings {
     pub held_retry_max: u32,
     /// Poll interval for orders waiting in the warehouse.
     pub reconcile: Duration,
+    /// Pause before the pipeline worker takes each job.
+    pub worker_delay: Duration,
 }
 
 impl Default for Timings {
@@ -116,6 +121,7 @@ impl Default for Timings {
             held_retry: Duration::from_millis(250),
             held_retry_max: 40,
             reconcile: Duration::from_millis(500),
+            worker_delay: Duration::ZERO,
         }
     }
 }
@@ -220,6 +226,9 @@ fn timings(vars: &Vars<'_>) -> Result<Timings, ConfigError> {
     }
     if let Some(ms) = vars.millis("DRYDOCK_REF_RECONCILE_MS")? {
         timings.reconcile = ms;
+    }
+    if let Some(ms) = vars.millis("DRYDOCK_REF_WORKER_DELAY_MS")? {
+        timings.worker_delay = ms;
     }
     if let Some(n) = vars.count("DRYDOCK_REF_MAX_ATTEMPTS")? {
         timings.max_attempts = n;

@@ -12,6 +12,7 @@ mod config;
 mod defects;
 mod easypost;
 mod held;
+mod idle;
 mod labels;
 mod pipeline;
 mod retry;
@@ -26,6 +27,7 @@ mod stock;
 mod tracking;
 mod versions;
 mod webhooks;
+mod work;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -74,6 +76,9 @@ pub async fn serve(
     let book = state::SharedBook::default();
     let ready = Arc::new(AtomicBool::new(false));
     let (jobs, job_queue) = mpsc::unbounded_channel();
+    let work = work::Work::default();
+    let jobs = work::JobSender::new(jobs, work.clone());
+    let trigger = stock::StockTrigger::default();
 
     let router = webhooks::app(webhooks::AppState {
         secrets: Arc::new(webhooks::Secrets {
@@ -83,11 +88,12 @@ pub async fn serve(
         }),
         book: book.clone(),
         jobs: jobs.clone(),
+        work: work.clone(),
+        stock: trigger.clone(),
         ready: ready.clone(),
         defects: defects.clone(),
     });
 
-    let trigger = stock::StockTrigger::default();
     let pipeline = pipeline::Pipeline {
         shopify: shopify.clone(),
         easypost: easypost.clone(),
@@ -98,6 +104,7 @@ pub async fn serve(
         ship_from: config.ship_from.clone(),
         timings: config.timings,
         defects,
+        work,
     };
     let duties = pipeline::Background {
         book: book.clone(),

@@ -16,6 +16,7 @@ use crate::shopify::{self, ShopifyApi};
 use crate::slack::SlackApi;
 use crate::state::{OrderRecord, SharedBook};
 use crate::stock::StockTrigger;
+use crate::work::Work;
 
 mod background;
 mod delivery;
@@ -108,6 +109,8 @@ pub(crate) struct Pipeline {
     pub(crate) ship_from: ShipFrom,
     pub(crate) timings: Timings,
     pub(crate) defects: Defects,
+    /// Jobs in hand, for the idle endpoint.
+    pub(crate) work: Work,
 }
 
 impl Pipeline {
@@ -115,8 +118,12 @@ impl Pipeline {
     /// task so that a panic in one (a bug) is logged and the worker carries on.
     pub(crate) async fn run(self, mut jobs: UnboundedReceiver<Job>) {
         while let Some(job) = jobs.recv().await {
+            if !self.timings.worker_delay.is_zero() {
+                tokio::time::sleep(self.timings.worker_delay).await;
+            }
             let worker = self.clone();
             let handled = tokio::spawn(async move { worker.handle(job).await }).await;
+            self.work.job_done();
             if let Err(err) = handled {
                 tracing::error!(error = %err, "a pipeline job crashed; carrying on with the next");
             }

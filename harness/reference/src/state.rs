@@ -178,6 +178,17 @@ impl OrderBook {
         due
     }
 
+    /// Whether some held order's retry is due and not yet queued (one scheduled for
+    /// later is not).
+    pub(crate) fn retry_due(&self, now: Instant) -> bool {
+        self.orders.values().any(|o| {
+            o.retry
+                .as_ref()
+                .and_then(|r| r.due)
+                .is_some_and(|due| due <= now)
+        })
+    }
+
     /// A retry failed: plans the next try; false when the tries are spent.
     pub(crate) fn retry_failed(
         &mut self,
@@ -327,6 +338,19 @@ mod tests {
         assert!(book.insert(record(7, &[("MUG", 1)])));
         assert!(book.get(7).is_some_and(|o| o.cancelled && !o.reserved));
         assert!(book.pending_by_sku().is_empty());
+    }
+
+    #[test]
+    fn a_retry_planned_for_later_is_not_due_work() {
+        let now = Instant::now();
+        let later = Duration::from_secs(3600);
+        let mut book = OrderBook::default();
+        assert!(book.insert(record(1, &[("MUG", 1)])));
+        book.schedule_retry(1, RetryTask::Fulfil, now, later);
+        assert!(!book.retry_due(now), "an hour away is not busy");
+        assert!(book.retry_due(now + later));
+        assert_eq!(book.claim_due_retries(now + later).len(), 1);
+        assert!(!book.retry_due(now + later), "once queued it is a job");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::Notify;
@@ -23,11 +24,26 @@ pub(crate) struct Catalog {
 
 /// Lets the pipeline ask for a stock push right after it changed a reservation.
 #[derive(Clone, Default)]
-pub(crate) struct StockTrigger(Arc<Notify>);
+pub(crate) struct StockTrigger(Arc<TriggerState>);
+
+#[derive(Default)]
+struct TriggerState {
+    notify: Notify,
+    /// A push was asked for and has not started yet.
+    asked: AtomicBool,
+    /// A sync is running.
+    syncing: AtomicBool,
+}
 
 impl StockTrigger {
     pub(crate) fn push_soon(&self) {
-        self.0.notify_one();
+        self.0.asked.store(true, Ordering::SeqCst);
+        self.0.notify.notify_one();
+    }
+
+    /// A push was asked for, or a sync is running: the storefront may be about to change.
+    pub(crate) fn pending(&self) -> bool {
+        self.0.asked.load(Ordering::SeqCst) || self.0.syncing.load(Ordering::SeqCst)
     }
 }
 
@@ -76,11 +92,14 @@ impl StockSync {
         loop {
             tokio::select! {
                 _ = ticker.tick() => {}
-                () = trigger.0.notified() => {}
+                () = trigger.0.notify.notified() => {}
             }
+            trigger.0.syncing.store(true, Ordering::SeqCst);
+            trigger.0.asked.store(false, Ordering::SeqCst);
             if let Err(err) = self.sync_once().await {
                 tracing::warn!(error = %err, "inventory sync failed; will try again");
             }
+            trigger.0.syncing.store(false, Ordering::SeqCst);
         }
     }
 

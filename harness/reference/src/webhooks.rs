@@ -1,4 +1,5 @@
-//! HTTP surface of the integration: `/health` and the three webhook receivers.
+//! HTTP surface of the integration: `/health`, `/drydock/idle` (`idle.rs`) and the three
+//! webhook receivers.
 //! Each receiver verifies the signature, drops repeated deliveries (same webhook id /
 //! event id), enqueues a job and answers at once; the pipeline does the slow work.
 //! Bad signature → 401 and nothing changes.
@@ -11,14 +12,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use tokio::sync::mpsc::UnboundedSender;
 
 use crate::defects::{Defect, Defects};
 use crate::easypost::{Event, Tracker};
 use crate::pipeline::Job;
 use crate::signatures::{self, SignatureError};
 use crate::state::SharedBook;
-use crate::{shipbob, shopify};
+use crate::stock::StockTrigger;
+use crate::work::{JobSender, Work};
+use crate::{idle, shipbob, shopify};
 
 /// Keys the receivers verify with.
 pub(crate) struct Secrets {
@@ -31,7 +33,10 @@ pub(crate) struct Secrets {
 pub(crate) struct AppState {
     pub(crate) secrets: Arc<Secrets>,
     pub(crate) book: SharedBook,
-    pub(crate) jobs: UnboundedSender<Job>,
+    pub(crate) jobs: JobSender,
+    /// Work in hand and stock pushes asked for, for the idle endpoint.
+    pub(crate) work: Work,
+    pub(crate) stock: StockTrigger,
     /// Set once webhooks are subscribed and the catalog is loaded.
     pub(crate) ready: Arc<AtomicBool>,
     pub(crate) defects: Defects,
@@ -49,6 +54,7 @@ fn checked(state: &AppState, verified: Result<(), SignatureError>) -> Result<(),
 pub(crate) fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route("/drydock/idle", get(idle::idle))
         .route("/webhooks/shopify", post(shopify_webhook))
         .route("/webhooks/easypost", post(easypost_webhook))
         .route("/webhooks/shipbob", post(shipbob_webhook))
@@ -103,6 +109,7 @@ async fn shopify_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
+    let _receiving = state.work.receiving();
     let signature = header(&headers, "x-shopify-hmac-sha256");
     let verified = signatures::verify_shopify(&state.secrets.shopify, &body, signature);
     if let Err(err) = checked(&state, verified) {
@@ -136,6 +143,7 @@ async fn easypost_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
+    let _receiving = state.work.receiving();
     let signature = header(&headers, "x-hmac-signature");
     let verified = signatures::verify_easypost(&state.secrets.easypost, &body, signature);
     if let Err(err) = checked(&state, verified) {
@@ -168,6 +176,7 @@ async fn shipbob_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> StatusCode {
+    let _receiving = state.work.receiving();
     let id = header(&headers, "webhook-id");
     let verified = signatures::verify_standard_webhook(
         &state.secrets.shipbob_key,
@@ -227,6 +236,8 @@ mod tests {
         defects: Defects,
     ) -> (String, mpsc::UnboundedReceiver<Job>, Arc<AtomicBool>) {
         let (jobs, rx) = mpsc::unbounded_channel();
+        let work = Work::default();
+        let jobs = JobSender::new(jobs, work.clone());
         let ready = Arc::new(AtomicBool::new(false));
         let state = AppState {
             secrets: Arc::new(Secrets {
@@ -236,6 +247,8 @@ mod tests {
             }),
             book: SharedBook::default(),
             jobs,
+            work,
+            stock: StockTrigger::default(),
             ready: ready.clone(),
             defects,
         };
@@ -274,6 +287,24 @@ mod tests {
         assert_eq!(status(url.clone()).await, 503);
         ready.store(true, Ordering::Release);
         assert_eq!(status(url).await, 200);
+    }
+
+    #[tokio::test]
+    async fn idle_until_a_job_is_queued() {
+        let (url, rx, _) = start().await;
+        let idle = |url: String| async move {
+            let r = reqwest::get(format!("{url}/drydock/idle"))
+                .await
+                .expect("get");
+            (r.status().as_u16(), r.text().await.unwrap_or_default())
+        };
+        assert_eq!(idle(url.clone()).await.0, 200);
+        let signature = shopify_signature("shpss_test", ORDER);
+        assert_eq!(post_order(&url, &signature, "w-1").await, 200);
+        let (status, body) = idle(url).await;
+        assert_eq!(status, 503, "the order waits for the worker");
+        assert!(body.contains(r#""jobs":1"#), "{body}");
+        drop(rx);
     }
 
     #[tokio::test]

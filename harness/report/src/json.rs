@@ -80,6 +80,8 @@ pub struct ScenarioReport {
     pub checks: Vec<Check>,
     /// Polls that had to be repeated before a check held.
     pub retries: Vec<Retry>,
+    /// How the clock decided the integration was done; null when the play never started.
+    pub settle: Option<Settle>,
     /// Null when the play never started.
     pub metrics: Option<Metrics>,
     pub orders: Vec<OrderReport>,
@@ -118,6 +120,17 @@ pub struct Retry {
     /// More than half the timeout used, or invariants that held only after re-judging:
     /// such a retry makes the scenario a flaky pass.
     pub close_call: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Settle {
+    /// `idle endpoint` (the integration's `GET /drydock/idle`), `adaptive quiet window
+    /// N ms (max M ms)` (the window in force at the end), or `fixed quiet window N ms`.
+    pub mode: String,
+    /// Times the clock waited for the integration.
+    pub settles: usize,
+    /// Waits that gave up at the settle limit because the integration kept busy.
+    pub limit_hits: usize,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -272,6 +285,11 @@ fn scenario(s: &ScenarioOutcome) -> ScenarioReport {
                 close_call: r.close_call,
             })
             .collect(),
+        settle: s.settle.as_ref().map(|x| Settle {
+            mode: x.mode.clone(),
+            settles: x.settles,
+            limit_hits: x.limit_hits,
+        }),
         metrics: trace.map(metrics::scenario),
         orders: trace.map(orders).unwrap_or_default(),
         stock: trace.map(stock).unwrap_or_default(),

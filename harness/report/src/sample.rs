@@ -12,6 +12,7 @@ use drydock_runner::trace::{
 };
 use drydock_runner::{CheckKind, CheckResult, Retry, ScenarioOutcome, SuiteOutcome};
 use drydock_simulator::journal::{Direction, JournalEntry};
+use drydock_simulator::settle::SettleSummary;
 
 pub const HOSTILE: &str = "<script>alert('x')</script> & co";
 
@@ -218,6 +219,11 @@ pub fn suite() -> SuiteOutcome {
             waited_ms: 20,
             close_call: true,
         }],
+        settle: Some(SettleSummary {
+            mode: "adaptive quiet window 180 ms (max 3000 ms)".into(),
+            settles: 9,
+            limit_hits: 1,
+        }),
         trace: Some(trace()),
     };
     let broken = ScenarioOutcome {
@@ -235,6 +241,7 @@ pub fn suite() -> SuiteOutcome {
         requests: 0,
         webhooks: 0,
         retries: vec![],
+        settle: None,
         trace: None,
     };
     SuiteOutcome {

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use drydock_simulator::settle::SettlePolicy;
+
 /// How the integration under test is run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SutMode {
@@ -17,6 +19,32 @@ pub enum SutMode {
     Endpoint { url: String, port_base: u16 },
 }
 
+/// How the clock decides that the integration is done reacting to a happening.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settle {
+    /// Its idle endpoint (`GET /drydock/idle`) when it has one, else a quiet window
+    /// adapted to its reaction times, between `quiet` and `quiet_max`.
+    Auto,
+    /// The adaptive quiet window, even if the integration has an idle endpoint.
+    Adaptive,
+    /// Always the fixed `quiet` window.
+    Fixed,
+}
+
+impl Settle {
+    /// A fresh policy for one run (adaptive windows learn per run).
+    pub fn policy(self, quiet: Duration, quiet_max: Duration) -> SettlePolicy {
+        match self {
+            Settle::Auto => SettlePolicy::observe(quiet, quiet_max),
+            Settle::Adaptive => SettlePolicy::adapt(quiet, quiet_max),
+            Settle::Fixed => SettlePolicy::Fixed { quiet },
+        }
+    }
+}
+
+/// The longest adaptive quiet window by default.
+pub const DEFAULT_QUIET_MAX: Duration = Duration::from_secs(3);
+
 #[derive(Debug, Clone)]
 pub struct RunConfig {
     pub scenarios: Vec<PathBuf>,
@@ -29,8 +57,12 @@ pub struct RunConfig {
     pub record_new_snapshots: bool,
     /// How long the integration has to answer `GET /health` with 2xx.
     pub ready_timeout: Duration,
-    /// How long the integration must be quiet before the clock moves on.
+    /// How the clock decides that the integration is done reacting.
+    pub settle: Settle,
+    /// How long the integration must be quiet before the clock moves on, at least.
     pub quiet: Duration,
+    /// The longest adaptive quiet window.
+    pub quiet_max: Duration,
     /// How long eventual invariants (stock convergence) may take at the end.
     pub converge_timeout: Duration,
     /// Stop a scenario at its first failed expectation (skipping the rest and the
@@ -52,7 +84,9 @@ impl RunConfig {
             accept_snapshots: false,
             record_new_snapshots: false,
             ready_timeout: Duration::from_secs(20),
+            settle: Settle::Auto,
             quiet: Duration::from_millis(120),
+            quiet_max: DEFAULT_QUIET_MAX,
             converge_timeout: Duration::from_secs(5),
             fail_fast: false,
             jobs: 1,

@@ -22,7 +22,7 @@ pub mod suite;
 pub mod sut;
 pub mod trace;
 
-pub use config::{RunConfig, SutMode};
+pub use config::{RunConfig, Settle, SutMode};
 pub use error::RunError;
 pub use outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome, SuiteOutcome};
 pub use suite::run_suite;

@@ -36,6 +36,8 @@ pub struct ScenarioOutcome {
     /// Checks that held only after polling more than once; reports show such a pass as
     /// flaky.
     pub retries: Vec<Retry>,
+    /// How the clock decided the integration was done; None when the play never started.
+    pub settle: Option<drydock_simulator::settle::SettleSummary>,
     /// What the reports draw (timelines, stock, journal); None when the play never started.
     #[serde(skip)]
     pub trace: Option<crate::trace::Trace>,
@@ -67,6 +69,7 @@ impl ScenarioOutcome {
             requests: 0,
             webhooks: 0,
             retries: Vec::new(),
+            settle: None,
             trace: None,
         }
     }

@@ -11,6 +11,7 @@ use drydock_core::storefront::Checkout;
 use drydock_scenario::model::Step;
 use drydock_scenario::{Condition, Scenario};
 use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::settle::SettlePolicy;
 use drydock_simulator::{PortPlan, Simulator, WorldHandle};
 use serde_saphyr::Spanned;
 
@@ -32,6 +33,7 @@ pub async fn play(
     file: &Path,
     simulator: &Arc<Simulator>,
     cfg: &RunConfig,
+    settle: SettlePolicy,
 ) -> Played {
     let started = Instant::now();
     let spec = scenario.world_spec();
@@ -42,7 +44,8 @@ pub async fn play(
         _ => (PortPlan::Ephemeral, None),
     };
     let settings = WorldSettings {
-        quiet: cfg.quiet,
+        settle_limit: settle.settle_limit(),
+        settle,
         // An --endpoint integration receives webhooks wherever it runs.
         webhook_targets: cfg
             .webhook_targets
@@ -81,6 +84,7 @@ pub async fn play(
             snapshot: None,
         };
     }
+    world.settling.discover(&running.url).await;
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
     let mut recorder = Recorder::start(&world);
@@ -94,10 +98,7 @@ pub async fn play(
             break;
         }
     }
-    world
-        .activity
-        .settle(cfg.quiet, Duration::from_secs(5))
-        .await;
+    world.settle().await;
     if !cfg.fail_fast || outcome.passed() {
         outcome.checks.extend(
             judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
@@ -107,6 +108,7 @@ pub async fn play(
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
     outcome.trace = Some(recorder.finish(&world, &orders));
+    outcome.settle = Some(world.settling.summary());
     let entries = world.journal.entries();
     outcome.requests = entries
         .iter()

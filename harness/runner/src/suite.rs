@@ -10,6 +10,7 @@ use std::sync::Arc;
 use drydock_scenario::diagnostic::SourceMap;
 use drydock_scenario::{Problem, Scenario, ScenarioErrors, parse_scenario};
 use drydock_simulator::Simulator;
+use drydock_simulator::settle::SettlePolicy;
 use miette::NamedSource;
 use tokio::task::JoinSet;
 
@@ -170,6 +171,8 @@ pub async fn run_suite_observed(
         .map(|(f, s)| (s.name.clone(), f.display().to_string()))
         .collect();
     let simulator = Simulator::new();
+    // One policy for the run: every scenario judges the same integration.
+    let settle = cfg.settle.policy(cfg.quiet, cfg.quiet_max);
     let cfg = Arc::new(cfg.clone());
     let jobs = cfg.jobs.max(1);
     let mut queue = plan.into_iter().enumerate();
@@ -188,8 +191,10 @@ pub async fn run_suite_observed(
             observer.started(&scenario.name);
             let simulator = Arc::clone(&simulator);
             let cfg = Arc::clone(&cfg);
-            let task = running
-                .spawn(async move { play_and_compare(&scenario, &file, &simulator, &cfg).await });
+            let settle = settle.clone();
+            let task = running.spawn(async move {
+                play_and_compare(&scenario, &file, &simulator, &cfg, settle).await
+            });
             index_of.insert(task.id(), i);
         }
         let Some(joined) = running.join_next_with_id().await else {
@@ -218,8 +223,9 @@ async fn play_and_compare(
     file: &Path,
     simulator: &Arc<Simulator>,
     cfg: &RunConfig,
+    settle: SettlePolicy,
 ) -> ScenarioOutcome {
-    let played = play(scenario, file, simulator, cfg).await;
+    let played = play(scenario, file, simulator, cfg, settle).await;
     let mut outcome = played.outcome;
     if let Some(text) = played.snapshot {
         outcome.checks.push(compare_snapshot(file, &text, cfg));

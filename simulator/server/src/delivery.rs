@@ -43,6 +43,7 @@ pub struct Outgoing {
 
 /// Delivers everything `events` call for, one after another, in event order.
 pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
+    let _delivering = handle.activity.delivering();
     for event in events {
         let deliveries = match event.kind {
             WorldEventKind::RedeliveryDue { delivery_id } => {
@@ -159,6 +160,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
 
 /// Delivers what an `out_of_order` fault still holds, newest first.
 pub async fn release_held(handle: &Arc<WorldHandle>) {
+    let _delivering = handle.activity.delivering();
     let held = handle
         .held
         .lock()

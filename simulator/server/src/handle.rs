@@ -15,6 +15,7 @@ use crate::activity::Activity;
 use crate::credentials::Credentials;
 use crate::delivery::{self, PendingDelivery};
 use crate::journal::Journal;
+use crate::settle::{SettlePolicy, Settling};
 use crate::webhook_targets::WebhookTargets;
 
 /// Where each persona of a world listens.
@@ -33,9 +34,9 @@ pub struct Endpoints {
 /// Timing of the shell around a world (real time, not virtual).
 #[derive(Debug, Clone)]
 pub struct WorldSettings {
-    /// How long the integration must stay quiet before the clock moves on.
-    pub quiet: Duration,
-    /// The longest the clock waits for the integration to go quiet.
+    /// How the clock decides that the integration is done reacting.
+    pub settle: SettlePolicy,
+    /// The longest the clock waits for the integration to be done.
     pub settle_limit: Duration,
     /// How long a webhook delivery may take before it counts as failed.
     pub delivery_timeout: Duration,
@@ -49,7 +50,7 @@ pub struct WorldSettings {
 impl Default for WorldSettings {
     fn default() -> Self {
         WorldSettings {
-            quiet: Duration::from_millis(120),
+            settle: SettlePolicy::default(),
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
@@ -63,6 +64,8 @@ pub struct WorldHandle {
     world: Mutex<World>,
     pub journal: Journal,
     pub activity: Activity,
+    /// The settle oracle: when the clock may move on.
+    pub settling: Settling,
     pub credentials: Credentials,
     pub endpoints: Endpoints,
     pub settings: WorldSettings,
@@ -90,11 +93,13 @@ impl WorldHandle {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
+        let settling = Settling::new(settings.settle.clone(), settings.settle_limit);
         WorldHandle {
             id,
             world: Mutex::new(world),
             journal: Journal::default(),
-            activity: Activity::default(),
+            activity: Activity::new(settling.reactions()),
+            settling,
             credentials,
             endpoints,
             settings,
@@ -158,8 +163,18 @@ impl WorldHandle {
     /// caused before returning.
     pub async fn act<R>(self: &Arc<Self>, f: impl FnOnce(&mut World) -> R) -> R {
         let (r, events) = self.with_world(f);
-        delivery::deliver_all(self, events).await;
+        self.deliver_stimulus(events).await;
         r
+    }
+
+    /// Delivers webhooks drydock sends on its own initiative (a scenario step, a clock
+    /// happening): the integration's next change is its reaction to them. Webhooks its
+    /// own requests cause are no stimulus.
+    async fn deliver_stimulus(self: &Arc<Self>, events: Vec<WorldEvent>) {
+        if !events.is_empty() {
+            self.activity.stimulus();
+        }
+        delivery::deliver_all(self, events).await;
     }
 
     /// Performs an operation on behalf of a persona request; webhooks it caused are
@@ -168,20 +183,31 @@ impl WorldHandle {
         let (r, events) = self.with_world(f);
         if !events.is_empty() {
             let me = Arc::clone(self);
+            let delivering = self.activity.delivering();
             self.add_task(tokio::spawn(async move {
-                delivery::deliver_all(&me, events).await
+                delivery::deliver_all(&me, events).await;
+                drop(delivering);
             }));
         }
         r
+    }
+
+    /// Waits until the integration is done reacting (the settle oracle), at most the
+    /// settle limit; false when the limit was hit.
+    pub async fn settle(&self) -> bool {
+        self.settle_within(self.settings.settle_limit).await
+    }
+
+    /// [`WorldHandle::settle`] with a limit of its own.
+    pub async fn settle_within(&self, limit: Duration) -> bool {
+        self.settling.settle(&self.activity, limit).await
     }
 
     /// Moves the virtual clock to `to`, firing each due happening at its own time,
     /// delivering its webhooks and letting the integration react before the next one.
     pub async fn advance_to(self: &Arc<Self>, to: Timestamp) -> AdvanceReport {
         let mut report = AdvanceReport::default();
-        self.activity
-            .settle(self.settings.quiet, self.settings.settle_limit)
-            .await;
+        self.settle().await;
         loop {
             let (fired, events) = self.with_world(|w| w.fire_next(to));
             if !fired {
@@ -189,12 +215,8 @@ impl WorldHandle {
             }
             report.happenings += 1;
             report.webhooks += events.len();
-            delivery::deliver_all(self, events).await;
-            if !self
-                .activity
-                .settle(self.settings.quiet, self.settings.settle_limit)
-                .await
-            {
+            self.deliver_stimulus(events).await;
+            if !self.settle().await {
                 report.unsettled += 1;
             }
         }

@@ -164,7 +164,7 @@ fn scenario(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_d0c0), ..ProptestConfig::default() })]
 
     #[test]
     fn generated_scenarios_are_accepted_or_refused_with_locations_and_hints(
@@ -296,7 +296,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_d0c0), ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_bundled_files_never_panic_the_parser_and_every_refusal_is_located(

@@ -6,13 +6,12 @@
 
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc::UnboundedSender;
-
 use super::Job;
 use crate::easypost::EasyPostApi;
 use crate::shipbob::ShipBobApi;
 use crate::state::SharedBook;
 use crate::tracking;
+use crate::work::JobSender;
 
 /// The carrier is polled on every this many warehouse polls.
 const CARRIER_EVERY: u64 = 4;
@@ -21,7 +20,7 @@ pub(crate) struct Background {
     pub(crate) book: SharedBook,
     pub(crate) shipbob: ShipBobApi,
     pub(crate) easypost: EasyPostApi,
-    pub(crate) jobs: UnboundedSender<Job>,
+    pub(crate) jobs: JobSender,
     /// How often due retries are looked for.
     pub(crate) retry_tick: Duration,
     /// How often orders in the warehouse are polled.
