@@ -7,6 +7,8 @@ use drydock_scenario::parse_scenario;
 use drydock_simulator::control::{self, ControlState};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::listen::bind_loopback;
+use drydock_simulator::refusal::Dialect;
+use drydock_simulator::serving;
 use drydock_simulator::{PortPlan, Simulator};
 
 use crate::args::ServeArgs;
@@ -34,10 +36,7 @@ pub async fn serve(a: ServeArgs) -> u8 {
     };
     let simulator = Simulator::new();
     let ports = PortPlan::Base(a.port_base);
-    let world = match simulator
-        .create_world(&spec, ports, WorldSettings::default())
-        .await
-    {
+    let world = match simulator.create_world(&spec, ports, serve_settings()).await {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -92,15 +91,22 @@ pub async fn serve(a: ServeArgs) -> u8 {
     print!("{env_text}");
     println!();
     println!("Press Ctrl-C to stop.");
-    let server = axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
-    if let Err(e) = server.await {
-        eprintln!("error: the control API stopped: {e}");
-        return EXIT_BAD_INPUT;
+    let limits = drydock_simulator::ConnectionLimits::default();
+    let server = serving::serve(listener, app, Dialect::Control, limits);
+    tokio::select! {
+        () = server => {}
+        _ = tokio::signal::ctrl_c() => {}
     }
     world.shut_down();
     EXIT_PASSED
+}
+
+/// A served world runs for hours: its journal is kept in `.drydock/journal/`.
+fn serve_settings() -> WorldSettings {
+    WorldSettings {
+        journal_dir: Some(std::path::PathBuf::from(".drydock").join("journal")),
+        ..WorldSettings::default()
+    }
 }
 
 /// The world `drydock serve` starts with when no scenario is named.

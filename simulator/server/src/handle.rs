@@ -41,6 +41,11 @@ pub struct WorldSettings {
     /// Where to deliver webhooks of a persona that has no subscriptions for a topic
     /// (`{base}/webhooks/{shopify|easypost|shipbob}`), for integrations configured by hand.
     pub default_webhook_base: Option<String>,
+    /// Where the journal is kept (`{dir}/{world id}.jsonl`); None keeps it in an
+    /// anonymous temp file that disappears with the world.
+    pub journal_dir: Option<std::path::PathBuf>,
+    /// Timeouts and caps of every persona's listener.
+    pub connections: crate::serving::ConnectionLimits,
 }
 
 impl Default for WorldSettings {
@@ -50,6 +55,8 @@ impl Default for WorldSettings {
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
+            journal_dir: None,
+            connections: crate::serving::ConnectionLimits::default(),
         }
     }
 }
@@ -78,6 +85,7 @@ impl WorldHandle {
         credentials: Credentials,
         endpoints: Endpoints,
         settings: WorldSettings,
+        journal: Journal,
     ) -> WorldHandle {
         let http = reqwest::Client::builder()
             .timeout(settings.delivery_timeout)
@@ -87,7 +95,7 @@ impl WorldHandle {
         WorldHandle {
             id,
             world: Mutex::new(world),
-            journal: Journal::default(),
+            journal,
             activity: Activity::default(),
             credentials,
             endpoints,
@@ -103,6 +111,10 @@ impl WorldHandle {
 
     pub(crate) fn add_task(&self, task: JoinHandle<()>) {
         if let Ok(mut tasks) = self.tasks.lock() {
+            // Forget finished tasks now and then, so a long run does not keep them all.
+            if tasks.len() >= 64 && tasks.len().is_power_of_two() {
+                tasks.retain(|t| !t.is_finished());
+            }
             tasks.push(task);
         }
     }

@@ -2,8 +2,9 @@
 //! customer, moves the virtual clock and exposes state and journal; when a token is
 //! configured, nothing answers without it.
 
-use drydock_simulator::Simulator;
 use drydock_simulator::control::{ControlState, router};
+use drydock_simulator::refusal::Dialect;
+use drydock_simulator::{ConnectionLimits, Simulator, serving};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -20,11 +21,13 @@ async fn control(token: Option<&str>) -> String {
         .await
         .expect("control binds");
     let url = format!("http://{}", listener.local_addr().expect("control address"));
-    tokio::spawn(async move {
-        axum::serve(listener, router(state))
-            .await
-            .expect("control serves")
-    });
+    let limits = ConnectionLimits::default();
+    tokio::spawn(serving::serve(
+        listener,
+        router(state),
+        Dialect::Control,
+        limits,
+    ));
     url
 }
 
@@ -100,6 +103,21 @@ async fn control_api_creates_a_world_places_an_order_advances_the_clock_and_repo
         "the storefront call is journaled: {}",
         journal.text
     );
+    // Paged one entry at a time, following `next`, the journal reads the same.
+    let mut paged = Vec::new();
+    let mut after = 0;
+    for _ in 0..=entries.len() {
+        let url = format!("{base}/worlds/{id}/journal?after={after}&limit=1");
+        let page = send(client().get(url)).await;
+        let got = page.body["entries"].as_array().expect("a page").clone();
+        assert!(got.len() <= 1, "limit=1 holds: {}", page.text);
+        paged.extend(got);
+        match page.body["next"].as_u64() {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    assert_eq!(&paged, entries, "pages cover the journal once, in order");
 
     let both = send(
         client()

@@ -6,6 +6,7 @@
 mod control;
 mod easypost;
 mod faults;
+mod hygiene;
 mod shipbob;
 mod shopify;
 mod slack;
