@@ -19,6 +19,22 @@ pub(crate) fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The `drydock` binary built next to this test binary.
+pub(crate) fn drydock_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let bin = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("drydock"))
+        .expect("target dir");
+    assert!(
+        bin.exists(),
+        "build it first: cargo build -p drydock ({} missing)",
+        bin.display()
+    );
+    bin
+}
+
 /// How many scenario files the bundled suite has.
 pub(crate) fn bundled_count() -> usize {
     std::fs::read_dir(repo("scenarios"))

@@ -4,14 +4,14 @@
 //! schema comment on every bundled scenario, and diagnostics at exact positions.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use drydock_runner::select::{Selection, Shard};
 use drydock_runner::suite::{SuiteError, load};
 use drydock_runner::{RunConfig, SuiteOutcome, SutMode, run_suite};
 
-use crate::support::{bundled_count, repo, temp_dir};
+use crate::support::{bundled_count, drydock_bin, repo, temp_dir};
 
 /// Copies the scenario files (and, with `snapshots`, their .snap files) of `from` to `to`.
 fn copy_suite(from: &Path, to: &Path, snapshots: bool) {
@@ -157,21 +157,6 @@ async fn filters_select_by_name_or_tag() {
 }
 
 // ---- the drydock binary ----
-
-fn drydock_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test exe");
-    let bin = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .map(|d| d.join("drydock"))
-        .expect("target dir");
-    assert!(
-        bin.exists(),
-        "build it first: cargo build -p drydock ({} missing)",
-        bin.display()
-    );
-    bin
-}
 
 /// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.
 fn drydock(dir: &Path, args: &[&str], ci: bool) -> Output {

@@ -160,3 +160,91 @@ async fn a_huge_body_under_the_limit_is_journaled_as_a_small_copy() {
     assert!(entry.request_body.ends_with("…[cut]"));
     let _ = client();
 }
+
+/// A `drydock serve` child limited to 1024 file descriptors, killed when dropped.
+struct Served {
+    child: std::process::Child,
+    base: u16,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port base below the system's ephemeral range (where in-process worlds bind), tried
+/// anew when the one before was taken.
+fn port_base(attempt: u32) -> u16 {
+    let slot = (std::process::id() + attempt * 97) % 1000;
+    20_000 + u16::try_from(slot * 10).unwrap_or(0)
+}
+
+async fn serve_with_1024_descriptors(dir: &std::path::Path) -> Served {
+    for attempt in 0..5 {
+        let base = port_base(attempt);
+        let child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -n 1024 && exec \"$0\" serve --port-base \"$1\"")
+            .arg(crate::support::drydock_bin())
+            .arg(base.to_string())
+            .current_dir(dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("drydock serve starts");
+        let mut served = Served { child, base };
+        let health = format!("http://127.0.0.1:{base}/health");
+        for _ in 0..200 {
+            if matches!(served.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            if client().get(&health).send().await.is_ok() {
+                return served;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    panic!("drydock serve did not come up");
+}
+
+#[tokio::test]
+async fn a_flooded_persona_of_a_server_with_1024_descriptors_leaves_the_others_answering() {
+    let dir = crate::support::temp_dir("flood");
+    let served = serve_with_1024_descriptors(&dir).await;
+    let flooded = format!("127.0.0.1:{}", served.base + 1);
+    let mut slow = Vec::new();
+    // Well within the server's header timeout, so that only the cap can save it.
+    let flood_ends = std::time::Instant::now() + Duration::from_secs(5);
+    for _ in 0..1500 {
+        if std::time::Instant::now() >= flood_ends {
+            break;
+        }
+        let connect = TcpStream::connect(&flooded);
+        let Ok(Ok(mut stream)) = tokio::time::timeout(Duration::from_millis(200), connect).await
+        else {
+            continue;
+        };
+        let _ = stream
+            .write_all(b"GET /admin/api/2026-10/locations.json HTTP/1.1\r\n")
+            .await;
+        slow.push(stream);
+    }
+    // Let the server accept what it will of the flood before the normal requests.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answers = |port: u16, path: &str| {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        client().get(url).timeout(Duration::from_secs(1)).send()
+    };
+    let control = answers(served.base, "/health").await;
+    assert!(control.is_ok(), "the control API answers: {control:?}");
+    let other = answers(served.base + 2, "/v2/addresses").await;
+    assert!(other.is_ok(), "another persona answers: {other:?}");
+    let same = answers(served.base + 1, "/admin/api/2026-10/locations.json").await;
+    assert!(same.is_ok(), "the flooded persona answers: {same:?}");
+    drop(slow);
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+}
