@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderValue, Request, Response, header};
 use axum::response::IntoResponse;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -47,7 +48,7 @@ impl Default for ConnectionLimits {
         ConnectionLimits {
             max_connections: 256,
             header_read_timeout: Duration::from_secs(20),
-            idle_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(15),
             body_read_timeout: Duration::from_secs(20),
             max_body_bytes: 2 * 1024 * 1024,
         }
@@ -158,26 +159,16 @@ async fn answer(
 ) -> Result<Response<Body>, Infallible> {
     let _in_progress = liveness.begin_request();
     let (mut parts, body) = req.into_parts();
-    let too_large = || {
-        let message = format!(
-            "the request body is larger than {} bytes",
-            limits.max_body_bytes
-        );
-        closing(refusal(dialect, 413, &message))
-    };
-    let declared = parts
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
-        return Ok(too_large());
-    }
-    let read = Limited::new(body, limits.max_body_bytes).collect();
-    let body = match tokio::time::timeout(limits.body_read_timeout, read).await {
-        Ok(Ok(collected)) => collected.to_bytes(),
-        Ok(Err(e)) if e.is::<LengthLimitError>() => return Ok(too_large()),
-        Ok(Err(e)) => {
+    let body = match tokio::time::timeout(limits.body_read_timeout, read_body(body, limits)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(BodyProblem::TooLarge)) => {
+            let message = format!(
+                "the request body is larger than {} bytes",
+                limits.max_body_bytes
+            );
+            return Ok(closing(refusal(dialect, 413, &message)));
+        }
+        Ok(Err(BodyProblem::Unreadable(e))) => {
             let message = format!("the request body could not be read: {e}");
             return Ok(closing(refusal(dialect, 400, &message)));
         }
@@ -206,6 +197,41 @@ async fn answer(
             )))
         }
     }
+}
+
+/// Past this many bytes, an oversized body is no longer read (and thrown away) before the
+/// 413: the client may then see the connection reset instead of the answer.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+enum BodyProblem {
+    TooLarge,
+    Unreadable(hyper::Error),
+}
+
+/// Reads a body of at most `limits.max_body_bytes`. An oversized one is read on (up to
+/// [`DRAIN_LIMIT`]) without being kept, so the client is done sending when the 413 comes.
+async fn read_body(mut body: Incoming, limits: ConnectionLimits) -> Result<Bytes, BodyProblem> {
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(BodyProblem::Unreadable)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= limits.max_body_bytes {
+            kept.extend_from_slice(&data);
+        } else {
+            kept = Vec::new();
+            if seen > DRAIN_LIMIT {
+                break;
+            }
+        }
+    }
+    if seen > limits.max_body_bytes {
+        return Err(BodyProblem::TooLarge);
+    }
+    Ok(Bytes::from(kept))
 }
 
 /// Answers 503 on a connection the listener has no room for, then closes it.

@@ -128,6 +128,10 @@ async fn control_api_creates_a_world_places_an_order_advances_the_clock_and_repo
     assert_eq!(both.status, 400, "exactly one of by/to");
     let missing = send(client().get(format!("{base}/worlds/w999/state"))).await;
     assert_eq!(missing.status, 404);
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let too_big = send(client().post(format!("{base}/worlds")).body(huge)).await;
+    assert_eq!(too_big.status, 413, "{}", too_big.text);
+    assert!(too_big.body["error"].is_string(), "{}", too_big.text);
 }
 
 #[tokio::test]
