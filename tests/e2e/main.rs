@@ -3,11 +3,14 @@
 //! against the reference integration.
 
 mod drills;
+mod file_safety;
 mod fuzz;
 mod invariants;
 mod personas;
 mod report;
 mod runner;
 mod sdk;
+mod serve;
 mod support;
+mod tidy;
 mod ux;

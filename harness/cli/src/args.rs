@@ -79,6 +79,8 @@ pub struct RunArgs {
     /// Allow --accept although the CI environment variable is set.
     #[arg(long, requires = "accept")]
     pub force_accept_in_ci: bool,
+    #[command(flatten)]
+    pub webhooks: WebhookHostArgs,
 }
 
 #[derive(Debug, Args)]
@@ -89,9 +91,20 @@ pub struct ServeArgs {
     /// Start the world from this scenario file's `world:` section.
     #[arg(long)]
     pub world: Option<PathBuf>,
-    /// Require `Authorization: Bearer <token>` on the control API.
-    #[arg(long, env = "DRYDOCK_CONTROL_TOKEN")]
+    /// The control API's bearer token (default: a fresh random one, printed and written
+    /// to the env file as DRYDOCK_CONTROL_TOKEN).
+    #[arg(long, env = "DRYDOCK_CONTROL_TOKEN", hide_env_values = true)]
     pub control_token: Option<String>,
+    /// Leave the control API open to every local process (no token, whatever
+    /// --control-token or DRYDOCK_CONTROL_TOKEN say). Not recommended.
+    #[arg(long)]
+    pub no_control_token: bool,
+    /// The most worlds the control API lets exist at once.
+    #[arg(long, default_value_t = drydock_simulator::control::DEFAULT_MAX_WORLDS,
+          value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub max_worlds: u16,
+    #[command(flatten)]
+    pub webhooks: WebhookHostArgs,
     /// Also write the integration's environment to this file (KEY=value lines).
     #[arg(long, default_value = ".drydock/serve.env")]
     pub env_file: PathBuf,
@@ -105,4 +118,29 @@ pub struct SchemaArgs {
     /// Write the schema to this file instead of standard output.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+/// Where webhooks may go beyond loopback (`drydock serve` and `drydock run`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct WebhookHostArgs {
+    /// Also deliver webhooks to this host (repeatable); by default only 127.0.0.1, ::1
+    /// and localhost receive them.
+    #[arg(long, value_name = "HOST")]
+    pub allow_webhook_host: Vec<String>,
+    /// Deliver webhooks to any host.
+    #[arg(long, conflicts_with = "allow_webhook_host")]
+    pub allow_remote_webhooks: bool,
+}
+
+impl WebhookHostArgs {
+    pub fn targets(&self) -> drydock_simulator::WebhookTargets {
+        use drydock_simulator::WebhookTargets;
+        if self.allow_remote_webhooks {
+            WebhookTargets::Any
+        } else if self.allow_webhook_host.is_empty() {
+            WebhookTargets::Loopback
+        } else {
+            WebhookTargets::Hosts(self.allow_webhook_host.clone())
+        }
+    }
 }

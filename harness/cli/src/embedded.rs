@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use drydock_runner::files::write_atomically;
+
 /// (file name, contents) of every bundled scenario and its snapshot.
 const SUITE: &[(&str, &str)] = &[
     (
@@ -140,12 +142,12 @@ pub fn materialize(root: &Path) -> std::io::Result<PathBuf> {
     let dir = root.join("suite");
     std::fs::create_dir_all(&dir)?;
     for (name, text) in SUITE {
-        std::fs::write(dir.join(name), text)?;
+        write_atomically(&dir.join(name), text.as_bytes())?;
     }
     // The scenarios' `$schema=../scenario.schema.json` comment resolves here.
-    std::fs::write(
-        root.join("scenario.schema.json"),
-        drydock_scenario::schema::scenario_schema_json(),
+    write_atomically(
+        &root.join("scenario.schema.json"),
+        drydock_scenario::schema::scenario_schema_json().as_bytes(),
     )?;
     Ok(dir)
 }

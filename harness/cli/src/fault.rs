@@ -2,12 +2,14 @@
 //! its control API. A rule is written as in a scenario's `fault:` step (YAML or JSON,
 //! inline or in a file).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use drydock_core::faults::FaultRule;
 use serde_json::Value;
 
+use crate::control_token;
+use crate::terminal_text::escaped;
 use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED};
 
 #[derive(Debug, Args)]
@@ -20,9 +22,19 @@ pub struct FaultArgs {
     /// The world to act on (`drydock serve` prints its id).
     #[arg(long, global = true, default_value = "w1")]
     pub world: String,
-    /// Bearer token, when `drydock serve` was started with one.
-    #[arg(long, global = true, env = "DRYDOCK_CONTROL_TOKEN")]
-    pub control_token: Option<String>,
+    /// The control API's bearer token (default: $DRYDOCK_CONTROL_TOKEN, else the one
+    /// `drydock serve` wrote to --serve-env).
+    #[arg(
+        long,
+        alias = "control-token",
+        global = true,
+        env = "DRYDOCK_CONTROL_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// The env file `drydock serve` wrote, read for the token when none is given.
+    #[arg(long, global = true, default_value = ".drydock/serve.env")]
+    pub serve_env: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,7 +62,11 @@ pub async fn fault(a: FaultArgs) -> u8 {
         a.world
     );
     let client = reqwest::Client::new();
-    let with_token = |req: reqwest::RequestBuilder| match &a.control_token {
+    let token = a
+        .token
+        .clone()
+        .or_else(|| control_token::read_from_env_file(&a.serve_env));
+    let with_token = |req: reqwest::RequestBuilder| match &token {
         Some(t) => req.bearer_auth(t),
         None => req,
     };
@@ -90,6 +106,9 @@ pub async fn fault(a: FaultArgs) -> u8 {
     if !status.is_success() {
         let why = body["error"].as_str().unwrap_or("no reason given");
         eprintln!("error: the control API answered {status}: {why}");
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            eprintln!("{}", token_hint(&a, token.is_some()));
+        }
         return EXIT_FAILED;
     }
     match a.action {
@@ -97,6 +116,20 @@ pub async fn fault(a: FaultArgs) -> u8 {
         _ => println!("{body}"),
     }
     EXIT_PASSED
+}
+
+/// What to do when the control API refuses the token (or its absence).
+fn token_hint(a: &FaultArgs, had_token: bool) -> String {
+    let sources = format!(
+        "pass --token <token>, set {var}, or run from the folder where `drydock serve` wrote {file} (or point --serve-env at it)",
+        var = control_token::TOKEN_VARIABLE,
+        file = a.serve_env.display()
+    );
+    if had_token {
+        format!("hint: the token sent is not the one this `drydock serve` printed; {sources}")
+    } else {
+        format!("hint: no control token was found; {sources}")
+    }
 }
 
 /// A rule from inline YAML/JSON or a file, checked before it is sent.
@@ -127,7 +160,7 @@ fn print_list(body: &Value) {
         let rule = &a["rule"];
         println!(
             "{:<24} {:<9} {:<22} seen {:>4}  fired {:>4}  when {}",
-            rule["name"].as_str().unwrap_or("?"),
+            escaped(rule["name"].as_str().unwrap_or("?")),
             rule["persona"].as_str().unwrap_or("?"),
             rule["effect"].as_str().unwrap_or("?"),
             a["seen"],
@@ -142,9 +175,9 @@ fn print_list(body: &Value) {
             println!(
                 "  {}  {:<20} {:<22} {}",
                 f["at"].as_str().unwrap_or("?"),
-                f["rule"].as_str().unwrap_or("?"),
+                escaped(f["rule"].as_str().unwrap_or("?")),
                 f["effect"].as_str().unwrap_or("?"),
-                f["target"].as_str().unwrap_or("?")
+                escaped(f["target"].as_str().unwrap_or("?"))
             );
         }
     }

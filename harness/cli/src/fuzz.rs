@@ -9,6 +9,7 @@ use drydock_fuzz::scenario::{Saved, render};
 use drydock_fuzz::summary::{self, tables};
 use drydock_fuzz::{FuzzConfig, FuzzReport, Shrunk, Target};
 
+use crate::terminal_text::escaped;
 use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED};
 
 #[derive(Debug, Args)]
@@ -163,7 +164,7 @@ fn print_failures(report: &FuzzReport) {
             case.index,
             case.country,
             case.family.name(),
-            failure.detail
+            escaped(&failure.detail)
         );
     }
     if failing.len() > 20 {
@@ -218,6 +219,6 @@ fn save(dir: &Path, seed: u64, s: &Shrunk, reproduce: &str) -> std::io::Result<P
         reproduce,
     });
     let path = dir.join(format!("{name}.yaml"));
-    std::fs::write(&path, text)?;
+    drydock_runner::files::write_atomically(&path, text.as_bytes())?;
     Ok(path)
 }

@@ -2,6 +2,7 @@
 //! configurations, and maps every outcome to an exit code in one place.
 
 mod args;
+mod control_token;
 mod embedded;
 mod fault;
 mod fuzz;
@@ -12,6 +13,7 @@ mod reports;
 mod review;
 mod run;
 mod serve;
+mod terminal_text;
 
 use std::process::ExitCode;
 
@@ -66,7 +68,7 @@ fn default_log(command: &args::Command) -> &'static str {
 fn schema(a: args::SchemaArgs) -> u8 {
     let text = drydock_scenario::schema::scenario_schema_json();
     match a.output {
-        Some(path) => match std::fs::write(&path, text) {
+        Some(path) => match drydock_runner::files::write_atomically(&path, text.as_bytes()) {
             Ok(()) => {
                 eprintln!("wrote {}", path.display());
                 EXIT_PASSED

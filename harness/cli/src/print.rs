@@ -7,6 +7,8 @@ use std::io::IsTerminal;
 
 use drydock_runner::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
 
+use crate::terminal_text::{escaped, masked};
+
 /// Whether standard output gets ANSI colours (<https://no-color.org>).
 pub fn colour() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
@@ -40,12 +42,16 @@ pub fn scenario_lines(o: &ScenarioOutcome, on: bool) -> Vec<String> {
         o.seed
     );
     if o.passed() {
-        return vec![format!("{} {} ({timing})", paint(on, "32", "PASS"), o.name)];
+        return vec![format!(
+            "{} {} ({timing})",
+            paint(on, "32", "PASS"),
+            escaped(&o.name)
+        )];
     }
     let mut out = vec![format!(
         "{} {} ({timing})",
         paint(on, "31;1", "FAIL"),
-        o.name
+        escaped(&o.name)
     )];
     for c in o.failures() {
         out.extend(failure_lines(c, on));
@@ -56,12 +62,14 @@ pub fn scenario_lines(o: &ScenarioOutcome, on: bool) -> Vec<String> {
 fn failure_lines(c: &CheckResult, on: bool) -> Vec<String> {
     let kind = format!("{:?}", c.kind).to_lowercase();
     let cross = paint(on, "31", "✗");
-    let mut lines = c.detail.lines();
+    let name = escaped(&c.name);
+    let detail: Vec<String> = c.detail.lines().map(|l| escaped(l).into_owned()).collect();
+    let mut lines = detail.iter().map(String::as_str);
     let first = lines.next().unwrap_or("");
     if c.kind == CheckKind::Expectation
         && let Some((lead, facts)) = expectation_facts(first)
     {
-        let mut out = vec![format!("  {cross} {kind} {}: {lead}", c.name)];
+        let mut out = vec![format!("  {cross} {kind} {name}: {lead}")];
         for (fact, expected, found) in facts {
             out.push(format!("      {fact}"));
             out.push(format!(
@@ -75,7 +83,7 @@ fn failure_lines(c: &CheckResult, on: bool) -> Vec<String> {
         }
         return out;
     }
-    let mut out = vec![format!("  {cross} {kind} {}: {first}", c.name)];
+    let mut out = vec![format!("  {cross} {kind} {name}: {first}")];
     for line in lines {
         out.push(format!("      {}", diff_line(line, on)));
     }
@@ -134,8 +142,21 @@ pub fn diagnostics(errors: Vec<drydock_scenario::ScenarioErrors>) {
         Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
     }));
     for e in errors {
-        eprintln!("{:?}", miette::Report::new(e));
+        eprintln!("{:?}", miette::Report::new(for_terminal(e)));
     }
+}
+
+/// A file's problems with their text made safe to print: messages and hints escaped, the
+/// quoted source masked byte for byte (so every span still points at its place).
+fn for_terminal(mut e: drydock_scenario::ScenarioErrors) -> drydock_scenario::ScenarioErrors {
+    let name = e.source_code.name().to_string();
+    let source = masked(e.source_code.inner());
+    e.source_code = miette::NamedSource::new(name, source);
+    for p in &mut e.problems {
+        p.message = escaped(&p.message).into_owned();
+        p.hint = p.hint.as_deref().map(|h| escaped(h).into_owned());
+    }
+    e
 }
 
 /// The closing line: `N passed, N failed`, plus `, N skipped` when some were left out.
@@ -216,5 +237,25 @@ mod tests {
         assert_eq!(summary_line(&s), "0 passed, 1 failed");
         s.skipped = 2;
         assert_eq!(summary_line(&s), "0 passed, 1 failed, 2 skipped");
+    }
+
+    #[test]
+    fn names_and_details_reach_the_terminal_escaped() {
+        let mut o = failed(
+            CheckKind::Setup,
+            "the log says \u{1b}[2Jgone\nsecond \u{202e}line",
+        );
+        o.name = "evil\u{1b}]0;title\u{7}\u{202e}gnp.exe".into();
+        let lines = scenario_lines(&o, false).join("\n");
+        assert!(
+            !lines.contains('\u{1b}') && !lines.contains('\u{202e}'),
+            "{lines}"
+        );
+        assert!(
+            lines.contains("FAIL evil\\u{1b}]0;title\\u{7}\\u{202e}gnp.exe"),
+            "{lines}"
+        );
+        assert!(lines.contains("\\u{1b}[2Jgone"), "{lines}");
+        assert!(lines.contains("second \\u{202e}line"), "{lines}");
     }
 }

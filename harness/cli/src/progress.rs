@@ -10,6 +10,7 @@ use drydock_runner::suite::SuiteObserver;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::print;
+use crate::terminal_text::escaped;
 
 pub struct Progress {
     bar: Option<ProgressBar>,
@@ -61,12 +62,13 @@ impl SuiteObserver for Progress {
     }
 
     fn started(&mut self, name: &str) {
-        self.running.push(name.to_string());
+        self.running.push(escaped(name).into_owned());
         self.show_running();
     }
 
     fn done(&mut self, outcome: &ScenarioOutcome) {
-        self.running.retain(|n| n != &outcome.name);
+        let name = escaped(&outcome.name);
+        self.running.retain(|n| *n != name);
         let lines = print::scenario_lines(outcome, self.colour);
         match &self.bar {
             Some(bar) => {

@@ -1,9 +1,10 @@
 //! Writing the reports a run asked for (`--junit`, `--json`, `--html`, `--har`). The
-//! rendering is pure (drydock-report); this only creates directories and writes files.
+//! rendering is pure (drydock-report); this only creates directories and writes files
+//! (atomically, never through a symlink).
 
 use std::path::{Path, PathBuf};
 
-use drydock_runner::SuiteOutcome;
+use drydock_runner::{SuiteOutcome, files};
 
 use crate::args::RunArgs;
 
@@ -51,7 +52,7 @@ pub fn write(targets: &Targets, suite: &SuiteOutcome) -> Vec<String> {
         match drydock_report::har::files(suite) {
             Ok(files) => {
                 for (name, text) in files {
-                    put(&dir.join(name), Ok(text));
+                    put(&dir.join(drydock_scenario::safe_file_name(&name)), Ok(text));
                 }
             }
             Err(e) => problems.push(e.to_string()),
@@ -70,5 +71,6 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
             )
         })?;
     }
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    files::write_atomically(path, text.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use clap::Args;
 use drydock_runner::pending::{self, Change, Pending};
 
+use crate::terminal_text::escaped;
 use crate::{EXIT_BAD_INPUT, EXIT_PASSED, print};
 
 const REVIEW_HELP: &str = "Exit codes:\n  0  done (or nothing pending)\n  1  an accept or reject \
@@ -86,7 +87,7 @@ review snapshots locally and commit the .snap files; --force-accept-in-ci overri
         None
     } else {
         for p in &found {
-            println!("{}", p.new.display());
+            println!("{}", escaped(&p.new.display().to_string()));
         }
         eprintln!(
             "error: {} pending snapshot change(s) and no terminal to ask on\n  hint: pass --list, \
@@ -129,11 +130,14 @@ fn review_all(
         let result = match verdict {
             Verdict::Accept => p.accept().map(|()| {
                 accepted += 1;
-                format!("accepted: {}", p.stored.display())
+                format!("accepted: {}", escaped(&p.stored.display().to_string()))
             }),
             Verdict::Reject => p.reject().map(|()| {
                 rejected += 1;
-                format!("rejected: {} deleted", p.new.display())
+                format!(
+                    "rejected: {} deleted",
+                    escaped(&p.new.display().to_string())
+                )
             }),
             Verdict::Skip => {
                 skipped += 1;
@@ -168,7 +172,10 @@ fn review_all(
 
 fn header(n: usize, total: usize, p: &Pending) -> String {
     let what = if p.stored.exists() { "changed" } else { "new" };
-    format!("[{n}/{total}] {what} snapshot {}", p.new.display())
+    format!(
+        "[{n}/{total}] {what} snapshot {}",
+        escaped(&p.new.display().to_string())
+    )
 }
 
 fn change_lines(change: &Change, colour: bool) -> Vec<String> {
@@ -176,9 +183,12 @@ fn change_lines(change: &Change, colour: bool) -> Vec<String> {
         Change::Same => vec!["(same as the stored snapshot)".into()],
         Change::New(text) => text
             .lines()
-            .map(|l| print::diff_line(&format!("+ {l}"), colour))
+            .map(|l| print::diff_line(&format!("+ {}", escaped(l)), colour))
             .collect(),
-        Change::Changed(diff) => diff.lines().map(|l| print::diff_line(l, colour)).collect(),
+        Change::Changed(diff) => diff
+            .lines()
+            .map(|l| print::diff_line(&escaped(l), colour))
+            .collect(),
     }
 }
 

@@ -62,6 +62,7 @@ integration per scenario with --sut-cmd",
     cfg.ready_timeout = Duration::from_secs(a.integration.ready_timeout);
     cfg.quiet = Duration::from_millis(a.integration.quiet_ms);
     cfg.jobs = usize::from(a.jobs);
+    cfg.webhook_targets = a.webhooks.targets();
     cfg.selection = Selection {
         filters: a.filter.clone(),
         shard: a.shard,

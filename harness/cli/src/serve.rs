@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use drydock_runner::files;
 use drydock_scenario::parse_scenario;
 use drydock_simulator::control::{self, ControlState};
 use drydock_simulator::handle::WorldSettings;
@@ -12,6 +13,7 @@ use drydock_simulator::serving;
 use drydock_simulator::{PortPlan, Simulator};
 
 use crate::args::ServeArgs;
+use crate::control_token;
 use crate::{EXIT_BAD_INPUT, EXIT_PASSED};
 
 pub async fn serve(a: ServeArgs) -> u8 {
@@ -34,9 +36,24 @@ pub async fn serve(a: ServeArgs) -> u8 {
             }
         }
     };
+    let token = match (&a.control_token, a.no_control_token) {
+        (_, true) => None,
+        (Some(token), false) => Some(token.clone()),
+        (None, false) => match control_token::generate() {
+            Ok(token) => Some(token),
+            Err(e) => {
+                eprintln!("error: {e}; pass one with --control-token");
+                return EXIT_BAD_INPUT;
+            }
+        },
+    };
     let simulator = Simulator::new();
     let ports = PortPlan::Base(a.port_base);
-    let world = match simulator.create_world(&spec, ports, serve_settings()).await {
+    let settings = WorldSettings {
+        webhook_targets: a.webhooks.targets(),
+        ..serve_settings()
+    };
+    let world = match simulator.create_world(&spec, ports, settings).await {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -50,10 +67,9 @@ pub async fn serve(a: ServeArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let state = ControlState {
-        simulator: Arc::clone(&simulator),
-        token: a.control_token.clone(),
-    };
+    let state = ControlState::new(Arc::clone(&simulator), token.clone())
+        .with_max_worlds(usize::from(a.max_worlds))
+        .with_webhook_targets(a.webhooks.targets());
     let app = control::router(state);
     let port = a
         .sut_url
@@ -64,12 +80,18 @@ pub async fn serve(a: ServeArgs) -> u8 {
     let env = world.sut_env(&a.sut_url, port);
     let env_text: String = env
         .iter()
-        .map(|(k, v)| format!("{k}='{}'\n", v.replace('\'', "'\\''")))
+        .map(|(k, v)| control_token::env_line(k, v))
         .collect();
-    if let Some(dir) = a.env_file.parent() {
+    let token_line = token
+        .as_deref()
+        .map(|t| control_token::env_line(control_token::TOKEN_VARIABLE, t))
+        .unwrap_or_default();
+    if let Some(dir) = a.env_file.parent().filter(|d| !d.as_os_str().is_empty()) {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Err(e) = std::fs::write(&a.env_file, &env_text) {
+    // Owner-only from the start: it holds the control token and every credential.
+    let written = files::write_privately(&a.env_file, format!("{env_text}{token_line}").as_bytes());
+    if let Err(e) = written {
         eprintln!("warning: cannot write {}: {e}", a.env_file.display());
     }
     println!("drydock simulator — world {} ({})", world.id, spec.name);
@@ -79,6 +101,16 @@ pub async fn serve(a: ServeArgs) -> u8 {
         world.id,
         world.id
     );
+    match &token {
+        Some(t) => println!(
+            "  control token {t}  (send Authorization: Bearer <token>; also {} in {})",
+            control_token::TOKEN_VARIABLE,
+            a.env_file.display()
+        ),
+        None => eprintln!(
+            "warning: --no-control-token: the control API is open to every local process (it can read every credential and delete the world)"
+        ),
+    }
     println!("  storefront   Shopify   {}", world.endpoints.shopify);
     println!("  carrier      EasyPost  {}", world.endpoints.easypost);
     println!("  warehouse    ShipBob   {}", world.endpoints.shipbob);

@@ -10,7 +10,7 @@ use drydock_core::spec::{ProductSpec, WorldSpec};
 use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
 use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::{PortPlan, Simulator};
+use drydock_simulator::{PortPlan, Simulator, WebhookTargets};
 
 use crate::judge::{Verdict, decided, judge};
 
@@ -67,6 +67,8 @@ pub async fn run_batch(
     };
     let settings = WorldSettings {
         quiet: target.quiet,
+        // An --endpoint integration receives webhooks wherever it runs.
+        webhook_targets: WebhookTargets::default().with_host_of(default_webhook_base.as_deref()),
         default_webhook_base,
         ..WorldSettings::default()
     };

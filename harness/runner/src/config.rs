@@ -36,6 +36,8 @@ pub struct RunConfig {
     pub jobs: usize,
     /// Which scenarios run: name/tag filters, then this process's shard.
     pub selection: crate::select::Selection,
+    /// Where webhooks may go (loopback only unless widened).
+    pub webhook_targets: drydock_simulator::WebhookTargets,
 }
 
 impl RunConfig {
@@ -50,6 +52,7 @@ impl RunConfig {
             fail_fast: false,
             jobs: 1,
             selection: crate::select::Selection::default(),
+            webhook_targets: drydock_simulator::WebhookTargets::default(),
         }
     }
 }

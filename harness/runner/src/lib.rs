@@ -11,6 +11,7 @@
 pub mod checks;
 pub mod config;
 pub mod error;
+pub mod files;
 pub mod matrix;
 pub mod outcome;
 pub mod pending;

@@ -56,7 +56,7 @@ impl Pending {
 
     /// Keeps the new snapshot: it replaces the stored one.
     pub fn accept(&self) -> Result<(), RunError> {
-        std::fs::rename(&self.new, &self.stored).map_err(|source| RunError::Write {
+        crate::files::replace_with(&self.new, &self.stored).map_err(|source| RunError::Write {
             path: self.stored.display().to_string(),
             source,
         })

@@ -43,6 +43,11 @@ pub async fn play(
     };
     let settings = WorldSettings {
         quiet: cfg.quiet,
+        // An --endpoint integration receives webhooks wherever it runs.
+        webhook_targets: cfg
+            .webhook_targets
+            .clone()
+            .with_host_of(default_webhook_base.as_deref()),
         default_webhook_base,
         ..WorldSettings::default()
     };

@@ -16,7 +16,7 @@ use tokio::task::JoinSet;
 use crate::config::RunConfig;
 use crate::outcome::{CheckKind, CheckResult, ScenarioOutcome, SuiteOutcome};
 use crate::play::play;
-use crate::{RunError, snapshot};
+use crate::{RunError, files, snapshot};
 
 /// A suite could not even start: bad files, unreadable paths.
 #[derive(Debug)]
@@ -252,7 +252,7 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
         detail,
     };
     if accept {
-        return match std::fs::write(&path, actual) {
+        return match files::write_atomically(&path, actual.as_bytes()) {
             Ok(()) => {
                 let _ = std::fs::remove_file(&pending);
                 result(true, format!("written to {}", path.display()))
@@ -262,7 +262,7 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
     }
     match stored {
         None => {
-            let _ = std::fs::write(&pending, actual);
+            let _ = files::write_atomically(&pending, actual.as_bytes());
             result(
                 false,
                 format!(
@@ -278,7 +278,7 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
                 result(true, String::new())
             }
             Some(diff) => {
-                let _ = std::fs::write(&pending, actual);
+                let _ = files::write_atomically(&pending, actual.as_bytes());
                 result(
                     false,
                     format!(

@@ -72,7 +72,10 @@ pub async fn start(
             let url = format!("http://127.0.0.1:{port}");
             let dir = PathBuf::from(".drydock").join("logs");
             let _ = std::fs::create_dir_all(&dir);
-            let log = dir.join(format!("{log_name}.log"));
+            let log = dir.join(format!(
+                "{}.log",
+                drydock_scenario::safe_file_name(log_name)
+            ));
             let out = std::fs::File::create(&log)
                 .map_err(|e| RunError::SutStart(format!("cannot create {}: {e}", log.display())))?;
             let err = out

@@ -6,6 +6,7 @@
 
 pub mod condition;
 pub mod diagnostic;
+pub mod file_name;
 pub mod model;
 pub mod parse;
 mod recover;
@@ -14,6 +15,7 @@ pub mod schema;
 pub use condition::Condition;
 pub use diagnostic::{Problem, ScenarioErrors};
 pub use drydock_core::VirtualDuration;
+pub use file_name::safe_file_name;
 pub use model::{Scenario, Step};
 pub use parse::parse_scenario;
 

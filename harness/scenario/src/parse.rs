@@ -11,6 +11,7 @@ use serde_saphyr::Spanned;
 use crate::FORMAT_VERSION;
 use crate::condition::{Condition, TRACKING_STATES, WAREHOUSE_STATES};
 use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
+use crate::file_name::{file_name_problem, name_location};
 use crate::model::{Scenario, Step};
 use crate::recover::{self, Region};
 
@@ -72,6 +73,15 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
     if let Some(scenario) = parsed {
         let shape_problems = problems.list.len();
         validate(&scenario, &mut problems);
+        if let Some(why) = file_name_problem(&scenario.name) {
+            let (line, column) = name_location(text);
+            problems.push(
+                line,
+                column,
+                format!("the scenario name {why}; it becomes a file name (logs, reports)"),
+                Some("use a plain name such as `order-ships-next-day`: no `/`, `\\`, `..`, leading `.`, control or right-to-left characters, at most 120 bytes".into()),
+            );
+        }
         if !blanked.is_empty() {
             let meaning = problems.list.split_off(shape_problems);
             let kept: Vec<Problem> = meaning

@@ -146,10 +146,7 @@ async fn journal_peak(simulator: &Arc<Simulator>, id: &str, client: &reqwest::Cl
         .await
         .expect("control binds");
     let addr = listener.local_addr().expect("control address");
-    let app = control::router(ControlState {
-        simulator: Arc::clone(simulator),
-        token: None,
-    });
+    let app = control::router(ControlState::new(Arc::clone(simulator), None));
     tokio::spawn(async move { axum::serve(listener, app).await });
     let hwm_before = status_mb("VmHWM:");
     let url = format!("http://{addr}/worlds/{id}/journal");

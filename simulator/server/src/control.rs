@@ -1,6 +1,8 @@
 //! The control API: separate from the personas, loopback by default. It loads worlds,
 //! moves their clocks, acts as the customer and the warehouse floor, and reads state and
-//! journals. A token is required when one is configured.
+//! journals. Every route but `/health` requires the bearer token when one is configured
+//! (`drydock serve` always configures one unless told not to), and the number of worlds
+//! is capped.
 
 use std::sync::Arc;
 
@@ -16,14 +18,49 @@ use drydock_core::{Duration, Timestamp, WorldSpec};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::control_errors;
 use crate::handle::{WorldHandle, WorldSettings};
 use crate::listen::PortPlan;
 use crate::registry::Simulator;
+use crate::webhook_targets::WebhookTargets;
+
+/// How many worlds one process holds unless `drydock serve --max-worlds` says otherwise.
+pub const DEFAULT_MAX_WORLDS: u16 = 64;
 
 #[derive(Clone)]
 pub struct ControlState {
     pub simulator: Arc<Simulator>,
+    /// The bearer token every route but `/health` requires; `None` leaves the API open.
     pub token: Option<String>,
+    /// The most worlds `POST /worlds` lets exist at once.
+    pub max_worlds: usize,
+    /// Where the webhooks of worlds created through the API may go.
+    pub webhook_targets: WebhookTargets,
+    /// Makes the cap exact when worlds are created concurrently.
+    creating: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl ControlState {
+    pub fn new(simulator: Arc<Simulator>, token: Option<String>) -> ControlState {
+        ControlState {
+            simulator,
+            token,
+            max_worlds: usize::from(DEFAULT_MAX_WORLDS),
+            webhook_targets: WebhookTargets::default(),
+            creating: Arc::default(),
+        }
+    }
+
+    pub fn with_max_worlds(self, max_worlds: usize) -> ControlState {
+        ControlState { max_worlds, ..self }
+    }
+
+    pub fn with_webhook_targets(self, webhook_targets: WebhookTargets) -> ControlState {
+        ControlState {
+            webhook_targets,
+            ..self
+        }
+    }
 }
 
 pub struct ControlError(StatusCode, String);
@@ -62,11 +99,20 @@ pub fn router(state: ControlState) -> Router {
         )
         .route("/worlds/{id}/faults/{name}", delete(clear_fault))
         .route("/worlds/{id}/labels/{label}", post(pass_label))
+        .fallback(no_route)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             require_token,
         ))
+        .layer(axum::middleware::from_fn(control_errors::as_json))
         .with_state(state)
+}
+
+async fn no_route(method: axum::http::Method, uri: axum::http::Uri) -> ControlError {
+    ControlError(
+        StatusCode::NOT_FOUND,
+        control_errors::explain(StatusCode::NOT_FOUND, &method, uri.path(), ""),
+    )
 }
 
 async fn require_token(
@@ -75,17 +121,35 @@ async fn require_token(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if let Some(token) = &state.token {
-        let sent = headers.get("authorization").and_then(|v| v.to_str().ok());
-        if sent != Some(format!("Bearer {token}").as_str()) {
-            return ControlError(
-                StatusCode::UNAUTHORIZED,
-                "a control token is required: send Authorization: Bearer <token>".into(),
-            )
-            .into_response();
-        }
+    if let Some(token) = &state.token
+        && request.uri().path() != "/health"
+    {
+        let sent = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let why = match sent {
+            None => {
+                "this control API needs a token: send Authorization: Bearer <token> (drydock serve prints it and writes it to .drydock/serve.env as DRYDOCK_CONTROL_TOKEN)"
+            }
+            Some(sent) if !same_token(sent, token) => {
+                "the bearer token is wrong: use the one `drydock serve` printed (also DRYDOCK_CONTROL_TOKEN in .drydock/serve.env)"
+            }
+            Some(_) => return next.run(request).await,
+        };
+        return ControlError(StatusCode::UNAUTHORIZED, why.into()).into_response();
     }
     next.run(request).await
+}
+
+/// Compares in time that does not depend on where the first difference is.
+fn same_token(sent: &str, token: &str) -> bool {
+    sent.len() == token.len()
+        && sent
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 fn world(state: &ControlState, id: &str) -> Result<Arc<WorldHandle>, ControlError> {
@@ -115,9 +179,26 @@ async fn create_world(
     State(state): State<ControlState>,
     Json(spec): Json<WorldSpec>,
 ) -> Result<(StatusCode, Json<Value>), ControlError> {
+    let _creating = state.creating.lock().await;
+    if state.simulator.worlds().len() >= state.max_worlds {
+        return Err(ControlError(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "this drydock already holds its cap of {} worlds: delete one (DELETE /worlds/{{id}}) or start drydock serve with a larger --max-worlds",
+                state.max_worlds
+            ),
+        ));
+    }
     let handle = state
         .simulator
-        .create_world(&spec, PortPlan::Ephemeral, WorldSettings::default())
+        .create_world(
+            &spec,
+            PortPlan::Ephemeral,
+            WorldSettings {
+                webhook_targets: state.webhook_targets.clone(),
+                ..WorldSettings::default()
+            },
+        )
         .await
         .map_err(rejected)?;
     Ok((StatusCode::CREATED, Json(world_summary(&handle))))

@@ -198,7 +198,13 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     }
     handle.activity.touch();
     let started = Instant::now();
-    let outcome = request.send().await;
+    // Subscriptions are checked when made; this also covers the default webhook base and
+    // anything that reached the world another way.
+    let refused = handle.settings.webhook_targets.check(&delivery.url).err();
+    let outcome = match &refused {
+        Some(why) => Err(format!("not sent: the target {why}")),
+        None => request.send().await.map_err(|e| describe(&e)),
+    };
     let duration_ms = started.elapsed().as_millis() as u64;
     let (status, response_headers, response_body, error) = match outcome {
         Ok(response) => {
@@ -212,7 +218,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
             let body = response.text().await.unwrap_or_default();
             (Some(status), kept, body, None)
         }
-        Err(e) => (None, Vec::new(), String::new(), Some(describe(&e))),
+        Err(e) => (None, Vec::new(), String::new(), Some(e)),
     };
     handle.activity.touch();
     handle.journal.record(JournalEntry {
@@ -236,7 +242,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         forged: delivery.forged,
     });
     let delivered = status.is_some_and(|s| (200..300).contains(&s));
-    if delivered || delivery.forged {
+    if delivered || delivery.forged || refused.is_some() {
         return;
     }
     let schedule = delivery.persona.retry_schedule();

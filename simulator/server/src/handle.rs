@@ -15,6 +15,7 @@ use crate::activity::Activity;
 use crate::credentials::Credentials;
 use crate::delivery::{self, PendingDelivery};
 use crate::journal::Journal;
+use crate::webhook_targets::WebhookTargets;
 
 /// Where each persona of a world listens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,6 +47,8 @@ pub struct WorldSettings {
     pub journal_dir: Option<std::path::PathBuf>,
     /// Timeouts and caps of every persona's listener.
     pub connections: crate::serving::ConnectionLimits,
+    /// The hosts webhooks may go to (loopback only unless widened).
+    pub webhook_targets: WebhookTargets,
 }
 
 impl Default for WorldSettings {
@@ -57,6 +60,7 @@ impl Default for WorldSettings {
             default_webhook_base: None,
             journal_dir: None,
             connections: crate::serving::ConnectionLimits::default(),
+            webhook_targets: WebhookTargets::default(),
         }
     }
 }
@@ -90,6 +94,8 @@ impl WorldHandle {
         let http = reqwest::Client::builder()
             .timeout(settings.delivery_timeout)
             .no_proxy()
+            // A redirect could lead a delivery to a host the target policy refuses.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         WorldHandle {

@@ -7,6 +7,7 @@
 pub mod activity;
 mod connections;
 pub mod control;
+mod control_errors;
 pub mod credentials;
 pub mod delivery;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod refusal;
 pub mod registry;
 pub mod serving;
 pub mod severable;
+pub mod webhook_targets;
 pub mod wire;
 
 pub use credentials::Credentials;
@@ -29,3 +31,4 @@ pub use journal::{Journal, JournalEntry, JournalPage};
 pub use listen::PortPlan;
 pub use registry::Simulator;
 pub use serving::ConnectionLimits;
+pub use webhook_targets::WebhookTargets;

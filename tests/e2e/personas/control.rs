@@ -13,10 +13,15 @@ use super::{MUG, client, send};
 
 /// Serves the control router on 127.0.0.1:0 and returns its base URL.
 async fn control(token: Option<&str>) -> String {
-    let state = ControlState {
-        simulator: Simulator::new(),
-        token: token.map(str::to_string),
-    };
+    serve(ControlState::new(
+        Simulator::new(),
+        token.map(str::to_string),
+    ))
+    .await
+}
+
+/// Serves `state`'s control router on 127.0.0.1:0 and returns its base URL.
+async fn serve(state: ControlState) -> String {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("control binds");
@@ -218,4 +223,104 @@ async fn control_api_adds_lists_and_clears_faults_for_live_drills() {
     )
     .await;
     assert_eq!(healthy.status, 200);
+}
+
+#[tokio::test]
+async fn health_answers_without_the_token() {
+    let base = control(Some("s3cret")).await;
+    let health = send(client().get(format!("{base}/health"))).await;
+    assert_eq!(health.status, 200, "{}", health.text);
+}
+
+#[tokio::test]
+async fn every_control_error_is_json_saying_what_to_fix() {
+    let base = control(None).await;
+    let created = send(client().post(format!("{base}/worlds")).json(&spec())).await;
+    let id = created.body["id"].as_str().expect("world id").to_string();
+    let stock = format!("{base}/worlds/{id}/stock");
+    let json_body = |body: String| {
+        client()
+            .post(&stock)
+            .header("content-type", "application/json")
+            .body(body)
+    };
+    let cases = [
+        (
+            "malformed JSON",
+            json_body("{bad".into()),
+            400,
+            "not valid JSON",
+        ),
+        (
+            "a field of the wrong type",
+            json_body(r#"{"sku": 1, "on_hand": 2}"#.into()),
+            422,
+            "sku",
+        ),
+        (
+            "a bad path parameter",
+            client().post(format!("{base}/worlds/{id}/orders/abc/cancel")),
+            400,
+            "order ids are numbers",
+        ),
+        (
+            "an unknown route",
+            client().get(format!("{base}/nowhere")),
+            404,
+            "no control route GET /nowhere",
+        ),
+        (
+            "a method the route does not take",
+            client().put(format!("{base}/worlds")),
+            405,
+            "does not take PUT",
+        ),
+        (
+            "a body over the limit",
+            json_body(" ".repeat(3 * 1024 * 1024)),
+            413,
+            "too large",
+        ),
+        (
+            "a bad query",
+            client().get(format!("{base}/worlds/{id}/env?sut_url=a&sut_url=b")),
+            400,
+            "query string",
+        ),
+    ];
+    for (what, request, status, words) in cases {
+        let reply = send(request).await;
+        assert_eq!(reply.status, status, "{what}: {}", reply.text);
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json"),
+            "{what}"
+        );
+        let error = reply.body["error"].as_str().unwrap_or_default();
+        assert!(error.contains(words), "{what}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn worlds_are_capped_per_process() {
+    let base = serve(ControlState::new(Simulator::new(), None).with_max_worlds(2)).await;
+    for _ in 0..2 {
+        let created = send(client().post(format!("{base}/worlds")).json(&spec())).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+    }
+    let refused = send(client().post(format!("{base}/worlds")).json(&spec())).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    let error = refused.body["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("cap of 2 worlds") && error.contains("--max-worlds"),
+        "{error}"
+    );
+    let deleted = send(client().delete(format!("{base}/worlds/w1"))).await;
+    assert_eq!(deleted.status, 204);
+    let again = send(client().post(format!("{base}/worlds")).json(&spec())).await;
+    assert_eq!(
+        again.status, 201,
+        "a deleted world frees its place: {}",
+        again.text
+    );
 }

@@ -10,6 +10,7 @@ mod hygiene;
 mod shipbob;
 mod shopify;
 mod slack;
+mod webhook_targets;
 mod webhooks;
 
 use std::sync::Arc;

@@ -421,6 +421,9 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Some(url) = h.url else {
         return missing("webhook.url");
     };
+    if let Err(message) = world.settings.webhook_targets.check(&url) {
+        return world_error(WorldError::invalid("webhook.url", message));
+    }
     match world.act_in_background(|w| w.subscribe_carrier(&url, h.webhook_secret)) {
         Ok(id) => world.read(|w| match w.carrier.webhooks.iter().find(|h| h.id == id) {
             Some(h) => WireResponse::json(201, &webhook_json(h)),

@@ -376,6 +376,9 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Some(url) = body.url.filter(|u| !u.is_empty()) else {
         return validation(422, "Url", "The Url field is required.");
     };
+    if let Err(message) = world.settings.webhook_targets.check(&url) {
+        return validation(422, "Url", &format!("The Url {message}."));
+    }
     let description = body.description.unwrap_or_default();
     match world.act_in_background(|w| w.subscribe_warehouse(&topics, &url, &description)) {
         Ok(id) => world.read(|w| match w.warehouse.webhooks.iter().find(|s| s.id == id) {

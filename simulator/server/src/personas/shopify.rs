@@ -620,6 +620,9 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest, version: &str) ->
     };
     let topic = h.topic.unwrap_or_default();
     let address = h.address.unwrap_or_default();
+    if let Err(message) = world.settings.webhook_targets.check(&address) {
+        return world_error(WorldError::invalid("address", message));
+    }
     match world.act_in_background(|w| w.subscribe_storefront(&topic, &address)) {
         Ok(id) => world.read(
             |w| match w.storefront.webhooks.iter().find(|h| h.id == id) {

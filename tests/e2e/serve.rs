@@ -1,0 +1,180 @@
+//! `drydock serve` as a user runs it, in a child process: it makes a control token,
+//! prints it, writes it owner-only to `.drydock/serve.env`, refuses the control API
+//! without it, and `drydock fault` finds it there by itself.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::support::drydock_bin;
+use crate::support::temp_dir;
+
+/// A `drydock serve` child, killed by its PID when dropped.
+struct Served {
+    child: Child,
+    control: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `drydock serve` in `dir` on a free port base (a few tries: the four persona
+/// ports after the control port must be free too) and waits for `/health`.
+async fn serve(dir: &Path, extra: &[&str]) -> Served {
+    for _ in 0..5 {
+        let base = {
+            let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            probe.local_addr().expect("address").port()
+        };
+        if base > u16::MAX - 5 {
+            continue;
+        }
+        let out = std::fs::File::create(dir.join("serve.out")).expect("output file");
+        let err = std::fs::File::create(dir.join("serve.err")).expect("error file");
+        let child = Command::new(drydock_bin())
+            .current_dir(dir)
+            .args(["serve", "--port-base", &base.to_string()])
+            .args(extra)
+            .env_remove("DRYDOCK_CONTROL_TOKEN")
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("drydock serve starts");
+        let mut served = Served {
+            child,
+            control: format!("http://127.0.0.1:{base}"),
+        };
+        for _ in 0..100 {
+            if served.child.try_wait().ok().flatten().is_some() {
+                break;
+            }
+            let health = reqwest::get(format!("{}/health", served.control)).await;
+            if health.is_ok_and(|r| r.status().is_success()) {
+                return served;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        drop(served);
+    }
+    panic!("drydock serve did not come up on any of 5 port bases");
+}
+
+fn fault(dir: &Path, control: &str, args: &[&str]) -> Output {
+    Command::new(drydock_bin())
+        .current_dir(dir)
+        .arg("fault")
+        .args(args)
+        .args(["--control", control])
+        .env_remove("DRYDOCK_CONTROL_TOKEN")
+        .stdin(Stdio::null())
+        .output()
+        .expect("drydock fault runs")
+}
+
+#[tokio::test]
+async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
+    let dir = temp_dir("serve-token");
+    let served = serve(&dir, &[]).await;
+    let env_file = dir.join(".drydock").join("serve.env");
+    let env = std::fs::read_to_string(&env_file).expect("serve.env written");
+    let token = env
+        .lines()
+        .find_map(|l| l.strip_prefix("DRYDOCK_CONTROL_TOKEN='"))
+        .and_then(|v| v.strip_suffix('\''))
+        .expect("the token is in serve.env")
+        .to_string();
+    assert_eq!(token.len(), 64, "{token}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&env_file)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "serve.env is owner-only");
+    }
+    let printed = std::fs::read_to_string(dir.join("serve.out")).unwrap_or_default();
+    assert!(
+        printed.contains(&format!("control token {token}")),
+        "{printed}"
+    );
+
+    let client = reqwest::Client::new();
+    let worlds = format!("{}/worlds", served.control);
+    let open = client.get(&worlds).send().await.expect("answers");
+    assert_eq!(open.status(), 401);
+    let wrong = client
+        .get(&worlds)
+        .bearer_auth("guess")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(wrong.status(), 401);
+    let right = client
+        .get(&worlds)
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(right.status(), 200);
+
+    let added = fault(
+        &dir,
+        &served.control,
+        &["add", "{name: down, persona: easypost, effect: outage}"],
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let listed = fault(&dir, &served.control, &["list"]);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("down"));
+
+    let elsewhere = temp_dir("serve-token-elsewhere");
+    let lost = fault(&elsewhere, &served.control, &["list"]);
+    assert_eq!(lost.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&lost.stderr);
+    assert!(
+        said.contains("401")
+            && said.contains("no control token was found")
+            && said.contains("--token"),
+        "{said}"
+    );
+    let flagged = fault(&elsewhere, &served.control, &["list", "--token", &token]);
+    assert!(
+        flagged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&flagged.stderr)
+    );
+
+    drop(served);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&elsewhere);
+}
+
+#[tokio::test]
+async fn no_control_token_opens_the_api_with_a_warning() {
+    let dir = temp_dir("serve-open");
+    let served = serve(&dir, &["--no-control-token"]).await;
+    let worlds = reqwest::get(format!("{}/worlds", served.control))
+        .await
+        .expect("answers");
+    assert_eq!(worlds.status(), 200);
+    let env = std::fs::read_to_string(dir.join(".drydock").join("serve.env")).unwrap_or_default();
+    assert!(!env.contains("DRYDOCK_CONTROL_TOKEN"), "{env}");
+    drop(served);
+    let warned = std::fs::read_to_string(dir.join("serve.err")).unwrap_or_default();
+    assert!(warned.contains("warning: --no-control-token"), "{warned}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
