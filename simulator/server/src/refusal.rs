@@ -30,7 +30,12 @@ pub fn refusal(dialect: Dialect, status: u16, message: &str) -> WireResponse {
             WireResponse::json(status, &json!({"statusCode": status, "message": message}))
         }
         Dialect::Persona(PersonaKind::Slack) => WireResponse::text(status, slack_code(status)),
-        Dialect::Control => WireResponse::json(status, &json!({"error": message})),
+        Dialect::Control => {
+            // The control API's own answers (axum's `Json`) carry no charset.
+            let mut response = WireResponse::json(status, &json!({"error": message}));
+            response.headers = vec![("content-type".into(), "application/json".into())];
+            response
+        }
     }
 }
 

@@ -163,7 +163,7 @@ async fn answer(
         Ok(Ok(body)) => body,
         Ok(Err(BodyProblem::TooLarge)) => {
             let message = format!(
-                "the request body is larger than {} bytes",
+                "the request body is too large (over {} bytes): send a smaller body",
                 limits.max_body_bytes
             );
             return Ok(closing(refusal(dialect, 413, &message)));
