@@ -248,3 +248,32 @@ async fn a_flooded_persona_of_a_server_with_1024_descriptors_leaves_the_others_a
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_listener_whose_connections_are_all_busy_answers_503_in_the_providers_shape() {
+    let world = world_with(ConnectionLimits {
+        max_connections: 1,
+        ..ConnectionLimits::default()
+    })
+    .await;
+    let target = authority(&world.endpoints.shipbob);
+    // Busy: its headers are in and its body is still coming.
+    let mut busy = TcpStream::connect(&target).await.expect("connects");
+    busy.write_all(b"POST /2026-01/order HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        .await
+        .expect("writes");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut newcomer = TcpStream::connect(&target).await.expect("connects");
+    newcomer
+        .write_all(b"GET /2026-01/inventory HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .expect("writes");
+    let refused = read_until_closed(&mut newcomer, Duration::from_secs(3)).await;
+    let refused = refused.expect("the newcomer is answered and closed");
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(
+        refused.contains("\"statusCode\":503"),
+        "ShipBob's shape: {refused}"
+    );
+    drop(busy);
+}
