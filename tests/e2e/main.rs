@@ -2,11 +2,13 @@
 //! invariants against worlds with known flaws, and the harness running scenario files
 //! against the reference integration.
 
+mod docs;
 mod drills;
 mod file_safety;
 mod fuzz;
 mod invariants;
 mod personas;
+mod project;
 mod report;
 mod runner;
 mod sdk;

@@ -1,7 +1,8 @@
 //! Helpers the end-to-end tests share: paths in the repository, scratch directories,
-//! and the size of the bundled suite.
+//! the size of the bundled suite, and running the `drydock` binary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
 
 /// A path relative to the repository root.
 pub(crate) fn repo(path: &str) -> PathBuf {
@@ -19,7 +20,15 @@ pub(crate) fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The `drydock` binary built next to this test binary.
+/// How many scenario files the bundled suite has.
+pub(crate) fn bundled_count() -> usize {
+    std::fs::read_dir(repo("scenarios"))
+        .expect("scenarios/")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .count()
+}
+
 pub(crate) fn drydock_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let bin = exe
@@ -35,11 +44,23 @@ pub(crate) fn drydock_bin() -> PathBuf {
     bin
 }
 
-/// How many scenario files the bundled suite has.
-pub(crate) fn bundled_count() -> usize {
-    std::fs::read_dir(repo("scenarios"))
-        .expect("scenarios/")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
-        .count()
+/// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.
+pub(crate) fn drydock(dir: &Path, args: &[&str], ci: bool) -> Output {
+    let mut cmd = Command::new(drydock_bin());
+    cmd.current_dir(dir)
+        .args(args)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null());
+    if ci {
+        cmd.env("CI", "true");
+    }
+    cmd.output().expect("drydock runs")
+}
+
+pub(crate) fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).to_string(),
+        String::from_utf8_lossy(&o.stderr).to_string(),
+    )
 }

@@ -5,13 +5,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use drydock_runner::select::{Selection, Shard};
 use drydock_runner::suite::{SuiteError, load};
 use drydock_runner::{RunConfig, SuiteOutcome, SutMode, run_suite};
 
-use crate::support::{bundled_count, drydock_bin, repo, temp_dir};
+use crate::support::{bundled_count, drydock, repo, temp_dir, text};
 
 /// Copies the scenario files (and, with `snapshots`, their .snap files) of `from` to `to`.
 fn copy_suite(from: &Path, to: &Path, snapshots: bool) {
@@ -157,27 +156,6 @@ async fn filters_select_by_name_or_tag() {
 }
 
 // ---- the drydock binary ----
-
-/// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.
-fn drydock(dir: &Path, args: &[&str], ci: bool) -> Output {
-    let mut cmd = Command::new(drydock_bin());
-    cmd.current_dir(dir)
-        .args(args)
-        .env_remove("CI")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null());
-    if ci {
-        cmd.env("CI", "true");
-    }
-    cmd.output().expect("drydock runs")
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).to_string(),
-        String::from_utf8_lossy(&o.stderr).to_string(),
-    )
-}
 
 #[test]
 fn bad_shards_and_jobs_with_an_endpoint_exit_2_with_a_hint() {

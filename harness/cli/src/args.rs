@@ -13,6 +13,14 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Show drydock's own log on standard error (-v info, -vv debug) instead of writing
+    /// it to .drydock/logs/drydock.log. DRYDOCK_LOG (e.g. `warn,drydock_runner=debug`)
+    /// sets the level wherever it goes.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Print only failures and the closing `N passed, N failed` line.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -29,12 +37,16 @@ pub enum Command {
     Review(crate::review::ReviewArgs),
     /// Fuzz an integration with generated inputs (`drydock fuzz addresses`).
     Fuzz(crate::fuzz::FuzzArgs),
+    /// Scaffold a team's own project: the suite without snapshots, drydock.toml, a CI
+    /// workflow and a .gitignore entry.
+    Init(crate::init::InitArgs),
 }
 
 /// Shown under `drydock run --help`.
 const RUN_EXIT_CODES: &str = "Exit codes:\n  0  every scenario that ran passed\n  1  some check failed \
 (an invariant, an expectation, a snapshot, or the integration did not start)\n  2  bad input or \
-configuration: a broken scenario file, a bad flag value, a port in use, --accept refused under CI";
+configuration: a broken scenario file, a bad flag value or drydock.toml, a --filter that matches \
+nothing, a port in use, --accept refused under CI\n\nSettings come from ./drydock.toml when present (see `drydock init`); flags override it.";
 
 #[derive(Debug, Args)]
 #[command(after_help = RUN_EXIT_CODES)]

@@ -137,6 +137,14 @@ const SUITE: &[(&str, &str)] = &[
     ),
 ];
 
+/// The bundled scenario files alone (name, contents), without their snapshots.
+pub fn scenarios() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SUITE
+        .iter()
+        .copied()
+        .filter(|(name, _)| name.ends_with(".yaml"))
+}
+
 /// Writes the bundled suite under `root` and returns the directory.
 pub fn materialize(root: &Path) -> std::io::Result<PathBuf> {
     let dir = root.join("suite");

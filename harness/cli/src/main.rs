@@ -2,11 +2,16 @@
 //! configurations, and maps every outcome to an exit code in one place.
 
 mod args;
+mod config_file;
 mod control_token;
+#[cfg(test)]
+mod docs;
 mod embedded;
 mod fault;
 mod fuzz;
+mod init;
 mod integration;
+mod logging;
 mod print;
 mod progress;
 mod reports;
@@ -15,9 +20,11 @@ mod run;
 mod serve;
 mod terminal_text;
 
+use std::collections::HashSet;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Exit codes, documented in the README.
 pub const EXIT_PASSED: u8 = 0;
@@ -25,14 +32,15 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = args::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DRYDOCK_LOG")
-                .unwrap_or_else(|_| default_log(&cli.command).into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let matches = match args::Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return ExitCode::from(refused(e)),
+    };
+    let cli = match args::Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return ExitCode::from(refused(e)),
+    };
+    logging::init(cli.verbose, &cli.command);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -43,26 +51,50 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    let quiet = cli.quiet;
     let code = runtime.block_on(async {
         match cli.command {
-            args::Command::Run(a) => run::run(a).await,
+            args::Command::Run(a) => run::run(a, quiet, &given(&matches, "run")).await,
             args::Command::Serve(a) => serve::serve(a).await,
             args::Command::Schema(a) => schema(a),
             args::Command::Fault(a) => fault::fault(a).await,
             args::Command::Review(a) => review::review(a),
             args::Command::Fuzz(a) => fuzz::fuzz(a).await,
+            args::Command::Init(a) => init::init(a),
         }
     });
     ExitCode::from(code)
 }
 
-/// A fuzz run makes the embedded integration refuse thousands of addresses on purpose:
-/// its warnings would bury the report.
-fn default_log(command: &args::Command) -> &'static str {
-    match command {
-        args::Command::Fuzz(_) => "warn,drydock_reference=off",
-        _ => "warn",
+/// The ids of the flags of `subcommand` given on the command line (or by an environment
+/// variable), as opposed to left at their defaults: those override `drydock.toml`.
+fn given(matches: &clap::ArgMatches, subcommand: &str) -> HashSet<String> {
+    let Some(sub) = matches.subcommand_matches(subcommand) else {
+        return HashSet::new();
+    };
+    sub.ids()
+        .filter(|id| {
+            matches!(
+                sub.value_source(id.as_str()),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
+        })
+        .map(|id| id.as_str().to_string())
+        .collect()
+}
+
+/// Bad arguments: clap's message and exit 2 (help and version: exit 0). `drydock run`
+/// still ends with its closing line.
+fn refused(e: clap::Error) -> u8 {
+    let _ = e.print();
+    if !e.use_stderr() {
+        return EXIT_PASSED;
     }
+    let subcommand = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if subcommand.as_deref() == Some("run") {
+        println!("{}", print::summary_line(&Default::default()));
+    }
+    EXIT_BAD_INPUT
 }
 
 fn schema(a: args::SchemaArgs) -> u8 {

@@ -11,8 +11,13 @@ use crate::terminal_text::{escaped, masked};
 
 /// Whether standard output gets ANSI colours (<https://no-color.org>).
 pub fn colour() -> bool {
+    colour_on(&std::io::stdout())
+}
+
+/// Whether `stream` gets ANSI colours: a terminal, and `NO_COLOR` unset or empty.
+pub fn colour_on(stream: &impl IsTerminal) -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    std::io::stdout().is_terminal() && !no_color
+    stream.is_terminal() && !no_color
 }
 
 /// Whether this runs under CI (`CI` set to anything but empty, `0` or `false`, as CI
@@ -42,11 +47,19 @@ pub fn scenario_lines(o: &ScenarioOutcome, on: bool) -> Vec<String> {
         o.seed
     );
     if o.passed() {
-        return vec![format!(
+        let mut out = vec![format!(
             "{} {} ({timing})",
             paint(on, "32", "PASS"),
             escaped(&o.name)
         )];
+        // A recorded (new or accepted) snapshot is worth a line: it awaits review.
+        out.extend(
+            o.checks
+                .iter()
+                .filter(|c| c.kind == CheckKind::Snapshot && !c.detail.is_empty())
+                .map(|c| format!("  {} {}", paint(on, "33", "note:"), escaped(&c.detail))),
+        );
+        return out;
     }
     let mut out = vec![format!(
         "{} {} ({timing})",

@@ -16,16 +16,19 @@ pub struct Progress {
     bar: Option<ProgressBar>,
     running: Vec<String>,
     colour: bool,
+    /// `-q`: only failed scenarios are printed, nothing is animated.
+    quiet: bool,
 }
 
 impl Progress {
-    /// Animated only on an interactive terminal outside CI.
-    pub fn new() -> Progress {
-        let animated = std::io::stderr().is_terminal() && !print::in_ci();
+    /// Animated only on an interactive terminal outside CI, and not with `-q`.
+    pub fn new(quiet: bool) -> Progress {
+        let animated = std::io::stderr().is_terminal() && !print::in_ci() && !quiet;
         Progress {
             bar: animated.then(ProgressBar::hidden),
             running: Vec::new(),
             colour: print::colour(),
+            quiet,
         }
     }
 
@@ -69,7 +72,11 @@ impl SuiteObserver for Progress {
     fn done(&mut self, outcome: &ScenarioOutcome) {
         let name = escaped(&outcome.name);
         self.running.retain(|n| *n != name);
-        let lines = print::scenario_lines(outcome, self.colour);
+        let lines = if self.quiet && outcome.passed() {
+            Vec::new()
+        } else {
+            print::scenario_lines(outcome, self.colour)
+        };
         match &self.bar {
             Some(bar) => {
                 bar.suspend(|| {

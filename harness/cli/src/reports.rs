@@ -28,13 +28,15 @@ pub fn targets(a: &RunArgs) -> Targets {
 
 /// Writes every requested report; returns one message per report that could not be
 /// written (the others are still written).
-pub fn write(targets: &Targets, suite: &SuiteOutcome) -> Vec<String> {
+/// With `quiet`, files written are not announced.
+pub fn write(targets: &Targets, suite: &SuiteOutcome, quiet: bool) -> Vec<String> {
     let mut problems = Vec::new();
     let mut put = |path: &Path, rendered: Result<String, drydock_report::RenderError>| {
         let result = rendered
             .map_err(|e| e.to_string())
             .and_then(|text| write_file(path, &text));
         match result {
+            Ok(()) if quiet => {}
             Ok(()) => eprintln!("wrote {}", path.display()),
             Err(e) => problems.push(e),
         }

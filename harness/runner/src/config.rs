@@ -23,6 +23,10 @@ pub struct RunConfig {
     pub sut: SutMode,
     /// Write snapshots instead of comparing (new and changed ones).
     pub accept_snapshots: bool,
+    /// A scenario without a stored snapshot (a team's first run) records it as
+    /// `name.snap.new` for review and passes, reported as a new snapshot. Off (the
+    /// scenario fails) under CI, where new snapshots never pass silently.
+    pub record_new_snapshots: bool,
     /// How long the integration has to answer `GET /health` with 2xx.
     pub ready_timeout: Duration,
     /// How long the integration must be quiet before the clock moves on.
@@ -46,6 +50,7 @@ impl RunConfig {
             scenarios,
             sut,
             accept_snapshots: false,
+            record_new_snapshots: false,
             ready_timeout: Duration::from_secs(20),
             quiet: Duration::from_millis(120),
             converge_timeout: Duration::from_secs(5),

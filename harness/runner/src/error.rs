@@ -10,6 +10,10 @@ pub enum RunError {
     },
     #[error("no scenario files found in {0} (scenario files end in .yaml or .yml)")]
     NoScenarios(String),
+    #[error(
+        "no scenario's name or tag contains {filters}; the suite has: {names}\n  hint: check the spelling, or drop --filter to run everything"
+    )]
+    NothingMatches { filters: String, names: String },
     #[error("the simulator could not start a world: {0}")]
     Simulator(#[from] drydock_simulator::SimulatorError),
     #[error("the integration could not be started: {0}")]

@@ -149,6 +149,7 @@ pub async fn run_suite_observed(
 ) -> Result<SuiteOutcome, SuiteError> {
     let files = discover(&cfg.scenarios).map_err(SuiteError::Run)?;
     let scenarios = load(&files)?;
+    refuse_empty_filter(cfg, &scenarios).map_err(SuiteError::Run)?;
     let chosen = {
         let view: Vec<(&str, &[String])> = scenarios
             .iter()
@@ -221,11 +222,37 @@ async fn play_and_compare(
     let played = play(scenario, file, simulator, cfg).await;
     let mut outcome = played.outcome;
     if let Some(text) = played.snapshot {
-        outcome
-            .checks
-            .push(compare_snapshot(file, &text, cfg.accept_snapshots));
+        outcome.checks.push(compare_snapshot(file, &text, cfg));
     }
     outcome
+}
+
+/// Filters that keep nothing are a mistake (a typo would otherwise pass having run
+/// nothing); a shard left empty by a small suite is not.
+fn refuse_empty_filter(cfg: &RunConfig, scenarios: &[(PathBuf, Scenario)]) -> Result<(), RunError> {
+    let filters = &cfg.selection.filters;
+    if filters.is_empty()
+        || scenarios
+            .iter()
+            .any(|(_, s)| cfg.selection.matches(&s.name, &s.tags))
+    {
+        return Ok(());
+    }
+    let quoted = |items: Vec<&str>| {
+        items
+            .iter()
+            .map(|i| format!("`{i}`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    Err(RunError::NothingMatches {
+        filters: quoted(filters.iter().map(String::as_str).collect()),
+        names: scenarios
+            .iter()
+            .map(|(_, s)| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }
 
 /// The outcome of a scenario whose task panicked: a failed setup check, never a pass.
@@ -240,7 +267,8 @@ fn crashed(name: String, file: String, e: &tokio::task::JoinError) -> ScenarioOu
     outcome
 }
 
-fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
+fn compare_snapshot(file: &Path, actual: &str, cfg: &RunConfig) -> CheckResult {
+    let accept = cfg.accept_snapshots;
     let path = snapshot_path(file);
     let name = "snapshot".to_string();
     let pending = path.with_extension("snap.new");
@@ -261,6 +289,16 @@ fn compare_snapshot(file: &Path, actual: &str, accept: bool) -> CheckResult {
         };
     }
     match stored {
+        None if cfg.record_new_snapshots => match std::fs::write(&pending, actual) {
+            Ok(()) => result(
+                true,
+                format!(
+                    "new snapshot {}: review it with `drydock review` (it fails under CI until accepted)",
+                    pending.display()
+                ),
+            ),
+            Err(e) => result(false, format!("cannot write {}: {e}", pending.display())),
+        },
         None => {
             let _ = files::write_atomically(&pending, actual.as_bytes());
             result(

@@ -6,6 +6,7 @@
 
 pub mod condition;
 pub mod diagnostic;
+pub mod examples;
 pub mod file_name;
 pub mod model;
 pub mod parse;

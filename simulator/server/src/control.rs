@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use drydock_core::address::Address;
 use drydock_core::faults::FaultRule;
 use drydock_core::storefront::Checkout;
-use drydock_core::{Duration, Timestamp, WorldSpec};
+use drydock_core::{Timestamp, VirtualDuration, WorldSpec};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -282,21 +282,37 @@ async fn env(
     Ok(Json(json!(w.sut_env(&sut_url, port))))
 }
 
+/// A JSON body read by hand, so that a bad value (a duration such as `6x`) is explained in
+/// the scenario language's words, not the JSON extractor's.
+fn read_body<T: serde::de::DeserializeOwned>(body: &[u8], hint: &str) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ControlError(
+            StatusCode::BAD_REQUEST,
+            format!("bad request body: {e}; {hint}"),
+        )
+    })
+}
+
+/// `by` is a duration as scenario files write it (`6d`, `1d 6h`), through the same parser.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AdvanceBody {
-    by: Option<Duration>,
+    by: Option<VirtualDuration>,
     to: Option<Timestamp>,
 }
 
 async fn advance(
     State(state): State<ControlState>,
     Path(id): Path<String>,
-    Json(body): Json<AdvanceBody>,
+    body: axum::body::Bytes,
 ) -> Reply {
+    let body: AdvanceBody = read_body(
+        &body,
+        "send {\"by\": \"6d\"} or {\"to\": \"2026-12-07T09:00:00Z\"}",
+    )?;
     let w = world(&state, &id)?;
     let to = match (body.by, body.to) {
-        (Some(by), None) if !by.is_negative() => w.now() + by,
+        (Some(by), None) => w.now() + by.as_core(),
         (None, Some(to)) => to,
         _ => {
             return Err(ControlError(
@@ -405,8 +421,13 @@ async fn list_faults(State(state): State<ControlState>, Path(id): Path<String>) 
 async fn add_fault(
     State(state): State<ControlState>,
     Path(id): Path<String>,
-    Json(rule): Json<FaultRule>,
+    body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Value>), ControlError> {
+    // Durations (`retry_after: 2s`, windows in `1d 6h`) as scenario files write them.
+    let rule: FaultRule = read_body(
+        &body,
+        "send a fault rule as a scenario's `fault` step writes it, e.g. {\"name\": \"down\", \"persona\": \"easypost\", \"effect\": \"outage\", \"retry_after\": \"2s\"}",
+    )?;
     let w = world(&state, &id)?;
     let name = rule.name.clone();
     w.act(|world| world.add_fault(rule))

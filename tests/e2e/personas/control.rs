@@ -324,3 +324,42 @@ async fn worlds_are_capped_per_process() {
         again.text
     );
 }
+
+/// `advance` reads durations as scenario files do (`6d`, `1d 6h`), and a bad one is
+/// explained in those words, as `{"error": ...}`, without the JSON library's internals.
+#[tokio::test]
+async fn control_api_advances_by_scenario_durations_and_explains_bad_ones() {
+    let base = control(None).await;
+    let created = send(client().post(format!("{base}/worlds")).json(&spec())).await;
+    let id = created.body["id"].as_str().expect("world id").to_string();
+    let advance = |by: &str| {
+        client()
+            .post(format!("{base}/worlds/{id}/clock/advance"))
+            .json(&json!({ "by": by }))
+    };
+    let days = send(advance("6d")).await;
+    assert_eq!(days.status, 200, "{}", days.text);
+    assert_eq!(days.body["now"], "2026-12-07T09:00:00Z");
+    let mixed = send(advance("1d 6h")).await;
+    assert_eq!(mixed.body["now"], "2026-12-08T15:00:00Z", "{}", mixed.text);
+    let bad = send(advance("6x")).await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    let error = bad.body["error"].as_str().expect("an error string");
+    assert!(error.contains("is not a unit"), "{error}");
+    assert!(
+        !error.contains("deserialize") && !error.contains("target type"),
+        "no library internals: {error}"
+    );
+    let fault = |retry_after: &str| {
+        client()
+            .post(format!("{base}/worlds/{id}/faults"))
+            .json(&json!({"name": format!("down-{retry_after}"), "persona": "easypost", "effect": "outage", "retry_after": retry_after, "when": {"window": {"from": "1d", "until": "6d"}}}))
+    };
+    let added = send(fault("1m 30s")).await;
+    assert_eq!(added.status, 201, "{}", added.text);
+    let refused = send(fault("2x")).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
+    let error = refused.body["error"].as_str().expect("an error string");
+    assert!(error.contains("is not a unit"), "{error}");
+    assert!(!error.contains("deserialize"), "{error}");
+}

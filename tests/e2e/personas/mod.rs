@@ -7,6 +7,7 @@ mod control;
 mod easypost;
 mod faults;
 mod hygiene;
+mod routes;
 mod shipbob;
 mod shopify;
 mod slack;

@@ -13,6 +13,7 @@ use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
 use super::easypost_wire as wire;
+pub use super::easypost_wire::SURFACE;
 use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse, iso};
@@ -134,7 +135,7 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         ["webhooks", id] if m == Method::DELETE => {
             match world.act_in_background(|w| w.unsubscribe_carrier(id)) {
                 Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
-                Err(e) => world_error(e),
+                Err(e) => world_error(e).operation("webhooks.delete"),
             }
         }
         _ => not_found(),

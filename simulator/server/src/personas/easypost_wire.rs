@@ -1,6 +1,7 @@
 //! EasyPost wire shapes: objects with `object`, `mode` and prefixed ids, and the request
 //! bodies the persona accepts (`{"address": ...}`, `{"shipment": ...}`).
 
+use super::routes::{Route, Surface, Webhook};
 use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::carrier::{CarrierAddress, CarrierShipment, Rate, Tracker};
@@ -338,3 +339,107 @@ pub struct WebhookFields {
 pub struct WebhookBody {
     pub webhook: Option<WebhookFields>,
 }
+
+/// What the carrier serves, for the reference docs (paths under `/v2`).
+pub const SURFACE: Surface = Surface {
+    persona: "easypost",
+    base: "`DRYDOCK_EASYPOST_URL` = `http://127.0.0.1:{port}/v2` (the SDK's `api_base`)",
+    auth: "`Authorization: Bearer $DRYDOCK_EASYPOST_API_KEY` (or Basic with the key as user); otherwise 401 `{\"error\": {\"code\": \"APIKEY.INACTIVE\", ...}}`",
+    routes: &[
+        Route {
+            method: "POST",
+            path: "addresses",
+            request: "`address`: `name`, `company`, `street1`, `street2`, `city`, `state`, `zip`, `country`, `phone`, `email`; `verify` / `verify_strict`",
+            answer: "`Address` with `id` (`adr_...`) and `verifications.delivery` (`success`, `errors[]` with `code` such as `E.ADDRESS.NOT_FOUND`); `verify_strict` failures are 422",
+        },
+        Route {
+            method: "POST",
+            path: "addresses/create_and_verify",
+            request: "`address`",
+            answer: "`address` (verified) or 422 with the verification error",
+        },
+        Route {
+            method: "GET",
+            path: "addresses/{id}",
+            request: "",
+            answer: "`Address`",
+        },
+        Route {
+            method: "GET",
+            path: "addresses/{id}/verify",
+            request: "",
+            answer: "`address`",
+        },
+        Route {
+            method: "POST",
+            path: "shipments",
+            request: "`shipment`: `to_address`, `from_address` (objects or `{id}`), `parcel` (`weight` oz, `length`, `width`, `height`), `reference`",
+            answer: "`Shipment` with `id` (`shp_...`) and `rates[]` (`id`, `carrier`, `service`, `rate`, `delivery_days`)",
+        },
+        Route {
+            method: "GET",
+            path: "shipments",
+            request: "",
+            answer: "`shipments[]`",
+        },
+        Route {
+            method: "GET",
+            path: "shipments/{id}",
+            request: "",
+            answer: "`Shipment`",
+        },
+        Route {
+            method: "POST",
+            path: "shipments/{id}/buy",
+            request: "`rate`: `{id}`",
+            answer: "`Shipment` with `tracking_code`, `postage_label.label_url`, `selected_rate`, `tracker` (`est_delivery_date`); buying twice is 422 `SHIPMENT.POSTAGE.EXISTS`",
+        },
+        Route {
+            method: "POST",
+            path: "shipments/{id}/refund",
+            request: "",
+            answer: "`Shipment` with `refund_status`",
+        },
+        Route {
+            method: "POST",
+            path: "trackers",
+            request: "`tracker`: `tracking_code`, `carrier`",
+            answer: "`Tracker`",
+        },
+        Route {
+            method: "GET",
+            path: "trackers",
+            request: "query `tracking_code`",
+            answer: "`trackers[]`",
+        },
+        Route {
+            method: "GET",
+            path: "trackers/{id}",
+            request: "",
+            answer: "`Tracker`: `status` (`pre_transit`, `in_transit`, `out_for_delivery`, `delivered`, ...), `est_delivery_date`, `tracking_details[]`",
+        },
+        Route {
+            method: "POST",
+            path: "webhooks",
+            request: "`webhook`: `url`, `webhook_secret`",
+            answer: "`Webhook`",
+        },
+        Route {
+            method: "GET",
+            path: "webhooks",
+            request: "",
+            answer: "`webhooks[]`",
+        },
+        Route {
+            method: "DELETE",
+            path: "webhooks/{id}",
+            request: "",
+            answer: "`{}`",
+        },
+    ],
+    webhooks: &[Webhook {
+        topics: "`tracker.updated`",
+        headers: "`X-Hmac-Signature: hmac-sha256-hex=...` (HMAC-SHA256 of the raw body with `DRYDOCK_EASYPOST_WEBHOOK_SECRET`)",
+        body: "an `Event`: `id` (`evt_...`, same on retries), `description` (`tracker.updated`), `previous_attributes.status`, `result` = the `Tracker` (`tracking_code`, `status`, `est_delivery_date`, `tracking_details[]`)",
+    }],
+};

@@ -4,6 +4,7 @@
 
 pub mod easypost;
 mod easypost_wire;
+pub mod routes;
 pub mod shipbob;
 mod shipbob_wire;
 pub mod shopify;

@@ -11,6 +11,7 @@ use drydock_core::{Timestamp, World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
 use super::shipbob_wire as wire;
+pub use super::shipbob_wire::SURFACE;
 use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse};
@@ -160,7 +161,7 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         ["webhook", w] if m == Method::DELETE => {
             match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
                 Ok(()) => WireResponse::empty(204).operation("webhook.delete"),
-                Err(e) => world_error(e, &req.path),
+                Err(e) => world_error(e, &req.path).operation("webhook.delete"),
             }
         }
         _ => problem(404, "Not Found", "", &req.path),

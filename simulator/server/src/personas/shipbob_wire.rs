@@ -1,6 +1,7 @@
 //! ShipBob wire shapes (dated API, 2026-01): orders with one shipment, inventory levels
 //! with `total_*` quantities, webhook subscriptions, and the request bodies accepted.
 
+use super::routes::{Route, Surface, Webhook};
 use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::warehouse::{
@@ -244,3 +245,71 @@ pub struct WebhookBody {
     pub url: Option<String>,
     pub description: Option<String>,
 }
+
+/// What the warehouse serves, for the reference docs (paths under `/{version}`).
+pub const SURFACE: Surface = Surface {
+    persona: "shipbob",
+    base: "`DRYDOCK_SHIPBOB_URL` = `http://127.0.0.1:{port}/2026-01` (also `2025-07`, and `2026-07` where inventory quantities lose their `total_` prefix)",
+    auth: "`Authorization: Bearer $DRYDOCK_SHIPBOB_TOKEN`; writes also need `shipbob_channel_id: $DRYDOCK_SHIPBOB_CHANNEL_ID` (400 without, 403 for another channel)",
+    routes: &[
+        Route {
+            method: "POST",
+            path: "order",
+            request: "`reference_id` (unique: a second order with it is 422), `order_number`, `type` (`DTC`), `shipping_method`, `recipient` (`name`, `email`, `phone_number`, `address`: `address1`, `address2`, `company_name`, `city`, `state`, `country`, `zip_code`), `products[]` (`reference_id`, `sku`, `name`, `quantity`), `tags[]` (`name`, `value`)",
+            answer: "the order: `id`, `reference_id`, `status`, `shipments[]`",
+        },
+        Route {
+            method: "GET",
+            path: "order",
+            request: "query `ReferenceIds`",
+            answer: "orders",
+        },
+        Route {
+            method: "GET",
+            path: "order/{id}",
+            request: "",
+            answer: "the order: `status`, `tags[]`, `shipments[]` (each shipment as in the webhook body)",
+        },
+        Route {
+            method: "POST",
+            path: "order/{id}:cancel",
+            request: "",
+            answer: "the order, cancelled (422 once shipped)",
+        },
+        Route {
+            method: "GET",
+            path: "inventory-level",
+            request: "query `SearchBy` (SKU)",
+            answer: "`[]` of `inventory_id`, `name`, `sku`, `total_on_hand_quantity`, `total_committed_quantity`, `total_fulfillable_quantity` (sellable)",
+        },
+        Route {
+            method: "GET",
+            path: "inventory-level/{id}",
+            request: "",
+            answer: "one inventory level",
+        },
+        Route {
+            method: "POST",
+            path: "webhook",
+            request: "`topics[]`, `url`, `description`",
+            answer: "the subscription with `id`",
+        },
+        Route {
+            method: "GET",
+            path: "webhook",
+            request: "",
+            answer: "subscriptions",
+        },
+        Route {
+            method: "DELETE",
+            path: "webhook/{id}",
+            request: "",
+            answer: "204",
+        },
+    ],
+    webhooks: &[Webhook {
+        topics: "`order.shipped`, `order.shipment.cancelled`, `order.shipment.exception`, `order.shipment.delivered`",
+        headers: "`x-webhook-topic` (the topic), Standard Webhooks `webhook-id` (`msg_...`, same on retries), `webhook-timestamp`, `webhook-signature` (`v1,` base64 HMAC-SHA256 of `id.timestamp.body` keyed with the base64 part of `DRYDOCK_SHIPBOB_WEBHOOK_SECRET`)",
+        body: "the bare Shipment (no envelope): `id`, `order_id`, `reference_id`, `status`, `status_details[]` (`id`, `name`, `description`: the exception reason), `products[]` with `inventory_items[].quantity` (units shipped) and `quantity_committed`, `tracking` (`carrier`, `tracking_number`, `tracking_url`)",
+    }],
+};

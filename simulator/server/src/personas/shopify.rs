@@ -10,6 +10,7 @@ use drydock_core::storefront::{ShipmentStatus, TrackingInfo};
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
+pub use super::shopify_wire::SURFACE;
 use super::shopify_wire::{self as wire, ts};
 use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
@@ -191,7 +192,7 @@ fn route(
         ["webhooks", w] if m == Method::DELETE => match id(w) {
             Some(w) => match world.act_in_background(|wd| wd.unsubscribe_storefront(w)) {
                 Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
-                Err(e) => world_error(e),
+                Err(e) => world_error(e).operation("webhooks.delete"),
             },
             None => not_found(),
         },

@@ -1,6 +1,7 @@
 //! Shopify Admin REST wire shapes: how storefront state is rendered as JSON, and the
 //! request bodies the persona accepts. Kept apart from the domain types on purpose.
 
+use super::routes::{Route, Surface, Webhook};
 use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::catalog::money;
@@ -350,3 +351,149 @@ pub struct WebhookFields {
     #[allow(dead_code)]
     pub format: Option<String>,
 }
+
+/// What the storefront serves, for the reference docs (paths under `/admin/api/{version}`).
+pub const SURFACE: Surface = Surface {
+    persona: "shopify",
+    base: "`DRYDOCK_SHOPIFY_URL` = `http://127.0.0.1:{port}/admin/api/2026-10` (older versions fall forward, `X-Shopify-Api-Deprecated-Reason`)",
+    auth: "`X-Shopify-Access-Token: $DRYDOCK_SHOPIFY_ACCESS_TOKEN`; otherwise 401 `{\"errors\": \"[API] Invalid API key or access token ...\"}`",
+    routes: &[
+        Route {
+            method: "GET",
+            path: "locations.json",
+            request: "",
+            answer: "`locations[]`: `id`, `name` (the one location stock is kept at)",
+        },
+        Route {
+            method: "GET",
+            path: "products.json",
+            request: "",
+            answer: "`products[]`: `id`, `title`, `variants[]` with `sku`, `inventory_item_id`, `inventory_quantity`",
+        },
+        Route {
+            method: "GET",
+            path: "orders.json",
+            request: "query `status` (`open` default, `any`, `cancelled`), `ids`",
+            answer: "`orders[]` (see the order body below)",
+        },
+        Route {
+            method: "GET",
+            path: "orders/count.json",
+            request: "query `status`",
+            answer: "`count`",
+        },
+        Route {
+            method: "GET",
+            path: "orders/{id}.json",
+            request: "",
+            answer: "`order`: `id`, `name` (`#1001`), `email`, `shipping_address`, `line_items[]` (`sku`, `quantity`), `cancelled_at`, `fulfillment_status`",
+        },
+        Route {
+            method: "POST",
+            path: "orders/{id}/cancel.json",
+            request: "`reason`, `restock`",
+            answer: "`order`",
+        },
+        Route {
+            method: "GET",
+            path: "orders/{id}/fulfillment_orders.json",
+            request: "",
+            answer: "`fulfillment_orders[]`: `id`, `status`, `request_status`, `line_items[]` (`id`, `quantity`, `fulfillable_quantity`)",
+        },
+        Route {
+            method: "GET",
+            path: "orders/{id}/fulfillments.json",
+            request: "",
+            answer: "`fulfillments[]`: `id`, `tracking_number`, `shipment_status`",
+        },
+        Route {
+            method: "POST",
+            path: "orders/{id}/fulfillments/{id}/events.json",
+            request: "`event`: `status` (`in_transit`, `out_for_delivery`, `delivered`, `failure`, ...), `happened_at`, `estimated_delivery_at`, `message`",
+            answer: "`fulfillment_event`",
+        },
+        Route {
+            method: "GET",
+            path: "orders/{id}/fulfillments/{id}/events.json",
+            request: "",
+            answer: "`fulfillment_events[]`",
+        },
+        Route {
+            method: "GET",
+            path: "fulfillment_orders/{id}.json",
+            request: "",
+            answer: "`fulfillment_order`",
+        },
+        Route {
+            method: "POST",
+            path: "fulfillment_orders/{id}/fulfillment_request/accept.json",
+            request: "",
+            answer: "`fulfillment_order` (the customer sees Processing)",
+        },
+        Route {
+            method: "POST",
+            path: "fulfillment_orders/{id}/hold.json",
+            request: "`fulfillment_hold`: `reason` (`awaiting_payment`, `high_risk_of_fraud`, `incorrect_address`, `inventory_out_of_stock`, `other`), `reason_notes`",
+            answer: "`fulfillment_order` (the customer sees On Hold)",
+        },
+        Route {
+            method: "POST",
+            path: "fulfillment_orders/{id}/release_hold.json",
+            request: "",
+            answer: "`fulfillment_order`",
+        },
+        Route {
+            method: "POST",
+            path: "fulfillments.json",
+            request: "`fulfillment`: `line_items_by_fulfillment_order[]` (`fulfillment_order_id`, optional `fulfillment_order_line_items[]` `id`/`quantity`), `tracking_info` (`number`, `url`, `company`), `notify_customer`",
+            answer: "`fulfillment` (the customer sees Shipped)",
+        },
+        Route {
+            method: "POST",
+            path: "fulfillments/{id}/update_tracking.json",
+            request: "`fulfillment`: `tracking_info`",
+            answer: "`fulfillment`",
+        },
+        Route {
+            method: "GET",
+            path: "inventory_levels.json",
+            request: "query `inventory_item_ids`, `location_ids`",
+            answer: "`inventory_levels[]`: `inventory_item_id`, `location_id`, `available`",
+        },
+        Route {
+            method: "POST",
+            path: "inventory_levels/set.json",
+            request: "`location_id`, `inventory_item_id`, `available`",
+            answer: "`inventory_level`",
+        },
+        Route {
+            method: "POST",
+            path: "inventory_levels/adjust.json",
+            request: "`location_id`, `inventory_item_id`, `available_adjustment`",
+            answer: "`inventory_level`",
+        },
+        Route {
+            method: "GET",
+            path: "webhooks.json",
+            request: "",
+            answer: "`webhooks[]`: `id`, `topic`, `address`",
+        },
+        Route {
+            method: "POST",
+            path: "webhooks.json",
+            request: "`webhook`: `topic`, `address`, `format` (`json`)",
+            answer: "`webhook`",
+        },
+        Route {
+            method: "DELETE",
+            path: "webhooks/{id}.json",
+            request: "",
+            answer: "`{}`",
+        },
+    ],
+    webhooks: &[Webhook {
+        topics: "`orders/create`, `orders/cancelled`, `orders/updated`",
+        headers: "`X-Shopify-Topic`, `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the raw body with `DRYDOCK_SHOPIFY_WEBHOOK_SECRET`), `X-Shopify-Shop-Domain`, `X-Shopify-Webhook-Id` (same on retries), `X-Shopify-Event-Id`, `X-Shopify-Triggered-At`",
+        body: "the order itself, as `GET orders/{id}.json` renders it inside `order`",
+    }],
+};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::http::Method;
 use serde_json::Value;
 
+use super::routes::{Route, Surface};
 use crate::handle::WorldHandle;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -48,3 +49,17 @@ fn blocks_text(body: &Value) -> Option<String> {
         .collect();
     (!parts.is_empty()).then(|| parts.join("\n"))
 }
+
+/// What the alert channel serves, for the reference docs.
+pub const SURFACE: Surface = Surface {
+    persona: "slack",
+    base: "`DRYDOCK_SLACK_WEBHOOK_URL` = `http://127.0.0.1:{port}/services/T0DRYDOCK/B0ALERTS/{token}`",
+    auth: "the secret token in the path (another path is 404 `no_service`)",
+    routes: &[Route {
+        method: "POST",
+        path: "(the webhook URL itself)",
+        request: "`text`, or `blocks[].text.text`",
+        answer: "200 `ok`; 400 `invalid_payload` / `no_text`; the text becomes an alert",
+    }],
+    webhooks: &[],
+};
