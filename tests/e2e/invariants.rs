@@ -57,8 +57,8 @@ fn buy_label(w: &mut World, reference: &str) -> String {
     let from = w.create_carrier_address(w.ship_from.clone(), false);
     let shp = w
         .create_shipment(ShipmentRequest {
-            to_address_id: to,
-            from_address_id: from,
+            to: to.into(),
+            from: from.into(),
             weight_oz: 12.0,
             length_in: None,
             width_in: None,

@@ -2,6 +2,7 @@
 //! invariants against worlds with known flaws, and the harness running scenario files
 //! against the reference integration.
 
+mod bounds;
 mod docs;
 mod drills;
 mod file_safety;

@@ -168,7 +168,7 @@ async fn play_step(
                 lines: o
                     .lines
                     .iter()
-                    .map(|l| (l.sku.value.clone(), l.quantity))
+                    .map(|l| (l.sku.value.clone(), l.quantity.value))
                     .collect(),
             };
             match world.act(|w| w.place_order(checkout)).await {
@@ -195,12 +195,19 @@ async fn play_step(
                 )),
             }
         }
-        Step::SetStock(s) => match world.act(|w| w.set_on_hand(&s.sku.value, s.on_hand)).await {
+        Step::SetStock(s) => match world
+            .act(|w| w.set_on_hand(&s.sku.value, s.on_hand.value))
+            .await
+        {
             Ok(()) => None,
             Err(e) => failed(format!("set_stock {}: {e}", s.sku.value)),
         },
         Step::AdvanceClock(by) => {
-            let to = world.now() + by.as_core();
+            // The parser refuses moves beyond the clock's range; this is the last guard.
+            let to = match world.read(|w| w.advance_target(by.as_core())) {
+                Ok(to) => to,
+                Err(e) => return failed(format!("advance_clock: {e}")),
+            };
             let report = world.advance_to(to).await;
             if report.unsettled > 0 {
                 tracing::info!(
@@ -213,7 +220,8 @@ async fn play_step(
         Step::WaitUntil(w) => {
             let limit = w
                 .timeout
-                .map(|t| t.as_std())
+                .as_ref()
+                .map(|t| t.value.as_std())
                 .unwrap_or(Duration::from_secs(10));
             let (mismatches, polls, waited) = wait_for(&w.until, world, orders, limit).await;
             if mismatches.is_empty() {

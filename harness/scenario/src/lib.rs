@@ -10,6 +10,7 @@ pub mod examples;
 pub mod file_name;
 pub mod model;
 pub mod parse;
+mod ranges;
 mod recover;
 pub mod schema;
 

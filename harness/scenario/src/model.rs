@@ -71,9 +71,11 @@ pub struct ProductEntry {
     #[schemars(with = "Option<String>")]
     pub price: Option<Spanned<String>>,
     #[serde(default)]
-    pub weight_oz: Option<u32>,
+    #[schemars(with = "Option<u32>")]
+    pub weight_oz: Option<Spanned<u32>>,
     /// Units on hand in the warehouse at the start; the storefront starts in sync.
-    pub stock: i64,
+    #[schemars(with = "i64")]
+    pub stock: Spanned<i64>,
 }
 
 /// How long each warehouse stage takes on the virtual clock.
@@ -143,7 +145,8 @@ pub struct PlaceOrder {
 pub struct OrderLine {
     #[schemars(with = "String")]
     pub sku: Spanned<String>,
-    pub quantity: u32,
+    #[schemars(with = "u32")]
+    pub quantity: Spanned<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -160,7 +163,8 @@ pub struct CancelOrder {
 pub struct SetStock {
     #[schemars(with = "String")]
     pub sku: Spanned<String>,
-    pub on_hand: i64,
+    #[schemars(with = "i64")]
+    pub on_hand: Spanned<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -170,5 +174,6 @@ pub struct WaitUntil {
     pub until: Condition,
     /// Real time to wait at most (default 10s).
     #[serde(default)]
-    pub timeout: Option<VirtualDuration>,
+    #[schemars(with = "Option<VirtualDuration>")]
+    pub timeout: Option<Spanned<VirtualDuration>>,
 }

@@ -116,6 +116,9 @@ fn follows_from_repair(p: &Problem, text: &str, blanked: &[(Region, Option<Strin
                 && p.message.contains("was placed before this step")
                 && gone.contains("place_order"))
             || (before && p.message.contains("is not in the catalog") && gone.contains("sku"))
+            // An order whose only line was unreadable is not an order without lines.
+            || (p.message.contains("needs at least one line")
+                && recover::enclosing_item(text, p.line).is_some_and(|step| step.contains(region.from)))
     })
 }
 
@@ -176,7 +179,12 @@ fn describe(
             Shape::Value,
         ),
         E::Message { msg, .. } => {
-            let hint = if msg.contains("duration") || msg.contains("unit") {
+            let hint = if msg.contains("longest duration") || msg.contains("too large") {
+                format!(
+                    "write a duration of at most {}, e.g. `6d` or `2w`",
+                    drydock_core::limits::MAX_DURATION
+                )
+            } else if msg.contains("duration") || msg.contains("unit") {
                 "a duration is numbers with units (ms, s, m, h, d, w), e.g. `250ms`, `90s`, `2h`, `1d 6h`"
                     .to_string()
             } else {
@@ -213,14 +221,20 @@ fn kind_of(ty: &str) -> String {
     }
 }
 
-struct Problems<'a> {
+pub(crate) struct Problems<'a> {
     file: &'a str,
     map: &'a SourceMap<'a>,
     list: Vec<Problem>,
 }
 
 impl Problems<'_> {
-    fn push(&mut self, line: usize, column: usize, message: String, hint: Option<String>) {
+    pub(crate) fn push(
+        &mut self,
+        line: usize,
+        column: usize,
+        message: String,
+        hint: Option<String>,
+    ) {
         let (line, column) = (line.max(1), column.max(1));
         self.list.push(Problem {
             file: self.file.to_string(),
@@ -232,7 +246,7 @@ impl Problems<'_> {
         });
     }
 
-    fn at<T>(&mut self, spanned: &Spanned<T>, message: String, hint: Option<String>) {
+    pub(crate) fn at<T>(&mut self, spanned: &Spanned<T>, message: String, hint: Option<String>) {
         let loc = spanned.referenced;
         self.push(loc.line() as usize, loc.column() as usize, message, hint);
     }
@@ -276,10 +290,15 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
             Some("write e.g. 2026-12-01T09:00:00Z".into()),
         );
     }
+    crate::ranges::check(s, p);
     let mut skus = BTreeSet::new();
     for product in &s.world.catalog {
         if product.sku.value.trim().is_empty() {
-            p.at(&product.sku, "a SKU is empty".into(), None);
+            p.at(
+                &product.sku,
+                "a SKU is empty".into(),
+                Some("write the item's stock-keeping unit, e.g. `sku: MUG-BLUE`".into()),
+            );
         } else if !skus.insert(product.sku.value.clone()) {
             p.at(
                 &product.sku,
@@ -296,13 +315,6 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 Some("write a decimal with at most two places, e.g. \"12.50\"".into()),
             );
         }
-        if product.stock < 0 {
-            p.at(
-                &product.sku,
-                format!("stock of {} is negative", product.sku.value),
-                None,
-            );
-        }
     }
     for w in &s.waive {
         if !INVARIANTS.contains(&w.invariant.value.as_str()) {
@@ -313,7 +325,11 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
             );
         }
         if w.reason.trim().is_empty() {
-            p.at(&w.invariant, "a waiver needs a reason".into(), None);
+            p.at(
+                &w.invariant,
+                "a waiver needs a reason".into(),
+                Some("say why the invariant does not apply, e.g. `reason: the drill loses this order on purpose`".into()),
+            );
         }
     }
     let mut aliases = BTreeSet::new();
@@ -330,26 +346,26 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                     );
                 }
                 if o.lines.is_empty() {
-                    p.at(&o.alias, "an order needs at least one line".into(), None);
+                    p.at(
+                        &o.alias,
+                        "an order needs at least one line".into(),
+                        Some("add `lines: [{ sku: ..., quantity: 1 }]`".into()),
+                    );
                 }
                 for line in &o.lines {
                     known_sku(&line.sku, &skus, p);
-                    if line.quantity == 0 {
-                        p.at(&line.sku, "quantity must be at least 1".into(), None);
-                    }
                 }
             }
             Step::CancelOrder(c) => known_order(&c.order, &aliases, p),
-            Step::SetStock(st) => {
-                known_sku(&st.sku, &skus, p);
-                if st.on_hand < 0 {
-                    p.at(&st.sku, "on_hand must not be negative".into(), None);
-                }
-            }
+            Step::SetStock(st) => known_sku(&st.sku, &skus, p),
             Step::AdvanceClock(_) => {}
             Step::Fault(rule) => {
                 for problem in rule.problems() {
-                    p.at(step, format!("fault `{}`: {problem}", rule.name), None);
+                    p.at(
+                        step,
+                        format!("fault `{}`: {problem}", rule.name),
+                        Some(FAULT_HINT.into()),
+                    );
                 }
                 if !faults.insert(rule.name.clone()) {
                     p.at(
@@ -367,7 +383,7 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                     p.at(
                         step,
                         format!("fault `{}`: SKU {sku} is not in the catalog", rule.name),
-                        None,
+                        Some("name a SKU of `world.catalog`".into()),
                     );
                 }
             }
@@ -397,6 +413,10 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
         );
     }
 }
+
+/// What to read when a fault rule is refused (each problem already says what to write).
+const FAULT_HINT: &str =
+    "the README's *Faults and drills* lists every effect, its parameters and their limits";
 
 /// The always-on invariants, by the names a scenario uses to waive them.
 pub const INVARIANTS: &[&str] = &[
@@ -466,7 +486,7 @@ fn check_condition(
             p.at(
                 order,
                 "an order condition takes stage, warehouse, tracking or labels".into(),
-                None,
+                Some("e.g. `{ order: first, stage: delivered }`".into()),
             );
         }
     }
@@ -476,7 +496,7 @@ fn check_condition(
             p.at(
                 sku,
                 "a stock condition takes storefront, sellable or on_hand".into(),
-                None,
+                Some("e.g. `{ stock: MUG-BLUE, storefront: 8 }`".into()),
             );
         }
     }
@@ -535,8 +555,8 @@ impl Scenario {
                         .as_ref()
                         .and_then(|v| drydock_core::catalog::parse_money(&v.value))
                         .unwrap_or(1_000),
-                    weight_oz: p.weight_oz.unwrap_or(16),
-                    stock: p.stock,
+                    weight_oz: p.weight_oz.as_ref().map_or(16, |w| w.value),
+                    stock: p.stock.value,
                 })
                 .collect(),
             warehouse: WarehouseSpec {

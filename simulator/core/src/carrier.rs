@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::address::{Address, Verification, verify_delivery};
 use crate::clock::Scheduled;
+use crate::limits;
 use crate::{Duration, Timestamp, World, WorldError, WorldEventKind};
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,11 +159,25 @@ pub const TEST_TRACKING_CODES: &[(&str, TrackingStatus)] = &[
     ("EZ7000000007", TrackingStatus::Unknown),
 ];
 
+/// An address a shipment names: one stored before (`{"id": ...}`) or given inline, which
+/// is stored with the shipment.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddressRef {
+    Stored(String),
+    Inline(Box<Address>),
+}
+
+impl From<String> for AddressRef {
+    fn from(id: String) -> Self {
+        AddressRef::Stored(id)
+    }
+}
+
 /// What the integration asks for when it creates a shipment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShipmentRequest {
-    pub to_address_id: String,
-    pub from_address_id: String,
+    pub to: AddressRef,
+    pub from: AddressRef,
     pub weight_oz: f64,
     pub length_in: Option<f64>,
     pub width_in: Option<f64>,
@@ -257,6 +272,14 @@ impl World {
         id
     }
 
+    /// The id of an address a shipment names, storing an inline one (unverified).
+    fn stored_address(&mut self, address: AddressRef) -> String {
+        match address {
+            AddressRef::Stored(id) => id,
+            AddressRef::Inline(a) => self.create_carrier_address(*a, false),
+        }
+    }
+
     /// A fault overrides the carrier's judgement: the stored address fails verification
     /// with `code` (one of [`REJECTION_CODES`]; unknown codes read as not found).
     pub fn reject_carrier_address(
@@ -303,15 +326,28 @@ impl World {
     }
 
     /// Creates a shipment and rates it for every service that reaches the destination.
+    /// Everything is checked first: a refused shipment stores no address either.
     pub fn create_shipment(&mut self, req: ShipmentRequest) -> Result<String, WorldError> {
-        let to = self.carrier.address(&req.to_address_id)?.address.clone();
-        self.carrier.address(&req.from_address_id)?;
-        if !(req.weight_oz.is_finite() && req.weight_oz > 0.0) {
-            return Err(WorldError::invalid(
-                "parcel.weight",
-                "must be a positive number of ounces",
-            ));
+        let to = match &req.to {
+            AddressRef::Stored(id) => self.carrier.address(id)?.address.clone(),
+            AddressRef::Inline(a) => (**a).clone(),
+        };
+        if let AddressRef::Stored(id) = &req.from {
+            self.carrier.address(id)?;
         }
+        limits::parcel_weight_oz(req.weight_oz)
+            .map_err(|m| WorldError::invalid("parcel.weight", m))?;
+        for (name, inches) in [
+            ("parcel.length", req.length_in),
+            ("parcel.width", req.width_in),
+            ("parcel.height", req.height_in),
+        ] {
+            if let Some(inches) = inches {
+                limits::parcel_dimension_in(inches).map_err(|m| WorldError::invalid(name, m))?;
+            }
+        }
+        let to_address_id = self.stored_address(req.to);
+        let from_address_id = self.stored_address(req.from);
         let services = if to.country.eq_ignore_ascii_case("US") || to.country.is_empty() {
             DOMESTIC_SERVICES
         } else {
@@ -342,8 +378,8 @@ impl World {
             CarrierShipment {
                 id: id.clone(),
                 reference: req.reference,
-                to_address_id: req.to_address_id,
-                from_address_id: req.from_address_id,
+                to_address_id,
+                from_address_id,
                 parcel,
                 rates,
                 selected_rate: None,
@@ -374,16 +410,19 @@ impl World {
                 "The rate does not belong to this shipment.",
             ));
         };
-        let label_id = self.ids.easypost("pl");
-        let code = self.ids.tracking_number();
-        let tracker_id = self.ids.easypost("trk");
-        let day = now.strftime("%Y%m%d").to_string();
-        let est = now + Duration::from_hours(i64::from(rate.delivery_days) * 24 + 24);
         let from = self
             .carrier
             .address(&shipment.from_address_id)?
             .address
             .clone();
+        let label_id = self.ids.easypost("pl");
+        let code = self.ids.tracking_number();
+        let tracker_id = self.ids.easypost("trk");
+        let day = now.strftime("%Y%m%d").to_string();
+        let est = limits::later(
+            now,
+            Duration::from_hours(i64::from(rate.delivery_days) * 24 + 24),
+        );
         self.carrier.trackers.insert(
             tracker_id.clone(),
             Tracker {
@@ -551,7 +590,7 @@ impl World {
         }
         let tracker_id = tracker.id.clone();
         let days = i64::from(tracker.delivery_days.max(1));
-        let delivered_at = now + Duration::from_hours(days * 24 - 3);
+        let delivered_at = limits::later(now, Duration::from_hours(days * 24 - 3));
         if let Some(t) = self.carrier.trackers.get_mut(&tracker_id) {
             t.est_delivery_date = Some(delivered_at);
         }
@@ -579,7 +618,7 @@ impl World {
         ];
         for (after, status, message) in scans {
             self.agenda.schedule(
-                now + after,
+                limits::later(now, after),
                 Scheduled::CarrierScan {
                     tracker_id: tracker_id.clone(),
                     status,

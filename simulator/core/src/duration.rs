@@ -67,6 +67,12 @@ impl VirtualDuration {
                 .and_then(|v| millis.checked_add(v))
                 .ok_or_else(|| format!("`{text}` is too large"))?;
         }
+        let max = crate::limits::MAX_DURATION;
+        if millis > max.millis {
+            return Err(format!(
+                "`{text}` is longer than {max}, the longest duration drydock accepts"
+            ));
+        }
         Ok(VirtualDuration { millis })
     }
 }
@@ -147,6 +153,10 @@ mod tests {
             assert!(VirtualDuration::parse(bad).is_err(), "{bad}");
         }
         assert!(matches!(VirtualDuration::parse("5parsecs"), Err(m) if m.contains("not a unit")));
+        assert!(VirtualDuration::parse("520w").is_ok());
+        for long in ["500000w", "521w", "100000000h", "99999999999999999999ms"] {
+            assert!(VirtualDuration::parse(long).is_err(), "{long}");
+        }
     }
 
     #[test]

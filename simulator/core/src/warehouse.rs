@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::address::Address;
 use crate::clock::Scheduled;
 use crate::faults::Effect;
+use crate::limits;
 use crate::{Timestamp, World, WorldError, WorldEventKind};
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +192,7 @@ impl World {
             ));
         }
         let mut wanted: BTreeMap<&str, i64> = BTreeMap::new();
+        let mut units: u64 = 0;
         for (sku, _, qty) in &req.lines {
             if *qty == 0 {
                 return Err(WorldError::invalid(
@@ -198,6 +200,11 @@ impl World {
                     "Quantity must be at least 1.",
                 ));
             }
+            limits::line_quantity(u64::from(*qty))
+                .map_err(|m| WorldError::invalid("Products.Quantity", format!("Quantity {m}.")))?;
+            units += u64::from(*qty);
+            limits::order_units(units)
+                .map_err(|m| WorldError::invalid("Products", format!("The products {m}.")))?;
             if !self.warehouse.stock.contains_key(sku) {
                 return Err(WorldError::invalid(
                     "Products.ReferenceId",
@@ -266,7 +273,7 @@ impl World {
         if stage == Stage::Exception {
             self.emit(WorldEventKind::WarehouseOrderException { order_id: id });
         } else {
-            let at = now + self.warehouse_handling.pick;
+            let at = limits::later(now, self.warehouse_handling.pick);
             self.agenda
                 .schedule(at, Scheduled::WarehouseStep { order_id: id });
         }
@@ -297,7 +304,7 @@ impl World {
         if committed {
             for line in &lines {
                 if let Some(level) = self.warehouse.stock.get_mut(&line.sku) {
-                    level.committed -= i64::from(line.quantity);
+                    level.committed = (level.committed - i64::from(line.quantity)).max(0);
                 }
             }
         }
@@ -313,9 +320,7 @@ impl World {
 
     /// A cycle count or a receipt: the shelves now hold `on_hand` units of `sku`.
     pub fn set_on_hand(&mut self, sku: &str, on_hand: i64) -> Result<(), WorldError> {
-        if on_hand < 0 {
-            return Err(WorldError::invalid("on_hand", "must not be negative"));
-        }
+        limits::on_hand(on_hand).map_err(|m| WorldError::invalid("on_hand", m))?;
         let level = self
             .warehouse
             .stock
@@ -386,7 +391,7 @@ impl World {
                 order.stage = Stage::Picked;
                 order.picked_at = Some(now);
                 self.agenda.schedule(
-                    now + handling.pack,
+                    limits::later(now, handling.pack),
                     Scheduled::WarehouseStep { order_id: id },
                 );
             }
@@ -394,7 +399,7 @@ impl World {
                 order.stage = Stage::Packed;
                 order.packed_at = Some(now);
                 self.agenda.schedule(
-                    now + handling.ship,
+                    limits::later(now, handling.ship),
                     Scheduled::WarehouseStep { order_id: id },
                 );
             }
@@ -439,8 +444,11 @@ impl World {
         let lines = order.lines.clone();
         for line in &lines {
             if let Some(level) = self.warehouse.stock.get_mut(&line.sku) {
-                level.on_hand -= i64::from(line.quantity);
-                level.committed -= i64::from(line.quantity);
+                // A count below what was promised leaves nothing on the shelves, never
+                // less than nothing.
+                let quantity = i64::from(line.quantity);
+                level.on_hand = (level.on_hand - quantity).max(0);
+                level.committed = (level.committed - quantity).max(0);
             }
         }
         if let Some(code) = code {

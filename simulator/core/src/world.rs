@@ -11,6 +11,7 @@ use crate::carrier::Carrier;
 use crate::catalog::Product;
 use crate::clock::{Agenda, Scheduled};
 use crate::ids::IdGen;
+use crate::limits;
 use crate::spec::{WarehouseSpec, WorldSpec};
 use crate::storefront::{InventoryLevel, Storefront};
 use crate::warehouse::{StockLevel, Warehouse};
@@ -40,6 +41,15 @@ impl World {
     /// Builds a world from its spec: catalog in every persona, warehouse stock on hand,
     /// storefront availability equal to what the warehouse can sell.
     pub fn new(spec: &WorldSpec) -> Result<World, WorldError> {
+        limits::start(spec.clock).map_err(|m| WorldError::invalid("clock", m))?;
+        for (stage, d) in [
+            ("pick", spec.warehouse.pick),
+            ("pack", spec.warehouse.pack),
+            ("ship", spec.warehouse.ship),
+        ] {
+            limits::core_duration(d)
+                .map_err(|m| WorldError::invalid(format!("warehouse.{stage}"), m))?;
+        }
         let mut ids = IdGen::new(spec.seed);
         let location_id = ids.shopify();
         let mut catalog = BTreeMap::new();
@@ -56,12 +66,12 @@ impl World {
                     format!("{sku} appears twice"),
                 ));
             }
-            if p.stock < 0 {
-                return Err(WorldError::invalid(
-                    "catalog.stock",
-                    format!("of {sku} must not be negative"),
-                ));
-            }
+            let field = |name: &str| format!("catalog.{name} of {sku}");
+            limits::on_hand(p.stock).map_err(|m| WorldError::invalid(field("stock"), m))?;
+            limits::price_cents(p.price_cents)
+                .map_err(|m| WorldError::invalid(field("price_cents"), m))?;
+            limits::unit_weight_oz(p.weight_oz)
+                .map_err(|m| WorldError::invalid(field("weight_oz"), m))?;
             let product = Product {
                 sku: sku.to_string(),
                 title: if p.title.is_empty() {
@@ -165,8 +175,21 @@ impl World {
     }
 
     /// Moves the clock to `to` without firing anything (call after `fire_next` is done).
+    /// Never past [`limits::LATEST_INSTANT`].
     pub fn settle_clock(&mut self, to: Timestamp) {
-        self.agenda.move_to(to);
+        self.agenda.move_to(to.min(limits::LATEST_INSTANT));
+    }
+
+    /// Where the clock lands when someone asks to move it on `by`: refused when `by` is
+    /// negative, longer than [`limits::MAX_DURATION`] or would pass the latest instant.
+    pub fn advance_target(&self, by: crate::Duration) -> Result<Timestamp, WorldError> {
+        limits::advance(self.now(), by).map_err(|m| WorldError::invalid("by", m))
+    }
+
+    /// Checks an instant someone asks the clock to move to.
+    pub fn check_target(&self, to: Timestamp) -> Result<Timestamp, WorldError> {
+        limits::instant(to).map_err(|m| WorldError::invalid("to", m))?;
+        Ok(to)
     }
 
     /// Schedules a retry of a webhook delivery owned by the shell.

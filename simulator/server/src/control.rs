@@ -312,8 +312,8 @@ async fn advance(
     )?;
     let w = world(&state, &id)?;
     let to = match (body.by, body.to) {
-        (Some(by), None) => w.now() + by.as_core(),
-        (None, Some(to)) => to,
+        (Some(by), None) => w.read(|world| world.advance_target(by.as_core())),
+        (None, Some(to)) => w.read(|world| world.check_target(to)),
         _ => {
             return Err(ControlError(
                 StatusCode::BAD_REQUEST,
@@ -321,6 +321,7 @@ async fn advance(
             ));
         }
     };
+    let to = to.map_err(|e| rejected(format!("advance the clock: {e}")))?;
     let report = w.advance_to(to).await;
     Ok(Json(json!({"now": w.now(), "report": report})))
 }

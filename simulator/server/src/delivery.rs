@@ -114,7 +114,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
         Effect::Dropped => {}
         Effect::Delayed => {
             let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
-            let due = handle.now() + wait;
+            let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
             if let Ok(mut pending) = handle.pending.lock() {
                 pending.insert(id, delivery);
@@ -254,7 +254,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     if let Ok(mut pending) = handle.pending.lock() {
         pending.insert(id, delivery);
     }
-    handle.with_world(|w| w.schedule_redelivery(now + wait, id));
+    handle.with_world(|w| w.schedule_redelivery(drydock_core::limits::later(now, wait), id));
 }
 
 fn describe(e: &reqwest::Error) -> String {

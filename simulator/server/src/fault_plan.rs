@@ -10,7 +10,8 @@ use crate::personas::PersonaKind;
 use crate::refusal::{Dialect, refusal};
 use crate::wire::WireResponse;
 
-/// A hang never outlasts this, so a forgotten client cannot pin a task forever.
+/// A hang or a latency never outlasts this, so a forgotten client cannot pin a task
+/// forever (rules are refused beyond it too: `drydock_core::limits::MAX_REAL_DELAY`).
 pub const HANG_LIMIT: Duration = Duration::from_secs(30);
 
 /// What the shell does with a call a fault fired on.
@@ -55,9 +56,12 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
         Effect::HtmlError => Plan::Answer(html_error(rule.status.unwrap_or(502))),
         Effect::ConnectionReset => Plan::Cut,
         Effect::Hang => Plan::Hang(ms(rule.delay).unwrap_or(HANG_LIMIT).min(HANG_LIMIT)),
-        Effect::Latency => {
-            Plan::Delay(ms(rule.delay).unwrap_or_default() + Duration::from_millis(fired.jitter_ms))
-        }
+        Effect::Latency => Plan::Delay(
+            ms(rule.delay)
+                .unwrap_or_default()
+                .saturating_add(Duration::from_millis(fired.jitter_ms))
+                .min(HANG_LIMIT),
+        ),
         Effect::RateLimited => Plan::Answer(rate_limited(
             kind,
             fired

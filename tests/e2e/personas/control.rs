@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use super::{MUG, client, send};
 
 /// Serves the control router on 127.0.0.1:0 and returns its base URL.
-async fn control(token: Option<&str>) -> String {
+pub(crate) async fn control(token: Option<&str>) -> String {
     serve(ControlState::new(
         Simulator::new(),
         token.map(str::to_string),

@@ -3,7 +3,7 @@
 //! This module holds the shared fixtures: a small world, an HTTP client, request
 //! builders that authenticate the way each provider's SDK does, and a response reader.
 
-mod control;
+pub(crate) mod control;
 mod easypost;
 mod faults;
 mod hygiene;

@@ -22,7 +22,13 @@ impl World {
                 .stock
                 .get(&sku)
                 .ok_or_else(|| WorldError::not_found("sku", &sku))?;
-            let counted = (level.on_hand + delta).max(level.committed).max(0);
+            // problems() bounds delta, so the sum cannot overflow; the count never goes
+            // below what open orders hold, nor beyond the largest stock level.
+            let counted = level
+                .on_hand
+                .saturating_add(delta)
+                .max(level.committed)
+                .clamp(0, crate::limits::MAX_STOCK);
             self.set_on_hand(&sku, counted)?;
             self.faults.record(
                 &rule,

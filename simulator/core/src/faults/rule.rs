@@ -184,6 +184,7 @@ impl FaultRule {
             (Some(_), Some(_)) => {}
             _ => out.push("a rate limit needs both `limit` and `per`, e.g. `limit: 40, per: 20s`".into()),
         }
+        out.extend(self.parameter_bounds());
         match self.effect {
             Effect::MissingField => needs(self.field.is_some(), "field", "tracking_code", &mut out),
             Effect::ApiVersionRetired => {
@@ -236,6 +237,61 @@ impl FaultRule {
                 ))
             }
             _ => {}
+        }
+        out
+    }
+
+    /// Parameters beyond the bounds of [`crate::limits`]: real-time waits, virtual
+    /// delays, counts and stock deltas.
+    fn parameter_bounds(&self) -> Vec<String> {
+        use crate::limits::{self, MAX_DURATION, MAX_REAL_DELAY, MAX_RETRY_AFTER};
+        let mut out = Vec::new();
+        let mut duration = |name: &str, d: Option<VirtualDuration>, max: VirtualDuration| {
+            if let Some(d) = d
+                && let Err(m) = limits::duration_up_to(d, max)
+            {
+                out.push(format!("`{name}: {d}` {m}"));
+            }
+        };
+        let delay_max = match self.effect {
+            Effect::Latency | Effect::Hang => MAX_REAL_DELAY,
+            _ => MAX_DURATION,
+        };
+        duration("delay", self.delay, delay_max);
+        duration("jitter", self.jitter, MAX_REAL_DELAY);
+        duration("retry_after", self.retry_after, MAX_RETRY_AFTER);
+        duration("per", self.per, MAX_RETRY_AFTER);
+        if self.effect == Effect::Latency {
+            let total = self.delay.map_or(0, |d| d.millis.max(0))
+                + self.jitter.map_or(0, |d| d.millis.max(0));
+            let each_fits = [self.delay, self.jitter]
+                .iter()
+                .flatten()
+                .all(|d| *d <= MAX_REAL_DELAY);
+            if total > MAX_REAL_DELAY.millis && each_fits {
+                out.push(format!(
+                    "`delay` plus `jitter` must be at most {MAX_REAL_DELAY} of real time"
+                ));
+            }
+        }
+        let counts = [
+            ("limit", self.limit.map(u64::from)),
+            ("missing", self.missing.map(u64::from)),
+        ];
+        for (name, n) in counts {
+            if let Some(n) = n
+                && n > limits::MAX_FAULT_COUNT
+            {
+                out.push(format!(
+                    "`{name}: {n}` must be at most {}",
+                    limits::MAX_FAULT_COUNT
+                ));
+            }
+        }
+        if let Some(delta) = self.delta
+            && let Err(m) = limits::available(delta)
+        {
+            out.push(format!("`delta: {delta}` {m}"));
         }
         out
     }

@@ -40,6 +40,16 @@ impl Trigger {
         match self {
             Trigger::First(0) => vec!["`first: 0` never fires; use at least 1".into()],
             Trigger::Every(0) => vec!["`every: 0` is not a period; use at least 1".into()],
+            Trigger::First(n) | Trigger::Every(n) if *n > crate::limits::MAX_FAULT_COUNT => {
+                vec![format!(
+                    "`{n}` calls is more than a drill can make; use at most {}",
+                    crate::limits::MAX_FAULT_COUNT
+                )]
+            }
+            Trigger::Window(w) if window_too_long(w) => vec![format!(
+                "a window is counted from the scenario's start and must end within {}",
+                crate::limits::MAX_DURATION
+            )],
             Trigger::Probability(p) if !(0.0..=1.0).contains(p) || p.is_nan() => {
                 vec![format!("`probability: {p}` must be between 0 and 1")]
             }
@@ -73,6 +83,13 @@ impl Trigger {
             }
         }
     }
+}
+
+fn window_too_long(w: &Window) -> bool {
+    [w.from, w.until]
+        .into_iter()
+        .flatten()
+        .any(|d| crate::limits::duration_up_to(d, crate::limits::MAX_DURATION).is_err())
 }
 
 #[cfg(test)]
@@ -122,5 +139,14 @@ mod tests {
     fn bad_values_are_explained() {
         assert!(Trigger::Probability(1.5).problems()[0].contains("between 0 and 1"));
         assert!(!Trigger::First(0).problems().is_empty());
+        assert!(!Trigger::Every(u64::MAX).problems().is_empty());
+        assert!(
+            !Trigger::Window(Window {
+                from: Some(VirtualDuration { millis: -1 }),
+                until: None,
+            })
+            .problems()
+            .is_empty()
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::http::Method;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use drydock_core::carrier::ShipmentRequest;
+use drydock_core::carrier::{AddressRef, ShipmentRequest};
 use drydock_core::faults::Effect;
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
@@ -261,22 +261,12 @@ fn verify_address(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> Wire
     }
 }
 
-/// An address given inline is stored first; one given as `{"id": ...}` must exist.
-fn resolve_address(
-    w: &mut World,
-    fields: wire::AddressFields,
-    field: &str,
-) -> Result<String, WireResponse> {
+/// An address given as `{"id": ...}` or inline; the core stores an inline one only when
+/// the shipment is made.
+fn address_ref(fields: wire::AddressFields) -> AddressRef {
     match fields.id.clone() {
-        Some(id) => w.carrier.address(&id).map(|a| a.id.clone()).map_err(|_| {
-            error(
-                422,
-                "ADDRESS.NOT_FOUND",
-                &format!("{field} id {id} was not found."),
-                json!([]),
-            )
-        }),
-        None => Ok(w.create_carrier_address(fields.into_address(), false)),
+        Some(id) => AddressRef::Stored(id),
+        None => AddressRef::Inline(Box::new(fields.into_address())),
     }
 }
 
@@ -304,23 +294,24 @@ fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse 
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let created = world.act_in_background(|w| -> Result<String, WireResponse> {
-        let to_address_id = resolve_address(w, to, "to_address")?;
-        let from_address_id = resolve_address(w, from, "from_address")?;
-        w.create_shipment(ShipmentRequest {
-            to_address_id,
-            from_address_id,
-            weight_oz: weight,
-            length_in: parcel.length,
-            width_in: parcel.width,
-            height_in: parcel.height,
-            reference,
-        })
-        .map_err(world_error)
-    });
-    match created {
+    let request = ShipmentRequest {
+        to: address_ref(to),
+        from: address_ref(from),
+        weight_oz: weight,
+        length_in: parcel.length,
+        width_in: parcel.width,
+        height_in: parcel.height,
+        reference,
+    };
+    match world.act_in_background(|w| w.create_shipment(request)) {
         Ok(id) => get_shipment(world, &id, 201),
-        Err(r) => r,
+        Err(WorldError::NotFound { entity, id }) => error(
+            422,
+            "ADDRESS.NOT_FOUND",
+            &format!("{entity} id {id} was not found."),
+            json!([]),
+        ),
+        Err(e) => world_error(e),
     }
 }
 

@@ -234,8 +234,9 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
                 "The ReferenceId field is required.",
             );
         };
-        let quantity = match p.quantity.map(u32::try_from) {
-            Some(Ok(q)) if q > 0 => q,
+        // Beyond u32 is beyond any bound too: the core refuses it with the bound.
+        let quantity = match p.quantity {
+            Some(q) if q > 0 => u32::try_from(q).unwrap_or(u32::MAX),
             _ => {
                 return validation(
                     400,
