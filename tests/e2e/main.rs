@@ -8,6 +8,7 @@ mod drills;
 mod file_safety;
 mod fuzz;
 mod invariants;
+mod lifecycle;
 mod personas;
 mod project;
 mod report;

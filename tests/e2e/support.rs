@@ -30,8 +30,13 @@ pub(crate) fn bundled_count() -> usize {
         .count()
 }
 
-/// A binary of the workspace built beside this test, e.g. `drydock`.
-pub(crate) fn built_bin(name: &str) -> PathBuf {
+pub(crate) fn drydock_bin() -> PathBuf {
+    built_binary("drydock")
+}
+
+/// A binary of the workspace, built beside the test binary (`cargo build -p drydock
+/// -p drydock-reference` first).
+pub(crate) fn built_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test exe");
     let bin = exe
         .parent()
@@ -40,19 +45,15 @@ pub(crate) fn built_bin(name: &str) -> PathBuf {
         .expect("target dir");
     assert!(
         bin.exists(),
-        "build it first: cargo build --bin {name} ({} missing)",
+        "build it first: cargo build -p drydock -p drydock-reference ({} missing)",
         bin.display()
     );
     bin
 }
 
-pub(crate) fn drydock_bin() -> PathBuf {
-    built_bin("drydock")
-}
-
 /// The reference integration's own binary, to start the way a user's service would be.
 pub(crate) fn reference_bin() -> PathBuf {
-    built_bin("drydock-reference")
+    built_binary("drydock-reference")
 }
 
 /// Runs `drydock args` in `dir` without a terminal, with `CI=true` or without CI.

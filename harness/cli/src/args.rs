@@ -44,9 +44,11 @@ pub enum Command {
 
 /// Shown under `drydock run --help`.
 const RUN_EXIT_CODES: &str = "Exit codes:\n  0  every scenario that ran passed\n  1  some check failed \
-(an invariant, an expectation, a snapshot, or the integration did not start)\n  2  bad input or \
-configuration: a broken scenario file, a bad flag value or drydock.toml, a --filter that matches \
-nothing, a port in use, --accept refused under CI\n\nSettings come from ./drydock.toml when present (see `drydock init`); flags override it.";
+(an invariant, an expectation, a snapshot, or the integration did not start or exited)\n  2  bad \
+input or configuration: a broken scenario file, a bad flag value or drydock.toml, a --filter that \
+matches nothing, a port in use, --accept refused under CI\n  130  interrupted by SIGINT/SIGTERM \
+(every integration drydock started is stopped first)\n\nSettings come from ./drydock.toml when present \
+(see `drydock init`); flags override it.";
 
 #[derive(Debug, Args)]
 #[command(after_help = RUN_EXIT_CODES)]
@@ -123,6 +125,10 @@ pub struct ServeArgs {
     /// Where the integration will listen (used for DRYDOCK_SUT_URL and PORT in the env file).
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub sut_url: String,
+    /// Write the environment file and exit, keeping no ports: configure a long-running
+    /// integration for `drydock run --endpoint` (same ports, same credentials).
+    #[arg(long)]
+    pub env_only: bool,
 }
 
 #[derive(Debug, Args)]

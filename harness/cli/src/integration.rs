@@ -38,8 +38,9 @@ pub struct IntegrationArgs {
     /// personas' URLs and credentials in its environment and must listen on $PORT.
     #[arg(long, conflicts_with = "endpoint")]
     pub sut_cmd: Option<String>,
-    /// Test an integration that is already running at this URL (configured from the
-    /// environment `drydock serve` prints).
+    /// Test an integration that is already running at this URL, configured from the
+    /// environment `drydock serve --env-only` writes (same ports and credentials for
+    /// every scenario; ids never repeat across runs).
     #[arg(long)]
     pub endpoint: Option<String>,
     /// With --endpoint: control API on this port, personas on the next four.

@@ -18,6 +18,7 @@ mod reports;
 mod review;
 mod run;
 mod serve;
+mod signals;
 mod terminal_text;
 
 use std::collections::HashSet;
@@ -30,6 +31,8 @@ use clap::{CommandFactory, FromArgMatches};
 pub const EXIT_PASSED: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// drydock received SIGINT or SIGTERM and stopped everything it started (128 + SIGINT).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let matches = match args::Cli::command().try_get_matches() {
@@ -59,7 +62,14 @@ fn main() -> ExitCode {
             args::Command::Schema(a) => schema(a),
             args::Command::Fault(a) => fault::fault(a).await,
             args::Command::Review(a) => review::review(a),
-            args::Command::Fuzz(a) => fuzz::fuzz(a).await,
+            // Dropping the fuzz run on a signal kills the integration's process group.
+            args::Command::Fuzz(a) => tokio::select! {
+                code = fuzz::fuzz(a) => code,
+                _ = signals::received() => {
+                    eprintln!("drydock: interrupted; the integration it started was stopped");
+                    EXIT_INTERRUPTED
+                }
+            },
             args::Command::Init(a) => init::init(a),
         }
     });

@@ -9,11 +9,14 @@ use drydock_reference::Defect;
 use drydock_runner::select::Selection;
 use drydock_runner::suite::SuiteError;
 use drydock_runner::suite::run_suite_observed;
-use drydock_runner::{RunConfig, SuiteOutcome};
+use drydock_runner::{RunConfig, SuiteOutcome, SutMode};
 
 use crate::args::RunArgs;
 use crate::progress::Progress;
-use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED, config_file, embedded, print, reports};
+use crate::{
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_PASSED, config_file, embedded, print,
+    reports, signals,
+};
 
 /// Runs `drydock run`. Whatever happens, the last line is `N passed, N failed`.
 pub async fn run(mut a: RunArgs, quiet: bool, given: &HashSet<String>) -> u8 {
@@ -28,7 +31,7 @@ pub async fn run(mut a: RunArgs, quiet: bool, given: &HashSet<String>) -> u8 {
         Ok(None) => {}
         Err(e) => return refuse(&e.to_string()),
     }
-    let cfg = match configure(&a) {
+    let mut cfg = match configure(&a) {
         Ok(cfg) => cfg,
         Err(message) => return refuse(&message),
     };
@@ -41,11 +44,20 @@ pub async fn run(mut a: RunArgs, quiet: bool, given: &HashSet<String>) -> u8 {
             a.integration.describe()
         );
     }
-    match run_suite_observed(&cfg, Progress::new(quiet)).await {
+    let (interrupter, interrupt) = drydock_runner::interrupt::interrupt();
+    cfg.interrupt = interrupt.clone();
+    let watcher = signals::interrupt_on_signal(interrupter);
+    let result = run_suite_observed(&cfg, Progress::new(quiet)).await;
+    watcher.abort();
+    match result {
         Ok(suite) => {
             let report_problems = reports::write(&reports::targets(&a), &suite, quiet);
             for p in &report_problems {
                 eprintln!("error: {p}");
+            }
+            if interrupt.is_raised() {
+                println!("{} (interrupted)", print::summary_line(&suite));
+                return EXIT_INTERRUPTED;
             }
             print::summary(&suite);
             if !report_problems.is_empty() {
@@ -101,6 +113,11 @@ integration per scenario with --sut-cmd",
         vec![dir]
     };
     let sut = a.integration.sut_mode()?;
+    if let SutMode::Endpoint { port_base, .. } = &sut
+        && let Some(taken) = drydock_runner::endpoint::port_in_use(*port_base)
+    {
+        return Err(format!("{taken}\n  hint: {}", crate::serve::PORT_HINT));
+    }
     let mut cfg = RunConfig::new(paths, sut);
     cfg.accept_snapshots = a.accept;
     cfg.record_new_snapshots = !print::in_ci();

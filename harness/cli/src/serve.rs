@@ -8,7 +8,11 @@ use drydock_scenario::parse_scenario;
 use drydock_simulator::control::{self, ControlState};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::listen::bind_loopback;
+use drydock_simulator::refusal::Dialect;
+use drydock_simulator::serving;
 use drydock_simulator::{PortPlan, Simulator};
+
+use drydock_runner::endpoint::{PROJECT_DIR, Project};
 
 use crate::args::ServeArgs;
 use crate::control_token;
@@ -47,21 +51,22 @@ pub async fn serve(a: ServeArgs) -> u8 {
     };
     let simulator = Simulator::new();
     let ports = PortPlan::Base(a.port_base);
+    // The project's credentials, as every world of `drydock run --endpoint` has them.
     let settings = WorldSettings {
         webhook_targets: a.webhooks.targets(),
-        ..WorldSettings::default()
+        ..serve_settings()
     };
-    let world = match simulator.create_world(&spec, ports, settings).await {
-        Ok(w) => w,
+    let settings = match Project::at(PROJECT_DIR).world_settings(settings) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_BAD_INPUT;
         }
     };
-    let listener = match bind_loopback(ports.control(), "the control API").await {
-        Ok(l) => l,
+    let world = match simulator.create_world(&spec, ports, settings).await {
+        Ok(w) => w,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {e}\n  hint: {PORT_HINT}");
             return EXIT_BAD_INPUT;
         }
     };
@@ -92,6 +97,24 @@ pub async fn serve(a: ServeArgs) -> u8 {
     if let Err(e) = written {
         eprintln!("warning: cannot write {}: {e}", a.env_file.display());
     }
+    if a.env_only {
+        world.shut_down();
+        eprintln!(
+            "wrote {} (personas on ports {}-{}); start your integration from it, then `drydock run --endpoint URL --port-base {}`",
+            a.env_file.display(),
+            a.port_base.saturating_add(1),
+            a.port_base.saturating_add(4),
+            a.port_base
+        );
+        return EXIT_PASSED;
+    }
+    let listener = match bind_loopback(ports.control(), "the control API").await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}\n  hint: {PORT_HINT}");
+            return EXIT_BAD_INPUT;
+        }
+    };
     println!("drydock simulator — world {} ({})", world.id, spec.name);
     println!(
         "  control API  http://127.0.0.1:{}  (POST /worlds/{}/clock/advance, GET /worlds/{}/state, ...)",
@@ -121,15 +144,26 @@ pub async fn serve(a: ServeArgs) -> u8 {
     print!("{env_text}");
     println!();
     println!("Press Ctrl-C to stop.");
-    let server = axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
-    if let Err(e) = server.await {
-        eprintln!("error: the control API stopped: {e}");
-        return EXIT_BAD_INPUT;
+    let limits = drydock_simulator::ConnectionLimits::default();
+    let server = serving::serve(listener, app, Dialect::Control, limits);
+    tokio::select! {
+        () = server => {}
+        _ = tokio::signal::ctrl_c() => {}
     }
     world.shut_down();
     EXIT_PASSED
+}
+
+/// What to check when a port is taken.
+pub const PORT_HINT: &str = "is `drydock serve` or `drydock run --endpoint` still running on it? \
+Stop it, or choose other ports with --port-base";
+
+/// A served world runs for hours: its journal is kept in `.drydock/journal/`.
+fn serve_settings() -> WorldSettings {
+    WorldSettings {
+        journal_dir: Some(std::path::PathBuf::from(".drydock").join("journal")),
+        ..WorldSettings::default()
+    }
 }
 
 /// The world `drydock serve` starts with when no scenario is named.

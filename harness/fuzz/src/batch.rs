@@ -9,9 +9,8 @@ use drydock_core::address::Address;
 use drydock_core::spec::{ProductSpec, WorldSpec};
 use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
-use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::settle::SettlePolicy;
-use drydock_simulator::{PortPlan, Simulator, WebhookTargets};
+use drydock_simulator::{Simulator, WebhookTargets};
 
 use crate::judge::{Verdict, decided, judge};
 
@@ -62,18 +61,13 @@ pub async fn run_batch(
     seed: u64,
     addresses: &[Address],
 ) -> Result<Vec<Verdict>, SetupError> {
-    let (ports, default_webhook_base) = match &target.sut {
-        SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
-        _ => (PortPlan::Ephemeral, None),
-    };
-    let settings = WorldSettings {
-        settle_limit: target.settle.settle_limit(),
-        settle: target.settle.clone(),
-        // An --endpoint integration receives webhooks wherever it runs.
-        webhook_targets: WebhookTargets::default().with_host_of(default_webhook_base.as_deref()),
-        default_webhook_base,
-        ..WorldSettings::default()
-    };
+    let (ports, settings) = sut::world_plan(
+        &target.sut,
+        target.settle.clone(),
+        &WebhookTargets::default(),
+    )
+    .await
+    .map_err(|e| SetupError(format!("cannot create the fuzz world: {e}")))?;
     let spec = world_spec(seed, addresses.len());
     let world = simulator
         .create_world(&spec, ports, settings)

@@ -72,6 +72,8 @@ pub struct RunConfig {
     pub jobs: usize,
     /// Which scenarios run: name/tag filters, then this process's shard.
     pub selection: crate::select::Selection,
+    /// Raised by drydock's SIGINT/SIGTERM handler: scenarios stop and count as failed.
+    pub interrupt: crate::interrupt::Interrupt,
     /// Where webhooks may go (loopback only unless widened).
     pub webhook_targets: drydock_simulator::WebhookTargets,
 }
@@ -91,6 +93,7 @@ impl RunConfig {
             fail_fast: false,
             jobs: 1,
             selection: crate::select::Selection::default(),
+            interrupt: crate::interrupt::Interrupt::never(),
             webhook_targets: drydock_simulator::WebhookTargets::default(),
         }
     }

@@ -10,12 +10,16 @@
 
 pub mod checks;
 pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod files;
+mod integration_log;
+pub mod interrupt;
 pub mod matrix;
 pub mod outcome;
 pub mod pending;
 pub mod play;
+mod process;
 pub mod select;
 pub mod snapshot;
 pub mod suite;

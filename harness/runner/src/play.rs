@@ -10,17 +10,22 @@ use std::time::{Duration, Instant};
 use drydock_core::storefront::Checkout;
 use drydock_scenario::model::Step;
 use drydock_scenario::{Condition, Scenario};
-use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::settle::SettlePolicy;
-use drydock_simulator::{PortPlan, Simulator, WorldHandle};
+use drydock_simulator::{Simulator, WorldHandle};
 use serde_saphyr::Spanned;
 
 use crate::checks::condition::evaluate;
 use crate::checks::invariants;
-use crate::config::{RunConfig, SutMode};
+use crate::config::RunConfig;
 use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
 use crate::trace::Recorder;
 use crate::{snapshot, sut};
+
+/// The name of the check a scenario stopped by an interruption fails.
+pub const INTERRUPTED: &str = "interrupted";
+
+/// How many of its last log lines are shown when the integration exits mid-scenario.
+const LOG_TAIL_LINES: usize = 20;
 
 /// What playing produced besides the checks: the final snapshot text.
 pub struct Played {
@@ -39,25 +44,17 @@ pub async fn play(
     let spec = scenario.world_spec();
     let mut outcome =
         ScenarioOutcome::new(scenario.name.clone(), file.display().to_string(), spec.seed);
-    let (ports, default_webhook_base) = match &cfg.sut {
-        SutMode::Endpoint { url, port_base } => (PortPlan::Base(*port_base), Some(url.clone())),
-        _ => (PortPlan::Ephemeral, None),
+    let created = match sut::world_plan(&cfg.sut, settle, &cfg.webhook_targets).await {
+        Ok((ports, settings)) => simulator
+            .create_world(&spec, ports, settings)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
     };
-    let settings = WorldSettings {
-        settle_limit: settle.settle_limit(),
-        settle,
-        // An --endpoint integration receives webhooks wherever it runs.
-        webhook_targets: cfg
-            .webhook_targets
-            .clone()
-            .with_host_of(default_webhook_base.as_deref()),
-        default_webhook_base,
-        ..WorldSettings::default()
-    };
-    let world = match simulator.create_world(&spec, ports, settings).await {
+    let world = match created {
         Ok(w) => w,
         Err(e) => {
-            outcome.checks.push(setup_failure(e.to_string()));
+            outcome.checks.push(setup_failure(e));
             return Played {
                 outcome,
                 snapshot: None,
@@ -75,8 +72,14 @@ pub async fn play(
             };
         }
     };
-    if let Err(e) = running.wait_ready(cfg.ready_timeout).await {
-        outcome.checks.push(setup_failure(e.to_string()));
+    let mut interrupt = cfg.interrupt.clone();
+    let ready = tokio::select! {
+        biased;
+        _ = interrupt.raised() => Err(interrupted("before the first step")),
+        ready = running.wait_ready(cfg.ready_timeout) => ready.map_err(|e| setup_failure(e.to_string())),
+    };
+    if let Err(check) = ready {
+        outcome.checks.push(check);
         running.stop().await;
         simulator.remove_world(&world.id);
         return Played {
@@ -88,22 +91,44 @@ pub async fn play(
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
     let mut recorder = Recorder::start(&world);
+    let mut stopped = running
+        .exit_now()
+        .map(|how| exited(&running, &how, "before the first step"));
     for step in &scenario.steps {
-        if let Some(check) = play_step(step, file, &world, &mut orders, &mut outcome.retries).await
-        {
-            outcome.checks.push(check);
+        if stopped.is_some() {
+            break;
+        }
+        let when = format!("during step {}", location(file, step));
+        let played = tokio::select! {
+            biased;
+            _ = interrupt.raised() => Err(interrupted(&when)),
+            how = running.exited() => Err(exited(&running, &how, &when)),
+            check = play_step(step, file, &world, &mut orders, &mut outcome.retries) => Ok(check),
+        };
+        match played {
+            Ok(check) => outcome.checks.extend(check),
+            Err(check) => stopped = Some(check),
         }
         recorder.after_step(&world, step);
         if cfg.fail_fast && !outcome.passed() {
             break;
         }
     }
-    world.settle().await;
-    if !cfg.fail_fast || outcome.passed() {
-        outcome.checks.extend(
-            judge_invariants(scenario, &world, cfg.converge_timeout, &mut outcome.retries).await,
-        );
+    if stopped.is_none() {
+        let last = "after the last step";
+        let judged = tokio::select! {
+            biased;
+            _ = interrupt.raised() => Err(interrupted(last)),
+            how = running.exited() => Err(exited(&running, &how, last)),
+            checks = settle_and_judge(scenario, &world, cfg, &mut outcome) => Ok(checks),
+        };
+        match judged {
+            Ok(checks) => outcome.checks.extend(checks),
+            Err(check) => stopped = Some(check),
+        }
     }
+    let complete = stopped.is_none();
+    outcome.checks.extend(stopped);
     let final_world = world.snapshot();
     let text = snapshot::render(&scenario.name, &final_world, &orders);
     running.stop().await;
@@ -124,7 +149,50 @@ pub async fn play(
     outcome.duration_ms = started.elapsed().as_millis() as u64;
     Played {
         outcome,
-        snapshot: Some(text),
+        snapshot: complete.then_some(text),
+    }
+}
+
+/// The end of a scenario: the integration given time to go quiet, then the invariants
+/// (unless fail-fast already saw a failure).
+async fn settle_and_judge(
+    scenario: &Scenario,
+    world: &WorldHandle,
+    cfg: &RunConfig,
+    outcome: &mut ScenarioOutcome,
+) -> Vec<CheckResult> {
+    world.settle().await;
+    if cfg.fail_fast && !outcome.passed() {
+        return Vec::new();
+    }
+    judge_invariants(scenario, world, cfg.converge_timeout, &mut outcome.retries).await
+}
+
+/// The check of a scenario whose integration exited while it played: how, when, and
+/// the last lines it wrote.
+fn exited(running: &sut::RunningSut, how: &str, when: &str) -> CheckResult {
+    let log = match (&running.log, running.log_tail(LOG_TAIL_LINES)) {
+        (Some(path), Some(tail)) if !tail.is_empty() => {
+            format!("; the last lines of its log ({}):\n{tail}", path.display())
+        }
+        (Some(path), _) => format!("; its log ({}) is empty", path.display()),
+        _ => String::new(),
+    };
+    CheckResult {
+        kind: CheckKind::Setup,
+        name: "integration".into(),
+        passed: false,
+        detail: format!("integration exited with {how} {when}{log}"),
+    }
+}
+
+/// The check of a scenario stopped by drydock's own SIGINT/SIGTERM.
+fn interrupted(when: &str) -> CheckResult {
+    CheckResult {
+        kind: CheckKind::Setup,
+        name: INTERRUPTED.into(),
+        passed: false,
+        detail: format!("interrupted {when}: drydock received SIGINT or SIGTERM"),
     }
 }
 
@@ -225,7 +293,8 @@ async fn play_step(
                 .as_ref()
                 .map(|t| t.value.as_std())
                 .unwrap_or(Duration::from_secs(10));
-            let (mismatches, polls, waited) = wait_for(&w.until, world, orders, limit).await;
+            let until = in_world_terms(&w.until, world, orders);
+            let (mismatches, polls, waited) = wait_for(&until, world, orders, limit).await;
             if mismatches.is_empty() {
                 if polls > 1 {
                     retries.push(Retry {
@@ -258,7 +327,8 @@ async fn play_step(
             None
         }
         Step::Expect(c) => {
-            let mismatches = world.read(|w| evaluate(c, w, orders));
+            let c = in_world_terms(c, world, orders);
+            let mismatches = world.read(|w| evaluate(&c, w, orders));
             if mismatches.is_empty() {
                 Some(CheckResult {
                     kind: CheckKind::Expectation,
@@ -271,6 +341,29 @@ async fn play_step(
             }
         }
     }
+}
+
+/// A condition in the world's own terms: an alert text naming an order as scenarios and
+/// snapshots do (`#1001` for the first placed, `#1002` for the next) names it by its real
+/// number, which differs in an id space (`--endpoint`).
+fn in_world_terms(c: &Condition, world: &WorldHandle, orders: &BTreeMap<String, u64>) -> Condition {
+    let mut c = c.clone();
+    if let Some(text) = c.alert_contains.as_mut().filter(|t| t.contains('#')) {
+        let mut ids: Vec<u64> = orders.values().copied().collect();
+        ids.sort_unstable();
+        let names: Vec<String> = world.read(|w| {
+            ids.iter()
+                .filter_map(|id| w.storefront.orders.get(id).map(|o| o.name.clone()))
+                .collect()
+        });
+        for (i, name) in names.iter().enumerate().rev() {
+            let stable = format!("#{}", 1001 + i);
+            if *name != stable {
+                *text = text.replace(&stable, name);
+            }
+        }
+    }
+    c
 }
 
 fn join(m: &[crate::checks::condition::Mismatch]) -> String {

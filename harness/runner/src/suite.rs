@@ -184,7 +184,7 @@ pub async fn run_suite_observed(
         ..SuiteOutcome::default()
     };
     loop {
-        while running.len() < jobs {
+        while running.len() < jobs && !cfg.interrupt.is_raised() {
             let Some((i, (file, scenario))) = queue.next() else {
                 break;
             };

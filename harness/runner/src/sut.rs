@@ -1,17 +1,22 @@
 //! Starting and stopping the integration under test: the embedded reference integration,
 //! a command drydock launches with the contract's environment, or an endpoint that is
 //! already running. Readiness is `GET /health` answering 2xx, waited for with a bound.
+//! A launched command's process group, output and exit are `process.rs`'s business.
 
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use drydock_simulator::WorldHandle;
+use drydock_simulator::handle::WorldSettings;
+use drydock_simulator::settle::SettlePolicy;
+use drydock_simulator::{PortPlan, WebhookTargets, WorldHandle};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::RunError;
 use crate::config::SutMode;
+use crate::endpoint::{PROJECT_DIR, Project};
+use crate::integration_log::{self, IntegrationLog, LOG_CAP};
+use crate::process::{Launched, STOP_GRACE, describe_exit};
 
 pub struct RunningSut {
     pub url: String,
@@ -22,7 +27,7 @@ pub struct RunningSut {
 
 enum Stop {
     Embedded(Option<oneshot::Sender<()>>, JoinHandle<()>),
-    Child(tokio::process::Child),
+    Child(Launched),
     Nothing,
 }
 
@@ -35,6 +40,44 @@ async fn free_loopback_port() -> Result<(tokio::net::TcpListener, u16), RunError
         .map_err(|e| RunError::SutStart(e.to_string()))?
         .port();
     Ok((listener, port))
+}
+
+/// Where a world for this integration listens and how it is set up: ephemeral ports for
+/// an integration drydock starts; for an endpoint, the fixed ports, default webhook
+/// targets, the project's credentials and a fresh id space (once the previous world's
+/// personas have let go of the ports, waited for with a bound).
+pub async fn world_plan(
+    mode: &SutMode,
+    settle: SettlePolicy,
+    targets: &WebhookTargets,
+) -> Result<(PortPlan, WorldSettings), RunError> {
+    let settings = WorldSettings {
+        settle_limit: settle.settle_limit(),
+        settle,
+        webhook_targets: targets.clone(),
+        ..WorldSettings::default()
+    };
+    match mode {
+        SutMode::Endpoint { url, port_base } => {
+            let settings = WorldSettings {
+                default_webhook_base: Some(url.clone()),
+                // An --endpoint integration receives webhooks wherever it runs.
+                webhook_targets: targets.clone().with_host_of(Some(url)),
+                ..settings
+            };
+            let settings = Project::at(PROJECT_DIR)
+                .world_settings(settings)
+                .map_err(RunError::SutStart)?;
+            let started = Instant::now();
+            while crate::endpoint::port_in_use(*port_base).is_some()
+                && started.elapsed() < Duration::from_secs(2)
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Ok((PortPlan::Base(*port_base), settings))
+        }
+        _ => Ok((PortPlan::Ephemeral, settings)),
+    }
 }
 
 /// Starts the integration for one world.
@@ -71,29 +114,14 @@ pub async fn start(
             drop(listener);
             let url = format!("http://127.0.0.1:{port}");
             let dir = PathBuf::from(".drydock").join("logs");
-            let _ = std::fs::create_dir_all(&dir);
-            let log = dir.join(format!(
-                "{}.log",
-                drydock_scenario::safe_file_name(log_name)
-            ));
-            let out = std::fs::File::create(&log)
-                .map_err(|e| RunError::SutStart(format!("cannot create {}: {e}", log.display())))?;
-            let err = out
-                .try_clone()
-                .map_err(|e| RunError::SutStart(e.to_string()))?;
-            let child = tokio::process::Command::new("sh")
-                .arg("-c")
-                .arg(command)
-                .envs(world.sut_env(&url, port))
-                .stdin(Stdio::null())
-                .stdout(out)
-                .stderr(err)
-                .kill_on_drop(true)
-                .spawn()
-                .map_err(|e| RunError::SutStart(format!("cannot run `{command}`: {e}")))?;
+            let log = IntegrationLog::create(&dir, log_name, LOG_CAP).map_err(|e| {
+                RunError::SutStart(format!("cannot create a log in {}: {e}", dir.display()))
+            })?;
+            let path = log.path().to_path_buf();
+            let child = Launched::spawn(command, world.sut_env(&url, port), log)?;
             Ok(RunningSut {
                 url,
-                log: Some(log),
+                log: Some(path),
                 stop: Stop::Child(child),
             })
         }
@@ -117,14 +145,18 @@ impl RunningSut {
         let health = format!("{}/health", self.url);
         let mut last = String::from("no answer yet");
         while started.elapsed() < limit {
-            if let Stop::Child(child) = &mut self.stop
-                && let Ok(Some(status)) = child.try_wait()
+            if let Stop::Child(child) = &self.stop
+                && let Some(status) = child.exit_status()
             {
                 let log = self
                     .log
                     .as_ref()
-                    .map(|l| format!(" (its output is in {})", l.display()))
+                    .map(|l| {
+                        let tail = integration_log::tail(l, 20);
+                        format!(" (its output is in {}):\n{tail}", l.display())
+                    })
                     .unwrap_or_default();
+                let status = describe_exit(status);
                 return Err(RunError::SutStart(format!(
                     "the command exited with {status} before it was ready{log}"
                 )));
@@ -144,23 +176,44 @@ impl RunningSut {
         })
     }
 
-    pub async fn stop(mut self) {
+    /// Waits until a launched integration exits, and says how ("code 3"); never returns
+    /// for an integration drydock did not launch.
+    pub async fn exited(&mut self) -> String {
         match &mut self.stop {
-            Stop::Embedded(tx, task) => {
+            Stop::Child(child) => describe_exit(child.exited().await),
+            _ => std::future::pending().await,
+        }
+    }
+
+    /// How a launched integration exited, if it already has.
+    pub fn exit_now(&self) -> Option<String> {
+        match &self.stop {
+            Stop::Child(child) => child.exit_status().map(describe_exit),
+            _ => None,
+        }
+    }
+
+    /// The last `lines` lines of a launched integration's log.
+    pub fn log_tail(&self, lines: usize) -> Option<String> {
+        self.log.as_ref().map(|l| integration_log::tail(l, lines))
+    }
+
+    /// Stops the integration: a launched command's whole process group (SIGTERM, a
+    /// grace period, SIGKILL), the embedded one's server; nothing for an endpoint.
+    pub async fn stop(self) {
+        match self.stop {
+            Stop::Embedded(mut tx, mut task) => {
                 if let Some(tx) = tx.take() {
                     let _ = tx.send(());
                 }
-                if tokio::time::timeout(Duration::from_secs(2), &mut *task)
+                if tokio::time::timeout(Duration::from_secs(2), &mut task)
                     .await
                     .is_err()
                 {
                     task.abort();
                 }
             }
-            Stop::Child(child) => {
-                let _ = child.start_kill();
-                let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
-            }
+            Stop::Child(child) => child.stop(STOP_GRACE).await,
             Stop::Nothing => {}
         }
     }

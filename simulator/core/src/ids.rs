@@ -38,6 +38,25 @@ pub struct IdGen {
     shopify_next: u64,
     shipbob_next: u64,
     tracking_next: u64,
+    /// Mixed into EasyPost ids and UUIDs of an id space (0 outside one).
+    mask: u64,
+}
+
+/// The storefront location of every world in an id space.
+pub const STABLE_LOCATION_ID: u64 = 6_000_000_000_000;
+
+/// The ids of a SKU's product, variant and inventory item (Shopify) and inventory item
+/// (ShipBob) in every world of an id space: a long-running integration may cache its
+/// catalog, as it would with a real shop.
+pub fn stable_catalog_ids(sku: &str) -> (u64, u64, u64, u64) {
+    // FNV-1a: stable across builds and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in sku.as_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let slot = h % 100_000_000;
+    let base = STABLE_LOCATION_ID + 4 + slot * 4;
+    (base, base + 1, base + 2, 300_000_000 + h % 9_000_000)
 }
 
 impl IdGen {
@@ -50,7 +69,21 @@ impl IdGen {
             shopify_next: 5_500_000_000_000 + offset * 100_000,
             shipbob_next: 310_000_000 + offset * 1_000,
             tracking_next: offset * 100_000,
+            mask: 0,
         }
+    }
+
+    /// The ids of a world in id space `space`: numeric ids, order numbers, tracking
+    /// numbers, EasyPost ids and UUIDs that no other space hands out, so a long-running
+    /// integration that sees world after world never meets an id twice. The seeded
+    /// draws are the same as [`IdGen::new`]'s.
+    pub fn in_space(seed: u64, space: u64) -> Self {
+        let mut ids = IdGen::new(seed);
+        ids.shopify_next = 7_000_000_000_000 + (space % 10_000_000) * 100_000_000;
+        ids.shipbob_next = 400_000_000 + (space % 170_000) * 10_000;
+        ids.tracking_next = 1_000_000_000 + (space % 8_000_000) * 1_000;
+        ids.mask = SeededRng::new(space ^ 0x1D5_9ACE).next_u64();
+        ids
     }
 
     /// A Shopify-style numeric id (orders, line items, fulfillments, ...).
@@ -69,7 +102,7 @@ impl IdGen {
     pub fn easypost(&mut self, prefix: &str) -> String {
         format!(
             "{prefix}_{:016x}{:016x}",
-            self.rng.next_u64(),
+            self.rng.next_u64() ^ self.mask,
             self.rng.next_u64()
         )
     }
@@ -86,7 +119,7 @@ impl IdGen {
 
     /// A v4-shaped UUID for webhook ids.
     pub fn uuid(&mut self) -> String {
-        let a = self.rng.next_u64();
+        let a = self.rng.next_u64() ^ self.mask;
         let b = self.rng.next_u64();
         format!(
             "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
@@ -116,6 +149,24 @@ mod tests {
             assert_eq!(a.shopify(), b.shopify());
             assert_eq!(a.tracking_number(), b.tracking_number());
         }
+    }
+
+    #[test]
+    fn id_spaces_never_share_ids_but_draw_the_same() {
+        let mut a = IdGen::in_space(7, 1);
+        let mut b = IdGen::in_space(7, 2);
+        let mut plain = IdGen::new(7);
+        assert_ne!(a.shopify(), b.shopify());
+        assert_ne!(a.shipbob(), b.shipbob());
+        assert_ne!(a.easypost("shp"), b.easypost("shp"));
+        assert_ne!(a.uuid(), b.uuid());
+        assert_ne!(a.tracking_number(), b.tracking_number());
+        plain.easypost("shp");
+        plain.uuid();
+        plain.tracking_number();
+        assert_eq!(a.rng().below(1000), plain.rng().below(1000));
+        assert_eq!(stable_catalog_ids("MUG"), stable_catalog_ids("MUG"));
+        assert_ne!(stable_catalog_ids("MUG").0, stable_catalog_ids("TEE").0);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::alerts::Alert;
 use crate::carrier::Carrier;
 use crate::catalog::Product;
 use crate::clock::{Agenda, Scheduled};
-use crate::ids::IdGen;
+use crate::ids::{IdGen, STABLE_LOCATION_ID, stable_catalog_ids};
 use crate::limits;
 use crate::spec::{WarehouseSpec, WorldSpec};
 use crate::storefront::{InventoryLevel, Storefront};
@@ -41,6 +41,17 @@ impl World {
     /// Builds a world from its spec: catalog in every persona, warehouse stock on hand,
     /// storefront availability equal to what the warehouse can sell.
     pub fn new(spec: &WorldSpec) -> Result<World, WorldError> {
+        World::build(spec, None)
+    }
+
+    /// A world in id space `space`, for a long-running integration that sees world after
+    /// world: its ids and order numbers are its own (see [`IdGen::in_space`]), while the
+    /// catalog's ids, the location and the shop's domain are the same in every space.
+    pub fn in_id_space(spec: &WorldSpec, space: u64) -> Result<World, WorldError> {
+        World::build(spec, Some(space))
+    }
+
+    fn build(spec: &WorldSpec, space: Option<u64>) -> Result<World, WorldError> {
         limits::start(spec.clock).map_err(|m| WorldError::invalid("clock", m))?;
         for (stage, d) in [
             ("pick", spec.warehouse.pick),
@@ -50,8 +61,14 @@ impl World {
             limits::core_duration(d)
                 .map_err(|m| WorldError::invalid(format!("warehouse.{stage}"), m))?;
         }
-        let mut ids = IdGen::new(spec.seed);
-        let location_id = ids.shopify();
+        let mut ids = match space {
+            Some(space) => IdGen::in_space(spec.seed, space),
+            None => IdGen::new(spec.seed),
+        };
+        let location_id = match space {
+            Some(_) => STABLE_LOCATION_ID,
+            None => ids.shopify(),
+        };
         let mut catalog = BTreeMap::new();
         let mut inventory = BTreeMap::new();
         let mut stock = BTreeMap::new();
@@ -72,6 +89,10 @@ impl World {
                 .map_err(|m| WorldError::invalid(field("price_cents"), m))?;
             limits::unit_weight_oz(p.weight_oz)
                 .map_err(|m| WorldError::invalid(field("weight_oz"), m))?;
+            let (product_id, variant_id, inventory_item_id, shipbob_item) = match space {
+                Some(_) => stable_catalog_ids(sku),
+                None => (ids.shopify(), ids.shopify(), ids.shopify(), 0),
+            };
             let product = Product {
                 sku: sku.to_string(),
                 title: if p.title.is_empty() {
@@ -81,9 +102,9 @@ impl World {
                 },
                 price_cents: p.price_cents,
                 weight_oz: p.weight_oz,
-                product_id: ids.shopify(),
-                variant_id: ids.shopify(),
-                inventory_item_id: ids.shopify(),
+                product_id,
+                variant_id,
+                inventory_item_id,
             };
             inventory.insert(
                 product.inventory_item_id,
@@ -96,14 +117,20 @@ impl World {
             stock.insert(
                 sku.to_string(),
                 StockLevel {
-                    inventory_id: ids.shipbob(),
+                    inventory_id: match space {
+                        Some(_) => shipbob_item,
+                        None => ids.shipbob(),
+                    },
                     on_hand: p.stock,
                     committed: 0,
                 },
             );
             catalog.insert(sku.to_string(), product);
         }
-        let shop_domain = format!("{}.myshopify.com", slug(&spec.name));
+        let shop_domain = match space {
+            Some(_) => "drydock-shop.myshopify.com".to_string(),
+            None => format!("{}.myshopify.com", slug(&spec.name)),
+        };
         Ok(World {
             name: spec.name.clone(),
             seed: spec.seed,
@@ -116,7 +143,7 @@ impl World {
                 fulfillments: BTreeMap::new(),
                 inventory,
                 webhooks: Vec::new(),
-                next_order_number: 1001,
+                next_order_number: 1001 + space.map_or(0, |s| (s % 1_000_000) * 1_000),
             },
             warehouse: Warehouse {
                 channel_id: 100_101,

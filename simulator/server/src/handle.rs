@@ -43,6 +43,17 @@ pub struct WorldSettings {
     /// Where to deliver webhooks of a persona that has no subscriptions for a topic
     /// (`{base}/webhooks/{shopify|easypost|shipbob}`), for integrations configured by hand.
     pub default_webhook_base: Option<String>,
+    /// Build the world in this id space ([`drydock_core::World::in_id_space`]), for a
+    /// long-running integration that sees world after world; None: the seed's ids.
+    pub id_space: Option<u64>,
+    /// Derive the personas' credentials from this seed (a project's secret) instead of
+    /// the world's, so every world of a long-running integration has the same ones.
+    pub credentials_seed: Option<u64>,
+    /// Where the journal is kept (`{dir}/{world id}.jsonl`); None keeps it in an
+    /// anonymous temp file that disappears with the world.
+    pub journal_dir: Option<std::path::PathBuf>,
+    /// Timeouts and caps of every persona's listener.
+    pub connections: crate::serving::ConnectionLimits,
     /// The hosts webhooks may go to (loopback only unless widened).
     pub webhook_targets: WebhookTargets,
 }
@@ -54,6 +65,10 @@ impl Default for WorldSettings {
             settle_limit: Duration::from_secs(5),
             delivery_timeout: Duration::from_secs(5),
             default_webhook_base: None,
+            id_space: None,
+            credentials_seed: None,
+            journal_dir: None,
+            connections: crate::serving::ConnectionLimits::default(),
             webhook_targets: WebhookTargets::default(),
         }
     }
@@ -85,6 +100,7 @@ impl WorldHandle {
         credentials: Credentials,
         endpoints: Endpoints,
         settings: WorldSettings,
+        journal: Journal,
     ) -> WorldHandle {
         let http = reqwest::Client::builder()
             .timeout(settings.delivery_timeout)
@@ -97,7 +113,7 @@ impl WorldHandle {
         WorldHandle {
             id,
             world: Mutex::new(world),
-            journal: Journal::default(),
+            journal,
             activity: Activity::new(settling.reactions()),
             settling,
             credentials,
@@ -114,6 +130,10 @@ impl WorldHandle {
 
     pub(crate) fn add_task(&self, task: JoinHandle<()>) {
         if let Ok(mut tasks) = self.tasks.lock() {
+            // Forget finished tasks now and then, so a long run does not keep them all.
+            if tasks.len() >= 64 && tasks.len().is_power_of_two() {
+                tasks.retain(|t| !t.is_finished());
+            }
             tasks.push(task);
         }
     }
