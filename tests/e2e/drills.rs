@@ -105,8 +105,8 @@ async fn same_seed_same_run_for_a_probabilistic_drill() {
             .map(|c| format!("{}: {}", c.name, c.detail))
             .collect();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
-        let journal = &outcome.trace.as_ref().expect("a trace").journal;
-        runs.push(decisions(journal));
+        let journal = outcome.trace.as_ref().expect("a trace").journal.entries();
+        runs.push(decisions(&journal));
         let _ = std::fs::remove_dir_all(&dir);
     }
     let fired = runs[0].iter().filter(|l| l.starts_with("Fault")).count();

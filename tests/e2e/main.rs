@@ -1,6 +1,6 @@
 //! The end-to-end test binary: every persona driven over real loopback sockets, the
 //! invariants against worlds with known flaws, and the harness running scenario files
-//! against the reference integration.
+//! against the reference integration and against the Python starter of `examples/python/`.
 
 mod bounds;
 mod docs;
@@ -16,6 +16,7 @@ mod runner;
 mod sdk;
 mod serve;
 mod settle;
+mod starter;
 mod support;
 mod tidy;
 mod ux;

@@ -8,6 +8,8 @@ use drydock_scenario::parse_scenario;
 use drydock_simulator::control::{self, ControlState};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::listen::bind_loopback;
+use drydock_simulator::refusal::Dialect;
+use drydock_simulator::serving;
 use drydock_simulator::{PortPlan, Simulator};
 
 use drydock_runner::endpoint::{PROJECT_DIR, Project};
@@ -52,7 +54,7 @@ pub async fn serve(a: ServeArgs) -> u8 {
     // The project's credentials, as every world of `drydock run --endpoint` has them.
     let settings = WorldSettings {
         webhook_targets: a.webhooks.targets(),
-        ..WorldSettings::default()
+        ..serve_settings()
     };
     let settings = match Project::at(PROJECT_DIR).world_settings(settings) {
         Ok(s) => s,
@@ -142,12 +144,11 @@ pub async fn serve(a: ServeArgs) -> u8 {
     print!("{env_text}");
     println!();
     println!("Press Ctrl-C to stop.");
-    let server = axum::serve(listener, app).with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
-    if let Err(e) = server.await {
-        eprintln!("error: the control API stopped: {e}");
-        return EXIT_BAD_INPUT;
+    let limits = drydock_simulator::ConnectionLimits::default();
+    let server = serving::serve(listener, app, Dialect::Control, limits);
+    tokio::select! {
+        () = server => {}
+        _ = tokio::signal::ctrl_c() => {}
     }
     world.shut_down();
     EXIT_PASSED
@@ -156,6 +157,14 @@ pub async fn serve(a: ServeArgs) -> u8 {
 /// What to check when a port is taken.
 pub const PORT_HINT: &str = "is `drydock serve` or `drydock run --endpoint` still running on it? \
 Stop it, or choose other ports with --port-base";
+
+/// A served world runs for hours: its journal is kept in `.drydock/journal/`.
+fn serve_settings() -> WorldSettings {
+    WorldSettings {
+        journal_dir: Some(std::path::PathBuf::from(".drydock").join("journal")),
+        ..WorldSettings::default()
+    }
+}
 
 /// The world `drydock serve` starts with when no scenario is named.
 fn default_world() -> drydock_core::WorldSpec {

@@ -47,6 +47,7 @@ pub fn render(s: &ScenarioOutcome) -> Result<Option<String>, RenderError> {
     };
     let entries: Vec<Value> = trace
         .journal
+        .entries()
         .iter()
         .filter(|e| matches!(e.direction, Direction::Inbound | Direction::Webhook))
         .map(|e| entry(e, &trace.origins))

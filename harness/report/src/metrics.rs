@@ -86,13 +86,12 @@ pub fn scenario(trace: &Trace) -> Metrics {
             )
         })
         .count();
-    let http_errors = trace
-        .journal
+    let journal = trace.journal.entries();
+    let http_errors = journal
         .iter()
         .filter(|e| e.direction == Direction::Inbound && e.status.is_some_and(|s| s >= 400))
         .count();
-    let failed_webhooks = trace
-        .journal
+    let failed_webhooks = journal
         .iter()
         .filter(|e| {
             e.direction == Direction::Webhook && !e.status.is_some_and(|s| (200..300).contains(&s))
@@ -112,13 +111,11 @@ pub fn scenario(trace: &Trace) -> Metrics {
         failed_webhooks,
         integration_failures: http_errors + failed_webhooks,
         faults_fired: trace.faults.len(),
-        peak_failed_calls_per_second: drydock_runner::checks::wire::peak_failure_rates(
-            &trace.journal,
-        )
-        .into_iter()
-        .map(|(_, peak)| peak)
-        .max()
-        .unwrap_or(0),
+        peak_failed_calls_per_second: drydock_runner::checks::wire::peak_failure_rates(&journal)
+            .into_iter()
+            .map(|(_, peak)| peak)
+            .max()
+            .unwrap_or(0),
     }
 }
 

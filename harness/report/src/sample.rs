@@ -11,7 +11,7 @@ use drydock_runner::trace::{
     FaultFired, Milestone, OrderEvent, OrderTrace, Source, StockPoint, StockSample, Trace,
 };
 use drydock_runner::{CheckKind, CheckResult, Retry, ScenarioOutcome, SuiteOutcome};
-use drydock_simulator::journal::{Direction, JournalEntry};
+use drydock_simulator::journal::{Direction, Journal, JournalEntry};
 use drydock_simulator::settle::SettleSummary;
 
 pub const HOSTILE: &str = "<script>alert('x')</script> & co";
@@ -49,6 +49,15 @@ fn entry(
         attempt: (direction == Direction::Webhook).then_some(1),
         forged: false,
     }
+}
+
+/// A journal holding `entries` (numbered as written).
+fn journal(entries: Vec<JournalEntry>) -> Journal {
+    let journal = Journal::anonymous().expect("a temp file for the sample journal");
+    for e in entries {
+        journal.record(e);
+    }
+    journal
 }
 
 fn event(hour: i64, source: Source, milestone: Milestone) -> OrderEvent {
@@ -145,7 +154,7 @@ pub fn trace() -> Trace {
             target: "/admin/api/2026-10/orders.json".into(),
             effect: "503 <Service Unavailable>".into(),
         }],
-        journal: vec![
+        journal: journal(vec![
             entry(
                 1,
                 Direction::Inbound,
@@ -194,7 +203,7 @@ pub fn trace() -> Trace {
                 None,
                 Some("503"),
             ),
-        ],
+        ]),
     }
 }
 

@@ -12,7 +12,7 @@ use drydock_core::warehouse;
 use drydock_core::{Timestamp, World};
 use drydock_scenario::model::Step;
 use drydock_simulator::WorldHandle;
-use drydock_simulator::journal::{Direction, JournalEntry};
+use drydock_simulator::journal::{Direction, Journal};
 use serde::Serialize;
 use serde_saphyr::Spanned;
 
@@ -33,7 +33,8 @@ pub struct Trace {
     pub alerts: Vec<Alert>,
     /// Journal entries with direction `fault`: the faults that fired.
     pub faults: Vec<FaultFired>,
-    pub journal: Vec<JournalEntry>,
+    /// The world's journal, read back from its file on demand (it outlives the world).
+    pub journal: Journal,
 }
 
 /// Which persona saw a milestone.
@@ -183,7 +184,6 @@ impl Recorder {
     /// the journal. `aliases` maps the scenario's order names to storefront ids.
     pub fn finish(mut self, world: &WorldHandle, aliases: &BTreeMap<String, u64>) -> Trace {
         self.push(world, "end".into());
-        let journal = world.journal.entries();
         let origins = [
             ("shopify", &world.endpoints.shopify),
             ("easypost", &world.endpoints.easypost),
@@ -202,15 +202,17 @@ impl Recorder {
                 .collect::<Vec<_>>();
             (orders, w.alerts.clone(), w.now())
         });
-        let faults = journal
-            .iter()
+        let faults = world
+            .journal
+            .entries()
+            .into_iter()
             .filter(|e| e.direction == Direction::Fault)
             .map(|e| FaultFired {
                 at: e.virtual_time,
-                persona: e.persona.clone(),
-                rule: e.topic.clone().unwrap_or_default(),
-                target: e.target.clone(),
-                effect: e.error.clone().unwrap_or_default(),
+                persona: e.persona,
+                rule: e.topic.unwrap_or_default(),
+                target: e.target,
+                effect: e.error.unwrap_or_default(),
             })
             .collect();
         Trace {
@@ -221,7 +223,7 @@ impl Recorder {
             stock: self.stock,
             alerts,
             faults,
-            journal,
+            journal: world.journal.clone(),
         }
     }
 }

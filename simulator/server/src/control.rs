@@ -227,9 +227,39 @@ async fn world_state(State(state): State<ControlState>, Path(id): Path<String>) 
     ))
 }
 
-async fn journal(State(state): State<ControlState>, Path(id): Path<String>) -> Reply {
+/// The most entries one page of `GET /worlds/{id}/journal` holds.
+const JOURNAL_PAGE_LIMIT: usize = 1000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalQuery {
+    #[serde(default)]
+    after: u64,
+    limit: Option<usize>,
+}
+
+/// One page of the journal (`?after=SEQ&limit=N`, at most 1000, default 1000); `next`
+/// is the `after` of the following page, null at the end.
+async fn journal(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Query(q): Query<JournalQuery>,
+) -> Reply {
     let w = world(&state, &id)?;
-    Ok(Json(json!({"entries": w.journal.entries()})))
+    let limit = q
+        .limit
+        .unwrap_or(JOURNAL_PAGE_LIMIT)
+        .clamp(1, JOURNAL_PAGE_LIMIT);
+    let journal = w.journal.clone();
+    let page = tokio::task::spawn_blocking(move || journal.page(q.after, limit))
+        .await
+        .map_err(|e| {
+            ControlError(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("failed to read the journal: {e}"),
+            )
+        })?;
+    Ok(Json(json!(page)))
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use drydock_core::faults::Effect;
 use drydock_core::{Duration, Timestamp, WorldEvent, WorldEventKind};
 
 use crate::handle::WorldHandle;
-use crate::journal::{Direction, JournalEntry, keep_headers};
+use crate::journal::{Direction, JournalEntry, body_text, keep_headers};
 use crate::personas::{self, PersonaKind};
 
 /// A webhook on its way, kept between attempts. Its id and provider webhook id stay the
@@ -233,7 +233,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         target: delivery.url.clone(),
         topic: Some(delivery.topic.clone()),
         request_headers: headers,
-        request_body: String::from_utf8_lossy(&delivery.body).into_owned(),
+        request_body: body_text(&delivery.body),
         status,
         response_headers,
         response_body,

@@ -11,6 +11,12 @@ pub enum SimulatorError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot create the journal {path}: {source} (is the folder writable?)")]
+    Journal {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("world {0} does not exist")]
     UnknownWorld(String),
     #[error("invalid world: {0}")]

@@ -7,6 +7,7 @@ use drydock_core::faults::{Effect, Fired};
 use serde_json::{Value, json};
 
 use crate::personas::PersonaKind;
+use crate::refusal::{Dialect, refusal};
 use crate::wire::WireResponse;
 
 /// A hang or a latency never outlasts this, so a forgotten client cannot pin a task
@@ -108,25 +109,11 @@ fn reason(status: u16) -> &'static str {
 /// A 5xx in the provider's own error shape.
 pub fn outage(kind: PersonaKind, status: u16, retry_after: Option<Duration>) -> WireResponse {
     let phrase = reason(status);
-    let mut response = match kind {
-        PersonaKind::Shopify => WireResponse::json(status, &json!({"errors": phrase})),
-        PersonaKind::EasyPost => {
-            let code = match status {
-                500 => "INTERNAL_SERVER_ERROR",
-                502 => "BAD_GATEWAY",
-                504 => "GATEWAY_TIMEOUT",
-                _ => "SERVICE.UNAVAILABLE",
-            };
-            WireResponse::json(
-                status,
-                &json!({"error": {"code": code, "message": format!("{phrase}. Please try again later."), "errors": []}}),
-            )
-        }
-        PersonaKind::ShipBob => {
-            WireResponse::json(status, &json!({"statusCode": status, "message": phrase}))
-        }
-        PersonaKind::Slack => WireResponse::text(status, "service_unavailable"),
+    let message = match kind {
+        PersonaKind::EasyPost => format!("{phrase}. Please try again later."),
+        _ => phrase.to_string(),
     };
+    let mut response = refusal(Dialect::Persona(kind), status, &message);
     if let Some(wait) = retry_after {
         response = with_retry_after(kind, response, wait);
     }

@@ -49,6 +49,11 @@ pub struct WorldSettings {
     /// Derive the personas' credentials from this seed (a project's secret) instead of
     /// the world's, so every world of a long-running integration has the same ones.
     pub credentials_seed: Option<u64>,
+    /// Where the journal is kept (`{dir}/{world id}.jsonl`); None keeps it in an
+    /// anonymous temp file that disappears with the world.
+    pub journal_dir: Option<std::path::PathBuf>,
+    /// Timeouts and caps of every persona's listener.
+    pub connections: crate::serving::ConnectionLimits,
     /// The hosts webhooks may go to (loopback only unless widened).
     pub webhook_targets: WebhookTargets,
 }
@@ -62,6 +67,8 @@ impl Default for WorldSettings {
             default_webhook_base: None,
             id_space: None,
             credentials_seed: None,
+            journal_dir: None,
+            connections: crate::serving::ConnectionLimits::default(),
             webhook_targets: WebhookTargets::default(),
         }
     }
@@ -93,6 +100,7 @@ impl WorldHandle {
         credentials: Credentials,
         endpoints: Endpoints,
         settings: WorldSettings,
+        journal: Journal,
     ) -> WorldHandle {
         let http = reqwest::Client::builder()
             .timeout(settings.delivery_timeout)
@@ -105,7 +113,7 @@ impl WorldHandle {
         WorldHandle {
             id,
             world: Mutex::new(world),
-            journal: Journal::default(),
+            journal,
             activity: Activity::new(settling.reactions()),
             settling,
             credentials,
@@ -122,6 +130,10 @@ impl WorldHandle {
 
     pub(crate) fn add_task(&self, task: JoinHandle<()>) {
         if let Ok(mut tasks) = self.tasks.lock() {
+            // Forget finished tasks now and then, so a long run does not keep them all.
+            if tasks.len() >= 64 && tasks.len().is_power_of_two() {
+                tasks.retain(|t| !t.is_finished());
+            }
             tasks.push(task);
         }
     }

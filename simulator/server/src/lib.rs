@@ -5,6 +5,7 @@
 //! wire format and `drydock_core` operations; all state changes happen in the core.
 
 pub mod activity;
+mod connections;
 pub mod control;
 mod control_errors;
 pub mod credentials;
@@ -13,10 +14,13 @@ pub mod error;
 pub mod fault_plan;
 pub mod handle;
 pub mod journal;
+mod journal_file;
 pub mod listen;
 pub mod personas;
 pub mod reactions;
+pub mod refusal;
 pub mod registry;
+pub mod serving;
 pub mod settle;
 pub mod severable;
 pub mod webhook_targets;
@@ -25,7 +29,8 @@ pub mod wire;
 pub use credentials::Credentials;
 pub use error::SimulatorError;
 pub use handle::{Endpoints, WorldHandle};
-pub use journal::{Journal, JournalEntry};
+pub use journal::{Journal, JournalEntry, JournalPage};
 pub use listen::PortPlan;
 pub use registry::Simulator;
+pub use serving::ConnectionLimits;
 pub use webhook_targets::WebhookTargets;

@@ -10,9 +10,11 @@ use drydock_core::{World, WorldSpec};
 use crate::SimulatorError;
 use crate::credentials::Credentials;
 use crate::handle::{Endpoints, WorldHandle, WorldSettings};
+use crate::journal::Journal;
 use crate::listen::{PortPlan, bind_loopback};
 use crate::personas::{self, PersonaKind};
-use crate::severable::{SeverableListener, Severer};
+use crate::refusal::Dialect;
+use crate::serving;
 
 #[derive(Default)]
 pub struct Simulator {
@@ -66,22 +68,35 @@ impl Simulator {
         };
         let n = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let id = format!("w{n}");
+        let journal = match &settings.journal_dir {
+            Some(dir) => {
+                let path = dir.join(format!("{id}.jsonl"));
+                Journal::at(&path).map_err(|source| SimulatorError::Journal {
+                    path: path.display().to_string(),
+                    source,
+                })
+            }
+            None => Journal::anonymous().map_err(|source| SimulatorError::Journal {
+                path: format!("in {}", std::env::temp_dir().display()),
+                source,
+            }),
+        }?;
         let handle = Arc::new(WorldHandle::new(
             id.clone(),
             world,
             credentials,
             endpoints,
             settings,
+            journal,
         ));
         for (kind, listener, _) in listeners {
-            let app = personas::router(Arc::clone(&handle), kind)
-                .into_make_service_with_connect_info::<Severer>();
-            let listener = SeverableListener(listener);
-            handle.add_task(tokio::spawn(async move {
-                if let Err(e) = axum::serve(listener, app).await {
-                    tracing::warn!("persona {} stopped: {e}", kind.name());
-                }
-            }));
+            let app = personas::router(Arc::clone(&handle), kind);
+            handle.add_task(tokio::spawn(serving::serve(
+                listener,
+                app,
+                Dialect::Persona(kind),
+                handle.settings.connections,
+            )));
         }
         if let Ok(mut worlds) = self.worlds.lock() {
             worlds.insert(id, Arc::clone(&handle));

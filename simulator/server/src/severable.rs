@@ -1,5 +1,6 @@
 //! A listener whose connections a persona can cut, so a fault can end a call the way a
 //! crashed or overloaded provider does: the socket closes with a reset and no answer.
+//! Every listener's connections use it (see `serving.rs`).
 
 use std::io;
 use std::pin::Pin;
@@ -7,10 +8,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
+
+use crate::connections::Liveness;
 
 /// Handed to each request (as its connect info): cutting it kills the connection.
 #[derive(Debug, Clone, Default)]
@@ -26,49 +27,23 @@ impl Severer {
     }
 }
 
-pub struct SeverableListener(pub TcpListener);
-
-impl Listener for SeverableListener {
-    type Io = SeverableStream;
-    type Addr = Severer;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.0.accept().await {
-                Ok((stream, _)) => {
-                    let _ = stream.set_nodelay(true);
-                    let severer = Severer::default();
-                    return (
-                        SeverableStream {
-                            inner: stream,
-                            severer: severer.clone(),
-                        },
-                        severer,
-                    );
-                }
-                // Out of file descriptors and the like: wait a little, as axum does.
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(Severer::default())
-    }
-}
-
-impl Connected<IncomingStream<'_, SeverableListener>> for Severer {
-    fn connect_info(stream: IncomingStream<'_, SeverableListener>) -> Self {
-        stream.remote_addr().clone()
-    }
-}
-
-pub struct SeverableStream {
+/// A connection's socket: it can be cut, and it tells the listener when bytes arrive
+/// (so an idle keep-alive connection can be told from a slow one).
+pub(crate) struct SeverableStream {
     inner: TcpStream,
     severer: Severer,
+    liveness: Arc<Liveness>,
 }
 
 impl SeverableStream {
+    pub(crate) fn new(inner: TcpStream, severer: Severer, liveness: Arc<Liveness>) -> Self {
+        SeverableStream {
+            inner,
+            severer,
+            liveness,
+        }
+    }
+
     /// Once cut: linger 0 makes the close a reset, and every operation fails.
     fn check(&self) -> io::Result<()> {
         if self.severer.is_cut() {
@@ -92,7 +67,12 @@ impl AsyncRead for SeverableStream {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         self.check()?;
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.liveness.saw_bytes();
+        }
+        polled
     }
 }
 

@@ -2,8 +2,9 @@
 //! customer, moves the virtual clock and exposes state and journal; when a token is
 //! configured, nothing answers without it.
 
-use drydock_simulator::Simulator;
 use drydock_simulator::control::{ControlState, router};
+use drydock_simulator::refusal::Dialect;
+use drydock_simulator::{ConnectionLimits, Simulator, serving};
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -25,11 +26,13 @@ async fn serve(state: ControlState) -> String {
         .await
         .expect("control binds");
     let url = format!("http://{}", listener.local_addr().expect("control address"));
-    tokio::spawn(async move {
-        axum::serve(listener, router(state))
-            .await
-            .expect("control serves")
-    });
+    let limits = ConnectionLimits::default();
+    tokio::spawn(serving::serve(
+        listener,
+        router(state),
+        Dialect::Control,
+        limits,
+    ));
     url
 }
 
@@ -105,6 +108,21 @@ async fn control_api_creates_a_world_places_an_order_advances_the_clock_and_repo
         "the storefront call is journaled: {}",
         journal.text
     );
+    // Paged one entry at a time, following `next`, the journal reads the same.
+    let mut paged = Vec::new();
+    let mut after = 0;
+    for _ in 0..=entries.len() {
+        let url = format!("{base}/worlds/{id}/journal?after={after}&limit=1");
+        let page = send(client().get(url)).await;
+        let got = page.body["entries"].as_array().expect("a page").clone();
+        assert!(got.len() <= 1, "limit=1 holds: {}", page.text);
+        paged.extend(got);
+        match page.body["next"].as_u64() {
+            Some(next) => after = next,
+            None => break,
+        }
+    }
+    assert_eq!(&paged, entries, "pages cover the journal once, in order");
 
     let both = send(
         client()
@@ -115,6 +133,10 @@ async fn control_api_creates_a_world_places_an_order_advances_the_clock_and_repo
     assert_eq!(both.status, 400, "exactly one of by/to");
     let missing = send(client().get(format!("{base}/worlds/w999/state"))).await;
     assert_eq!(missing.status, 404);
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let too_big = send(client().post(format!("{base}/worlds")).body(huge)).await;
+    assert_eq!(too_big.status, 413, "{}", too_big.text);
+    assert!(too_big.body["error"].is_string(), "{}", too_big.text);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 pub(crate) mod control;
 mod easypost;
 mod faults;
+mod hygiene;
 mod routes;
 mod shipbob;
 mod shopify;

@@ -11,6 +11,7 @@ pub mod shopify;
 mod shopify_wire;
 pub mod slack;
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -26,7 +27,8 @@ use serde::Serialize;
 use crate::delivery::{self, Outgoing, PendingDelivery};
 use crate::fault_plan::{self, Plan, Spoil};
 use crate::handle::{WorldHandle, WorldSettings};
-use crate::journal::{Direction, JournalEntry, keep_headers};
+use crate::journal::{Direction, JournalEntry, body_text, keep_headers};
+use crate::refusal::{Dialect, refusal};
 use crate::severable::Severer;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -281,8 +283,27 @@ pub fn call(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> W
 
 /// Handles one request, marking the world busy while it does.
 fn respond(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> WireResponse {
+    respond_with(world, kind, req, |world, req| kind.handle(world, req))
+}
+
+/// Handles one request with `handler`; a panic becomes the provider's 500 (the world's
+/// lock recovers from it: see `WorldHandle::with_world`).
+fn respond_with(
+    world: &Arc<WorldHandle>,
+    kind: PersonaKind,
+    req: &WireRequest,
+    handler: impl FnOnce(&Arc<WorldHandle>, &WireRequest) -> WireResponse,
+) -> WireResponse {
     let _in_flight = world.activity.begin(req.changes_state());
-    let response = kind.handle(world, req);
+    let handled = std::panic::catch_unwind(AssertUnwindSafe(|| handler(world, req)));
+    let response = handled.unwrap_or_else(|_| {
+        refusal(
+            Dialect::Persona(kind),
+            500,
+            "internal error in drydock (please report it); the request may not have taken effect",
+        )
+        .operation("panic")
+    });
     if req.changes_state() {
         world.activity.touch();
     }
@@ -321,10 +342,10 @@ fn journal_call(
                 .iter()
                 .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?))),
         ),
-        request_body: String::from_utf8_lossy(&req.body).into_owned(),
+        request_body: body_text(&req.body),
         status,
         response_headers: shown.map(|r| r.headers.clone()).unwrap_or_default(),
-        response_body: shown.map(WireResponse::body_text).unwrap_or_default(),
+        response_body: shown.map(|r| body_text(&r.body)).unwrap_or_default(),
         error,
         duration_ms: started.elapsed().as_millis() as u64,
         delivery_id: None,
@@ -399,5 +420,55 @@ pub(crate) fn webhook_headers(
         PersonaKind::EasyPost => easypost::webhook_headers(world, d),
         PersonaKind::ShipBob => shipbob::webhook_headers(world, d, now),
         PersonaKind::Slack => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Simulator;
+    use crate::listen::PortPlan;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_in_the_provider_shape_and_is_journaled() {
+        let simulator = Simulator::new();
+        let spec = drydock_core::WorldSpec::default();
+        let world = simulator
+            .create_world(&spec, PortPlan::Ephemeral, WorldSettings::default())
+            .await
+            .expect("a world");
+        let req = WireRequest {
+            method: Method::POST,
+            path: "/2026-01/order".into(),
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"{}"),
+            fault: None,
+        };
+        let started = Instant::now();
+        let response = respond_with(&world, PersonaKind::ShipBob, &req, |world, _| {
+            world.with_world(|_| panic!("a bug in the middle of an operation"));
+            WireResponse::empty(200)
+        });
+        journal_call(
+            &world,
+            PersonaKind::ShipBob,
+            &req,
+            Ok(&response),
+            world.now(),
+            started,
+        );
+        assert_eq!(response.status, 500);
+        assert_eq!(response.body_json()["statusCode"], 500);
+        let entry = world
+            .journal
+            .entries()
+            .pop()
+            .expect("the call is journaled");
+        assert_eq!(entry.status, Some(500));
+        assert_eq!(entry.topic.as_deref(), Some("panic"));
+        // The world's lock was poisoned by the panic; the next operation still happens.
+        let (seen, _) = world.with_world(|w| w.now());
+        assert_eq!(seen, world.now());
     }
 }
