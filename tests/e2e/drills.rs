@@ -124,3 +124,31 @@ async fn same_seed_same_run_for_a_probabilistic_drill() {
         first_difference.unwrap_or_default()
     );
 }
+
+#[test]
+fn the_readme_defect_table_names_every_defect() {
+    let readme = std::fs::read_to_string(crate::support::repo("README.md")).expect("README");
+    for defect in Defect::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", defect.name())),
+            "README's defect table lacks {defect}"
+        );
+    }
+}
+
+/// The bundled suite is portable: it never compares free text (alert wording), which
+/// only the reference integration's own sentences would satisfy.
+#[test]
+fn the_bundled_suite_compares_no_free_text() {
+    for entry in std::fs::read_dir(crate::support::repo("scenarios")).expect("scenarios/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            let text = std::fs::read_to_string(&path).expect("scenario");
+            assert!(
+                !text.contains("alert_contains"),
+                "{} compares alert text; use `alerted: true` on the order",
+                path.display()
+            );
+        }
+    }
+}

@@ -76,3 +76,27 @@ async fn the_fuzzer_finds_unnormalized_addresses_and_shrinks_them() {
         "shrinking made the address smaller: {shrunk:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holding_addresses_the_carrier_accepts_is_a_false_hold() {
+    let defect: Defects = [Defect::HoldsValidAddresses].into_iter().collect();
+    let mut cfg = config(defect, 60);
+    cfg.shrink_failures = 0;
+    let report = run(&cfg, |_| {}).await.expect("the integration runs");
+    let kinds: Vec<&str> = report
+        .results
+        .iter()
+        .filter_map(|r| r.verdict.failure().map(|f| f.kind))
+        .collect();
+    assert!(
+        kinds.contains(&"false-hold"),
+        "holding a valid address with a unit line is caught: {kinds:?}"
+    );
+    let (_, families) = drydock_fuzz::summary::tables(&report.results);
+    let false_holds: usize = families.values().map(|r| r.false_holds).sum();
+    assert_eq!(
+        false_holds,
+        kinds.iter().filter(|k| **k == "false-hold").count(),
+        "false holds are counted apart from bad labels"
+    );
+}

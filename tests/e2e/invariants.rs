@@ -48,6 +48,7 @@ fn violations(name: &str, w: &World) -> Vec<String> {
     let evidence = drydock_runner::checks::invariants::Evidence {
         world: w,
         journal: &[],
+        oversold_window: &[],
     };
     (by_name(name).expect("invariant").judge)(&evidence)
 }
@@ -181,4 +182,211 @@ fn overselling_on_the_storefront_is_caught() {
     let loc = w.storefront.location_id;
     w.set_available(item, loc, -2).expect("set");
     assert!(!violations("no_oversell", &w).is_empty());
+}
+
+/// A labelled order fulfilled on the storefront with the label's tracking number; the
+/// carrier's tracker then reports `scans` (the test moves it by hand).
+fn shipped_order(w: &mut World) -> (u64, u64, String) {
+    let id = order(w);
+    let code = buy_label(w, &id.to_string());
+    let fo = w.storefront.orders[&id].fulfillment_order_ids[0];
+    let fid = w
+        .create_fulfillment(
+            &[fo],
+            Some(TrackingInfo {
+                number: code.clone(),
+                url: String::new(),
+                company: "USPS".into(),
+            }),
+        )
+        .expect("fulfillment");
+    (id, fid, code)
+}
+
+fn scan(w: &mut World, code: &str, status: drydock_core::carrier::TrackingStatus) {
+    let now = w.now();
+    let tracker = w
+        .carrier
+        .trackers
+        .values_mut()
+        .find(|t| t.tracking_code == code)
+        .expect("tracker");
+    tracker.status = status;
+    tracker.details.push(drydock_core::carrier::TrackingDetail {
+        status,
+        message: String::new(),
+        datetime: now,
+        city: String::new(),
+        state: String::new(),
+        zip: String::new(),
+        country: "US".into(),
+    });
+}
+
+#[test]
+fn the_expected_delivery_must_be_the_carriers_once_the_parcel_moves() {
+    use drydock_core::carrier::TrackingStatus;
+    use drydock_core::storefront::ShipmentStatus;
+    let mut w = world();
+    let (id, fid, code) = shipped_order(&mut w);
+    assert!(
+        violations("eta_matches_carrier", &w).is_empty(),
+        "before the parcel moves, no estimate is required"
+    );
+    scan(&mut w, &code, TrackingStatus::InTransit);
+    let v = violations("eta_matches_carrier", &w);
+    assert!(
+        v.iter().any(|m| m.contains("no expected delivery")),
+        "{v:?}"
+    );
+    let carrier = w
+        .carrier
+        .tracker_by_code(&code)
+        .and_then(|t| t.est_delivery_date);
+    let wrong = carrier.map(|t| t + drydock_core::Duration::from_hours(24));
+    w.add_fulfillment_event(id, fid, ShipmentStatus::InTransit, None, wrong, "")
+        .expect("event");
+    let v = violations("eta_matches_carrier", &w);
+    assert!(
+        v.iter().any(|m| m.contains("the carrier estimates")),
+        "{v:?}"
+    );
+    w.add_fulfillment_event(id, fid, ShipmentStatus::InTransit, None, carrier, "")
+        .expect("event");
+    assert!(violations("eta_matches_carrier", &w).is_empty());
+}
+
+#[test]
+fn a_milestone_the_customer_never_saw_is_caught() {
+    use drydock_core::carrier::TrackingStatus;
+    use drydock_core::storefront::ShipmentStatus;
+    let mut w = world();
+    let (id, fid, code) = shipped_order(&mut w);
+    for status in [
+        TrackingStatus::InTransit,
+        TrackingStatus::OutForDelivery,
+        TrackingStatus::Delivered,
+    ] {
+        scan(&mut w, &code, status);
+    }
+    for status in [ShipmentStatus::InTransit, ShipmentStatus::Delivered] {
+        w.add_fulfillment_event(id, fid, status, None, None, "")
+            .expect("event");
+    }
+    let v = violations("every_milestone_shown", &w);
+    assert!(v.iter().any(|m| m.contains("out_for_delivery")), "{v:?}");
+    w.add_fulfillment_event(id, fid, ShipmentStatus::OutForDelivery, None, None, "")
+        .expect("event");
+    assert!(violations("every_milestone_shown", &w).is_empty());
+}
+
+#[test]
+fn a_held_order_may_keep_its_units_reserved_or_give_them_back() {
+    let mut w = world();
+    let id = order(&mut w);
+    let fo = w.storefront.orders[&id].fulfillment_order_ids[0];
+    w.hold_fulfillment_order(fo, "incorrect_address", "no such street")
+        .expect("hold");
+    let item = w.catalog["MUG"].inventory_item_id;
+    let loc = w.storefront.location_id;
+    assert!(violations("stock_converges", &w).is_empty(), "kept: 4 of 5");
+    w.set_available(item, loc, 5).expect("set");
+    assert!(
+        violations("stock_converges", &w).is_empty(),
+        "given back: 5"
+    );
+    w.set_available(item, loc, 3).expect("set");
+    assert!(
+        !violations("stock_converges", &w).is_empty(),
+        "3 is neither"
+    );
+}
+
+#[test]
+fn orders_for_more_units_than_the_warehouse_holds_are_an_oversell() {
+    let mut w = world();
+    let item = w.catalog["MUG"].inventory_item_id;
+    let loc = w.storefront.location_id;
+    // The storefront offers the warehouse's count again, forgetting orders in flight.
+    w.set_available(item, loc, 10).expect("set");
+    for _ in 0..6 {
+        order(&mut w);
+    }
+    let v = violations("no_oversell", &w);
+    assert!(
+        v.iter()
+            .any(|m| m.contains("took orders for 6 units but the warehouse holds 5")),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn every_invariant_is_waivable_by_name_and_in_the_readme_table() {
+    let readme = std::fs::read_to_string(crate::support::repo("README.md")).expect("README");
+    let names: Vec<&str> = drydock_runner::checks::invariants::ALL
+        .iter()
+        .map(|i| i.name)
+        .collect();
+    assert_eq!(
+        names,
+        drydock_scenario::parse::INVARIANTS,
+        "the scenario language waives exactly the runner's invariants, in the same order"
+    );
+    let rows: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once("` | ").map(|(name, _)| name))
+        .filter(|name| names.contains(name))
+        .collect();
+    assert_eq!(rows, names, "README's invariants table, in code order");
+}
+
+/// The snapshot records only what the contract defines: two integrations that differ in
+/// a choice it leaves open (an estimate pushed before the parcel moves, a held order's
+/// units kept in reserve or given back, alert wording) render the same snapshot.
+#[test]
+fn policies_the_contract_leaves_open_render_the_same_snapshot() {
+    use drydock_core::storefront::ShipmentStatus;
+    use drydock_runner::snapshot::render;
+    use std::collections::BTreeMap;
+
+    let mut early = world();
+    let (id, fid, code) = shipped_order(&mut early);
+    let held = order(&mut early);
+    let fo = early.storefront.orders[&held].fulfillment_order_ids[0];
+    early
+        .hold_fulfillment_order(fo, "incorrect_address", "no such street")
+        .expect("hold");
+    let mut late = early.clone();
+
+    // One pushes the label's estimate at once, keeps the held unit and words its alert
+    // one way; the other pushes nothing yet, gives the unit back and words it another.
+    let eta = early
+        .carrier
+        .tracker_by_code(&code)
+        .and_then(|t| t.est_delivery_date);
+    early
+        .add_fulfillment_event(id, fid, ShipmentStatus::LabelPurchased, None, eta, "")
+        .expect("event");
+    let name = early.storefront.orders[&held].name.clone();
+    early.record_alert("#ops", &format!("Order {name} held: bad address"));
+    // The warehouse can sell all 5 (it never saw the held order).
+    let item = late.catalog["MUG"].inventory_item_id;
+    let loc = late.storefront.location_id;
+    early.set_available(item, loc, 4).expect("kept in reserve");
+    late.set_available(item, loc, 5).expect("given back");
+    late.record_alert("#ops", &format!("{name}: please check the address"));
+
+    let orders = BTreeMap::from([("shipped".to_string(), id), ("held".to_string(), held)]);
+    assert_eq!(
+        render("policies", &early, &orders),
+        render("policies", &late, &orders)
+    );
+    // A storefront number neither policy allows shows.
+    let mut wrong = late.clone();
+    wrong.set_available(item, loc, 0).expect("set");
+    assert_ne!(
+        render("policies", &late, &orders),
+        render("policies", &wrong, &orders)
+    );
 }

@@ -70,7 +70,7 @@ async fn a_changed_snapshot_fails_with_a_diff_and_accept_rewrites_it() {
         std::fs::read_to_string(repo("scenarios/happy-path.snap")).expect("stored snapshot");
     std::fs::write(
         dir.join("happy-path.snap"),
-        stored.replace("storefront 8", "storefront 9"),
+        stored.replace("on_hand 8", "on_hand 9"),
     )
     .expect("write");
 
@@ -83,12 +83,12 @@ async fn a_changed_snapshot_fails_with_a_diff_and_accept_rewrites_it() {
         .expect("snapshot check");
     assert!(!snap.passed);
     assert!(
-        snap.detail.contains("- ") && snap.detail.contains("storefront 9"),
+        snap.detail.contains("- ") && snap.detail.contains("on_hand 9"),
         "{}",
         snap.detail
     );
     assert!(
-        snap.detail.contains("+ ") && snap.detail.contains("storefront 8"),
+        snap.detail.contains("+ ") && snap.detail.contains("on_hand 8"),
         "{}",
         snap.detail
     );

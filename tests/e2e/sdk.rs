@@ -1,12 +1,17 @@
-//! The official EasyPost Python SDK, unchanged, against the carrier persona: the strongest
-//! proof that the persona speaks EasyPost's dialect. The interpreter comes from
-//! `DRYDOCK_PYTHON` (CI points it at a venv with `easypost` installed), else `python3`;
-//! `DRYDOCK_SKIP_SDK=1` skips the test on machines without the SDK.
+//! The providers' own code against the personas: the official EasyPost Python SDK,
+//! unchanged, against the carrier persona (the strongest proof that it speaks EasyPost's
+//! dialect), and every persona's webhook signatures verified by the providers' own
+//! verification code (`standardwebhooks` for ShipBob, the EasyPost SDK's
+//! `validate_webhook`, an independent Shopify HMAC check). The interpreter comes from
+//! `DRYDOCK_PYTHON` (CI points it at a venv with `tests/sdk/requirements.txt` installed),
+//! else `python3`; `DRYDOCK_SKIP_SDK=1` skips these tests on machines without them.
 
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use tokio::process::Command;
 
 use crate::personas::world;
@@ -34,18 +39,15 @@ async fn python() -> Option<String> {
     Some("python3".into())
 }
 
-#[tokio::test]
-async fn official_easypost_python_sdk_works_against_the_persona_unchanged() {
-    let Some(python) = python().await else { return };
-    let world = world().await;
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sdk/easypost_compat.py");
-    let child = Command::new(&python)
+/// Runs a script under `tests/sdk/` and checks that it ends with "N passed, 0 failed".
+async fn run_script(python: &str, script: &str, args: &[String], env: &[(&str, &str)]) {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("sdk")
+        .join(script);
+    let child = Command::new(python)
         .arg(&script)
-        .env("DRYDOCK_EASYPOST_URL", &world.endpoints.easypost)
-        .env(
-            "DRYDOCK_EASYPOST_API_KEY",
-            &world.credentials.easypost_api_key,
-        )
+        .args(args)
+        .envs(env.iter().copied())
         .env("NO_PROXY", "127.0.0.1")
         .env("no_proxy", "127.0.0.1")
         .stdout(Stdio::piped())
@@ -73,4 +75,52 @@ async fn official_easypost_python_sdk_works_against_the_persona_unchanged() {
         passed.is_some_and(|n| n > 0),
         "stdout does not end with \"N passed, 0 failed\":\n{report}"
     );
+}
+
+#[tokio::test]
+async fn official_easypost_python_sdk_works_against_the_persona_unchanged() {
+    let Some(python) = python().await else { return };
+    let world = world().await;
+    run_script(
+        &python,
+        "easypost_compat.py",
+        &[],
+        &[
+            ("DRYDOCK_EASYPOST_URL", &world.endpoints.easypost),
+            (
+                "DRYDOCK_EASYPOST_API_KEY",
+                &world.credentials.easypost_api_key,
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn every_webhook_signature_verifies_with_the_providers_own_code() {
+    let Some(python) = python().await else { return };
+    let (world, deliveries) = crate::personas::webhooks::signed_deliveries().await;
+    let file = serde_json::json!({
+        "secrets": {
+            "shopify": world.credentials.shopify_webhook_secret,
+            "easypost": world.credentials.easypost_webhook_secret,
+            "shipbob": world.credentials.shipbob_webhook_secret,
+        },
+        "deliveries": deliveries.iter().map(|d| serde_json::json!({
+            "provider": d.provider,
+            "headers": d.headers,
+            "body_b64": STANDARD.encode(&d.body),
+        })).collect::<Vec<_>>(),
+    });
+    let dir = crate::support::temp_dir("webhook-signatures");
+    let path = dir.join("deliveries.json");
+    std::fs::write(&path, file.to_string()).expect("write the deliveries");
+    run_script(
+        &python,
+        "webhook_signatures.py",
+        &[path.display().to_string()],
+        &[],
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -188,7 +188,15 @@ sellable quantity is `total_fulfillable_quantity` (`fulfillable_quantity` from A
 2026-07), which already excludes units committed to warehouse orders. The storefront's \
 `available` must converge to it: `stock_converges` judges the end of each scenario, \
 re-judged for up to CONVERGE real time. Between a storefront order and its warehouse order, the \
-storefront must not offer units it has already sold (`no_oversell`).
+storefront must not offer units it has already sold (`no_oversell`). An order held for \
+something a person must fix (any hold reason but `other`) may keep its units reserved or \
+give them back; both pass.
+
+**Holds and alerts.** Hold the fulfillment order with Shopify's reason for the cause: \
+`incorrect_address` (the carrier cannot verify or ship the address), \
+`inventory_out_of_stock` (the warehouse reports it out of stock), `other` (a provider is \
+down). Alert on Slack for every held or short-shipped order; an alert is about an order \
+when its text contains the order's name (`#1001`). The wording is never judged.
 
 **What the customer sees** is read from the storefront only:
 
@@ -199,7 +207,7 @@ storefront must not offer units it has already sold (`no_oversell`).
 | On Hold | `POST fulfillment_orders/{id}/hold.json` with a `reason`; Processing again after `release_hold.json` |
 | Shipped | `POST fulfillments.json` (with `tracking_info`: the customer's tracking) |
 | Out for Delivery / Delivered / Delivery Failed | `POST orders/{id}/fulfillments/{id}/events.json` with `status` `out_for_delivery` / `delivered` / `failure` |
-| expected delivery | `estimated_delivery_at` on a fulfillment event, agreeing with the carrier's `est_delivery_date` |
+| expected delivery | `estimated_delivery_at` on a fulfillment event: once the parcel moves (`in_transit` or later) it must equal the carrier's `est_delivery_date` (`eta_matches_carrier`); pushing one earlier is allowed, not judged |
 | Cancelled | the order cancelled (`POST orders/{id}/cancel.json`) |
 
 **Handing the label to the warehouse.** Buy the label at EasyPost (`POST shipments`, then \

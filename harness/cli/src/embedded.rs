@@ -72,6 +72,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/label-timeout-after-commit.snap"),
     ),
     (
+        "last-units-race.yaml",
+        include_str!("../../../scenarios/last-units-race.yaml"),
+    ),
+    (
+        "last-units-race.snap",
+        include_str!("../../../scenarios/last-units-race.snap"),
+    ),
+    (
         "malformed-carrier-response.yaml",
         include_str!("../../../scenarios/malformed-carrier-response.yaml"),
     ),

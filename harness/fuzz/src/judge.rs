@@ -2,8 +2,10 @@
 //! Pure: reads a world, does no I/O.
 //!
 //! PASS: a label was bought for a carrier-valid address that keeps the customer's name
-//! and unit line, or the order was held / alerted on. FAIL: a label for an address the
-//! carrier rejects (nobody flagged it), a changed name, a lost unit, or silence.
+//! and unit line, or the order was held / alerted on when the carrier would not take the
+//! address exactly as the customer typed it. FAIL: a label for an address the carrier
+//! rejects (nobody flagged it), a changed name, a lost unit, silence, or a false hold (a
+//! hold or alert for an address the carrier accepts as is).
 
 use drydock_core::World;
 use drydock_core::address::{Address, is_unprintable, verify_delivery};
@@ -20,7 +22,8 @@ pub enum Outcome {
 /// Why a case failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    /// `carrier-rejects`, `name-changed`, `unit-lost`, `silence`, `not-placed`.
+    /// `carrier-rejects`, `name-changed`, `unit-lost`, `false-hold`, `silence`,
+    /// `not-placed`.
     pub kind: &'static str,
     /// The address field at fault (`street1`, `name`, ...), empty when none is.
     pub field: String,
@@ -90,13 +93,22 @@ pub fn should_ship(a: &Address) -> bool {
     !normalized.name.is_empty() && verify_delivery(&normalized).success
 }
 
-/// Whether `text` names the order (`#1001`, not as the start of `#10010`).
-fn mentions(text: &str, order_name: &str) -> bool {
-    text.match_indices(order_name).any(|(at, _)| {
-        !text[at + order_name.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
+/// Whether the carrier delivers to the address exactly as the customer typed it (and it
+/// names a recipient): holding such an order is a false hold.
+pub fn carrier_accepts_as_is(a: &Address) -> bool {
+    !a.name.trim().is_empty() && verify_delivery(a).success
+}
+
+/// A hold or alert for an address that needed no help: fails as `false-hold`.
+fn false_hold(sent: &Address, how: String) -> Verdict {
+    Verdict::Fail(Failure {
+        kind: "false-hold",
+        field: String::new(),
+        detail: format!(
+            "the order was {how}, but the carrier accepts the address as typed: {}",
+            one_line(sent)
+        ),
+        signature: "false-hold".into(),
     })
 }
 
@@ -122,13 +134,25 @@ pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
         .values()
         .filter(|fo| fo.order_id == order_id)
         .find_map(|fo| fo.holds.first());
+    let valid = carrier_accepts_as_is(sent);
     if let Some(hold) = hold {
+        let detail = format!("held ({}): {}", hold.reason, hold.reason_notes);
+        if valid {
+            return false_hold(sent, detail);
+        }
         return Verdict::Pass {
             outcome: Outcome::Held,
-            detail: format!("held ({}): {}", hold.reason, hold.reason_notes),
+            detail,
         };
     }
-    if let Some(alert) = world.alerts.iter().find(|a| mentions(&a.text, &order.name)) {
+    if let Some(alert) = world
+        .alerts
+        .iter()
+        .find(|a| facts::mentions(&a.text, &order.name))
+    {
+        if valid {
+            return false_hold(sent, format!("alerted on ({})", alert.text));
+        }
         return Verdict::Pass {
             outcome: Outcome::Held,
             detail: format!("alerted: {}", alert.text),
@@ -215,9 +239,6 @@ mod tests {
     #[test]
     fn canonical_forms_compare_what_a_person_would() {
         assert_eq!(canonical(" Zoe\u{308}\t Brontë\u{7} "), "Zoë Brontë");
-        assert!(mentions("Order #1001 held", "#1001"));
-        assert!(!mentions("Order #10010 held", "#1001"));
-        assert!(mentions("held #1001", "#1001"));
     }
 
     fn label() -> Address {

@@ -10,7 +10,10 @@ pub struct Row {
     pub cases: usize,
     pub shipped: usize,
     pub held: usize,
+    /// Failures other than false holds: bad labels, lost names or units, silence.
     pub failed: usize,
+    /// Holds (or alerts) for addresses the carrier accepts as typed.
+    pub false_holds: usize,
 }
 
 impl Row {
@@ -25,6 +28,7 @@ impl Row {
                 outcome: Outcome::Held,
                 ..
             } => self.held += 1,
+            Verdict::Fail(f) if f.kind == "false-hold" => self.false_holds += 1,
             Verdict::Fail(_) => self.failed += 1,
         }
     }
@@ -50,17 +54,18 @@ pub fn tables(results: &[CaseResult]) -> (BTreeMap<String, Row>, BTreeMap<&'stat
 /// One table as text: a header, a line per key, aligned.
 pub fn render<K: std::fmt::Display>(title: &str, rows: &BTreeMap<K, Row>) -> String {
     let mut out = format!(
-        "{title:<14} {:>6} {:>8} {:>6} {:>7}\n",
-        "cases", "shipped", "held", "failed"
+        "{title:<14} {:>6} {:>8} {:>6} {:>7} {:>10}\n",
+        "cases", "shipped", "held", "failed", "false hold"
     );
     for (key, row) in rows {
         out.push_str(&format!(
-            "{:<14} {:>6} {:>8} {:>6} {:>7}\n",
+            "{:<14} {:>6} {:>8} {:>6} {:>7} {:>10}\n",
             key.to_string(),
             row.cases,
             row.shipped,
             row.held,
-            row.failed
+            row.failed,
+            row.false_holds
         ));
     }
     out

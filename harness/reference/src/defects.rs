@@ -24,10 +24,21 @@ pub enum Defect {
     IgnoresApiVersionChange,
     /// Sends the shipping address to the carrier exactly as the storefront gave it.
     SendsUnnormalizedAddresses,
+    /// Verifies Shopify's and EasyPost's webhook signatures but not ShipBob's.
+    SkipsShipBobSignatureCheck,
+    /// Tells the customer an expected delivery a day later than the carrier's.
+    PushesWrongEta,
+    /// Never shows the customer "Out for Delivery".
+    SkipsOutForDelivery,
+    /// Sets storefront stock to what the warehouse can sell, forgetting orders the
+    /// storefront took that have not reached the warehouse yet.
+    IgnoresOrdersNotAtWarehouse,
+    /// Holds every order whose address has a unit line, without asking the carrier.
+    HoldsValidAddresses,
 }
 
 impl Defect {
-    pub const ALL: [Defect; 7] = [
+    pub const ALL: [Defect; 12] = [
         Defect::SecondLabelAfterTimeout,
         Defect::IgnoresRetryAfter,
         Defect::SkipsSignatureCheck,
@@ -35,6 +46,11 @@ impl Defect {
         Defect::DropsOrderDuringOutage,
         Defect::IgnoresApiVersionChange,
         Defect::SendsUnnormalizedAddresses,
+        Defect::SkipsShipBobSignatureCheck,
+        Defect::PushesWrongEta,
+        Defect::SkipsOutForDelivery,
+        Defect::IgnoresOrdersNotAtWarehouse,
+        Defect::HoldsValidAddresses,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +62,11 @@ impl Defect {
             Defect::DropsOrderDuringOutage => "drops-order-during-outage",
             Defect::IgnoresApiVersionChange => "ignores-api-version-change",
             Defect::SendsUnnormalizedAddresses => "sends-unnormalized-addresses",
+            Defect::SkipsShipBobSignatureCheck => "skips-shipbob-signature-check",
+            Defect::PushesWrongEta => "pushes-wrong-eta",
+            Defect::SkipsOutForDelivery => "skips-out-for-delivery",
+            Defect::IgnoresOrdersNotAtWarehouse => "ignores-orders-not-at-warehouse",
+            Defect::HoldsValidAddresses => "holds-valid-addresses",
         }
     }
 
@@ -66,6 +87,19 @@ impl Defect {
             }
             Defect::SendsUnnormalizedAddresses => {
                 "sends the storefront's raw address to the carrier without normalizing it"
+            }
+            Defect::SkipsShipBobSignatureCheck => {
+                "verifies Shopify and EasyPost webhook signatures but not ShipBob's"
+            }
+            Defect::PushesWrongEta => {
+                "shows the customer an expected delivery one day later than the carrier's"
+            }
+            Defect::SkipsOutForDelivery => "never shows the customer \"Out for Delivery\"",
+            Defect::IgnoresOrdersNotAtWarehouse => {
+                "sets storefront stock to the warehouse's sellable count, ignoring orders not yet at the warehouse"
+            }
+            Defect::HoldsValidAddresses => {
+                "holds every order with a unit line in its address without asking the carrier"
             }
         }
     }

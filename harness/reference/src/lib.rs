@@ -62,6 +62,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let defects = config.defects.clone();
+    let forget_pending = defects.has(Defect::IgnoresOrdersNotAtWarehouse);
     let http = client::HttpClient::new(config.timings, defects.has(Defect::IgnoresRetryAfter))
         .map_err(ServeError::Client)?;
     let slack = slack::SlackApi::new(http.clone(), &config.slack_webhook_url);
@@ -136,6 +137,7 @@ pub async fn serve(
             shipbob: shipbob.clone(),
             book,
             catalog: Arc::new(catalog),
+            forget_pending,
         };
         ready.store(true, Ordering::Release);
         tracing::info!("ready");

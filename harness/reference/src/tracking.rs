@@ -65,6 +65,14 @@ pub(crate) fn instant_of(detail: &TrackingDetail) -> Option<jiff::Timestamp> {
     detail.datetime.as_deref()?.parse().ok()
 }
 
+/// An RFC 3339 instant moved one day on (the `pushes-wrong-eta` defect's estimate).
+pub(crate) fn a_day_later(raw: &str) -> Option<String> {
+    let at: jiff::Timestamp = raw.parse().ok()?;
+    at.checked_add(jiff::SignedDuration::from_hours(24))
+        .ok()
+        .map(|t| t.to_string())
+}
+
 /// The most recent `datetime` among the tracking details (RFC 3339), as sent.
 pub(crate) fn newest_datetime(details: &[TrackingDetail]) -> Option<&TrackingDetail> {
     details

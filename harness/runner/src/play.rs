@@ -15,7 +15,7 @@ use drydock_simulator::{Simulator, WorldHandle};
 use serde_saphyr::Spanned;
 
 use crate::checks::condition::evaluate;
-use crate::checks::invariants;
+use crate::checks::{invariants, stock};
 use crate::config::RunConfig;
 use crate::outcome::{CheckKind, CheckResult, Retry, ScenarioOutcome};
 use crate::trace::Recorder;
@@ -91,6 +91,7 @@ pub async fn play(
     let start_time = world.now();
     let mut orders: BTreeMap<String, u64> = BTreeMap::new();
     let mut recorder = Recorder::start(&world);
+    let mut oversold_window: Vec<String> = Vec::new();
     let mut stopped = running
         .exit_now()
         .map(|how| exited(&running, &how, "before the first step"));
@@ -110,6 +111,11 @@ pub async fn play(
             Err(check) => stopped = Some(check),
         }
         recorder.after_step(&world, step);
+        for found in world.read(stock::oversold) {
+            if !oversold_window.iter().any(|o| stock::same_sku(o, &found)) {
+                oversold_window.push(found);
+            }
+        }
         if cfg.fail_fast && !outcome.passed() {
             break;
         }
@@ -120,7 +126,7 @@ pub async fn play(
             biased;
             _ = interrupt.raised() => Err(interrupted(last)),
             how = running.exited() => Err(exited(&running, &how, last)),
-            checks = settle_and_judge(scenario, &world, cfg, &mut outcome) => Ok(checks),
+            checks = settle_and_judge(scenario, &world, cfg, &oversold_window, &mut outcome) => Ok(checks),
         };
         match judged {
             Ok(checks) => outcome.checks.extend(checks),
@@ -159,13 +165,21 @@ async fn settle_and_judge(
     scenario: &Scenario,
     world: &WorldHandle,
     cfg: &RunConfig,
+    oversold_window: &[String],
     outcome: &mut ScenarioOutcome,
 ) -> Vec<CheckResult> {
     world.settle().await;
     if cfg.fail_fast && !outcome.passed() {
         return Vec::new();
     }
-    judge_invariants(scenario, world, cfg.converge_timeout, &mut outcome.retries).await
+    judge_invariants(
+        scenario,
+        world,
+        oversold_window,
+        cfg.converge_timeout,
+        &mut outcome.retries,
+    )
+    .await
 }
 
 /// The check of a scenario whose integration exited while it played: how, when, and
@@ -246,6 +260,10 @@ async fn play_step(
                     orders.insert(o.alias.value.clone(), id);
                     None
                 }
+                Err(drydock_core::WorldError::Conflict {
+                    code: "insufficient_stock",
+                    ..
+                }) if o.unless_sold_out => None,
                 Err(e) => failed(format!(
                     "place_order `{}`: the storefront refused the order: {e}",
                     o.alias.value
@@ -396,6 +414,7 @@ async fn wait_for(
 async fn judge_invariants(
     scenario: &Scenario,
     world: &WorldHandle,
+    oversold_window: &[String],
     converge: Duration,
     retries: &mut Vec<Retry>,
 ) -> Vec<CheckResult> {
@@ -408,6 +427,7 @@ async fn judge_invariants(
             let evidence = invariants::Evidence {
                 world: w,
                 journal: &journal,
+                oversold_window,
             };
             invariants::ALL
                 .iter()

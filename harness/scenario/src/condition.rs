@@ -27,6 +27,12 @@ pub struct Condition {
     pub tracking: Option<Spanned<String>>,
     /// How many paid labels the order has.
     pub labels: Option<u32>,
+    /// Why the order is on hold, as the Shopify fulfillment-hold reason the integration
+    /// set (incorrect_address, inventory_out_of_stock, other, ...), or `none`.
+    #[schemars(with = "Option<String>")]
+    pub held: Option<Spanned<String>>,
+    /// Whether some alert names the order (its name, `#1001`, in the text).
+    pub alerted: Option<bool>,
     /// The SKU whose stock the facts below are about.
     #[schemars(with = "Option<String>")]
     pub stock: Option<Spanned<String>>,
@@ -60,6 +66,12 @@ impl Condition {
         }
         if let Some(l) = self.labels {
             parts.push(format!("labels {l}"));
+        }
+        if let Some(h) = &self.held {
+            parts.push(format!("held {}", h.value));
+        }
+        if let Some(a) = self.alerted {
+            parts.push(format!("alerted {a}"));
         }
         if let Some(s) = &self.stock {
             parts.push(format!("stock {}", s.value));
@@ -105,3 +117,46 @@ pub const TRACKING_STATES: &[&str] = &[
     "cancelled",
     "error",
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::parse_scenario;
+
+    const SCENARIO: &str = "version: 1
+name: held
+world:
+  catalog:
+    - { sku: MUG, title: Mug, price: \"1.00\", stock: 3 }
+steps:
+  - place_order:
+      as: ada
+      ship_to: { name: Ada, street1: 1 Main St, city: Reno, state: NV, zip: \"89501\", country: US }
+      lines: [{ sku: MUG, quantity: 1 }]
+  - expect: { order: ada, held: HELD, alerted: true }
+";
+
+    #[test]
+    fn a_hold_reason_must_be_one_of_shopifys() {
+        for ok in [
+            "incorrect_address",
+            "inventory_out_of_stock",
+            "other",
+            "none",
+        ] {
+            let text = SCENARIO.replace("HELD", ok);
+            assert!(parse_scenario("held.yaml", &text).is_ok(), "{ok}");
+        }
+        let text = SCENARIO.replace("HELD", "bad_address");
+        let errors = parse_scenario("held.yaml", &text).expect_err("not a Shopify reason");
+        let problem = &errors.problems[0];
+        assert_eq!((problem.line, problem.column), (11, 33), "{problem}");
+        assert!(problem.message.contains("hold reason"), "{problem}");
+        assert!(
+            problem
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("incorrect_address")),
+            "{problem}"
+        );
+    }
+}

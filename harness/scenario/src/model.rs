@@ -138,6 +138,11 @@ pub struct PlaceOrder {
     pub email: String,
     pub ship_to: Address,
     pub lines: Vec<OrderLine>,
+    /// The order races others for the last units: if the storefront refuses it as sold
+    /// out, the step places nothing and the scenario goes on (later steps must not name
+    /// it).
+    #[serde(default)]
+    pub unless_sold_out: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use drydock_core::spec::{ProductSpec, WarehouseSpec, WorldSpec};
+use drydock_core::storefront::HOLD_REASONS;
 use drydock_core::timeline::Stage;
 use miette::NamedSource;
 use serde_saphyr::Spanned;
@@ -425,6 +426,8 @@ pub const INVARIANTS: &[&str] = &[
     "tracking_matches_carrier",
     "stock_converges",
     "no_oversell",
+    "eta_matches_carrier",
+    "every_milestone_shown",
     "labels_to_deliverable_addresses",
     "duplicates_change_nothing",
     "rejects_bad_signatures",
@@ -463,8 +466,12 @@ fn check_condition(
     aliases: &BTreeSet<String>,
     p: &mut Problems<'_>,
 ) {
-    let order_facts =
-        c.stage.is_some() || c.warehouse.is_some() || c.tracking.is_some() || c.labels.is_some();
+    let order_facts = c.stage.is_some()
+        || c.warehouse.is_some()
+        || c.tracking.is_some()
+        || c.labels.is_some()
+        || c.held.is_some()
+        || c.alerted.is_some();
     let stock_facts = c.storefront.is_some() || c.sellable.is_some() || c.on_hand.is_some();
     let alert_facts = c.alerts.is_some() || c.alert_contains.is_some();
     let subjects =
@@ -485,7 +492,8 @@ fn check_condition(
         if !order_facts || stock_facts {
             p.at(
                 order,
-                "an order condition takes stage, warehouse, tracking or labels".into(),
+                "an order condition takes stage, warehouse, tracking, labels, held or alerted"
+                    .into(),
                 Some("e.g. `{ order: first, stage: delivered }`".into()),
             );
         }
@@ -516,6 +524,16 @@ fn check_condition(
             w,
             format!("`{}` is not a warehouse state", w.value),
             Some(format!("states are {}", WAREHOUSE_STATES.join(", "))),
+        );
+    }
+    if let Some(h) = &c.held
+        && h.value != "none"
+        && !HOLD_REASONS.contains(&h.value.as_str())
+    {
+        p.at(
+            h,
+            format!("`{}` is not a Shopify fulfillment hold reason", h.value),
+            Some(format!("reasons are none, {}", HOLD_REASONS.join(", "))),
         );
     }
     if let Some(t) = &c.tracking

@@ -12,7 +12,7 @@ mod shipbob;
 mod shopify;
 mod slack;
 mod webhook_targets;
-mod webhooks;
+pub(crate) mod webhooks;
 
 use std::sync::Arc;
 

@@ -230,6 +230,10 @@ impl Pipeline {
         let Some(status) = tracking::shopify_event_status(&tracker.status) else {
             return;
         };
+        if status == "out_for_delivery" && self.has(Defect::SkipsOutForDelivery) {
+            // DEFECT skips-out-for-delivery: the customer never sees this milestone.
+            return;
+        }
         let newest = tracking::newest_datetime(&tracker.tracking_details);
         let at = newest.and_then(tracking::instant_of);
         let (last_rank, last_at) = self
@@ -249,7 +253,15 @@ impl Pipeline {
             happened_at: newest
                 .and_then(|d| d.datetime.clone())
                 .or_else(|| tracker.updated_at.clone()),
-            estimated_delivery_at: tracker.est_delivery_date.clone(),
+            estimated_delivery_at: if self.has(Defect::PushesWrongEta) {
+                // DEFECT pushes-wrong-eta: a day later than the carrier says.
+                tracker
+                    .est_delivery_date
+                    .as_deref()
+                    .and_then(tracking::a_day_later)
+            } else {
+                tracker.est_delivery_date.clone()
+            },
             message: newest.and_then(|d| d.message.clone()),
         };
         let mut pushed = self

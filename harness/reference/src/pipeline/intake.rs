@@ -138,6 +138,14 @@ impl Pipeline {
             // The defect: the storefront's address goes to the carrier as given, unchecked.
             self.easypost.create_address(&address).await?
         } else {
+            if self.has(Defect::HoldsValidAddresses)
+                && address.street2.as_deref().is_some_and(|u| !u.is_empty())
+            {
+                // DEFECT holds-valid-addresses: a unit line is taken for a bad address.
+                self.reject_address(id, &name, fo_id, "cannot be shipped", "unit line")
+                    .await;
+                return Ok(Progress::Stopped);
+            }
             if let Some(why) = address.unshippable() {
                 self.reject_address(id, &name, fo_id, "cannot be shipped", &why)
                     .await;

@@ -82,6 +82,37 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
                 actual.to_string(),
             );
         }
+        if let Some(h) = &c.held {
+            let reasons = facts::hold_reasons(world, order);
+            let actual = if reasons.is_empty() {
+                "none".to_string()
+            } else {
+                reasons.join(", ")
+            };
+            let expected = if h.value == "none" || reasons.is_empty() {
+                h.value.clone()
+            } else if reasons.contains(&h.value) {
+                actual.clone()
+            } else {
+                h.value.clone()
+            };
+            check(&format!("{who} hold reason"), expected, actual);
+        }
+        if let Some(a) = c.alerted {
+            let actual = facts::alerted(world, order);
+            let word = |b: bool| {
+                if b {
+                    "an alert naming it"
+                } else {
+                    "no alert naming it"
+                }
+            };
+            check(
+                &format!("{who} alerts"),
+                word(a).to_string(),
+                word(actual).to_string(),
+            );
+        }
         if let Some(n) = c.labels {
             let actual = facts::paid_labels(world, order).len();
             check(

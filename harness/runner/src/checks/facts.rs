@@ -3,7 +3,7 @@
 
 use drydock_core::World;
 use drydock_core::carrier::{CarrierShipment, Tracker};
-use drydock_core::storefront::{FulfillmentState, Order};
+use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, Order};
 use drydock_core::warehouse::{TRACKING_TAG, WarehouseOrder};
 
 /// The warehouse order the integration created for a storefront order (by reference id:
@@ -84,4 +84,47 @@ pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
         .last()
         .and_then(|s| s.tracker_id.as_ref())
         .and_then(|id| world.carrier.trackers.get(id))
+}
+
+/// Why the order is on hold now: the Shopify reasons of its held fulfillment orders
+/// (sorted, each once); empty when it is not on hold.
+pub fn hold_reasons(world: &World, order: &Order) -> Vec<String> {
+    let mut reasons: Vec<String> = order
+        .fulfillment_order_ids
+        .iter()
+        .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+        .filter(|fo| fo.status == FulfillmentOrderStatus::OnHold)
+        .flat_map(|fo| fo.holds.iter().map(|h| h.reason.clone()))
+        .collect();
+    reasons.sort();
+    reasons.dedup();
+    reasons
+}
+
+/// Whether `text` names the order (`#1001`, not as the start of `#10010`): how an alert
+/// says which order it is about.
+pub fn mentions(text: &str, order_name: &str) -> bool {
+    text.match_indices(order_name).any(|(at, _)| {
+        !text[at + order_name.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// Whether some alert names the order.
+pub fn alerted(world: &World, order: &Order) -> bool {
+    world.alerts.iter().any(|a| mentions(&a.text, &order.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn an_alert_names_an_order_by_its_whole_number() {
+        assert!(mentions("Order #1001 held", "#1001"));
+        assert!(!mentions("Order #10010 held", "#1001"));
+        assert!(mentions("held #1001", "#1001"));
+    }
 }

@@ -2,17 +2,19 @@
 //! what went wrong. A scenario may waive one with a reason.
 
 use drydock_core::World;
-use drydock_core::carrier::TrackingStatus;
 use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, ShipmentStatus};
 
 use drydock_simulator::journal::JournalEntry;
 
-use super::{facts, wire};
+use super::delivery::storefront_status_for;
+use super::{delivery, facts, stock, wire};
 
-/// What invariants judge: the final world and the journal of everything on the wire.
+/// What invariants judge: the final world, the journal of everything on the wire, and
+/// oversells seen in the stock samples taken after each step.
 pub struct Evidence<'a> {
     pub world: &'a World,
     pub journal: &'a [JournalEntry],
+    pub oversold_window: &'a [String],
 }
 
 /// An invariant: its name (as scenarios waive it), what it promises, and its judge.
@@ -40,13 +42,23 @@ pub const ALL: &[Invariant] = &[
     },
     Invariant {
         name: "stock_converges",
-        promise: "storefront stock converges to what the warehouse can sell",
-        judge: |e| stock_converges(e.world),
+        promise: "storefront stock converges to what the warehouse can sell (less, if the integration keeps them reserved, the units of held orders)",
+        judge: |e| stock::stock_converges(e.world),
     },
     Invariant {
         name: "no_oversell",
-        promise: "stock is never oversold",
-        judge: |e| no_oversell(e.world),
+        promise: "stock is never oversold: open orders never need more units than the warehouse holds, also between a storefront order and its warehouse order",
+        judge: |e| stock::no_oversell(e.world, e.oversold_window),
+    },
+    Invariant {
+        name: "eta_matches_carrier",
+        promise: "once the parcel moves, the customer's expected delivery is the carrier's estimate",
+        judge: |e| delivery::eta_matches_carrier(e.world),
+    },
+    Invariant {
+        name: "every_milestone_shown",
+        promise: "the customer sees every milestone the carrier reported (in transit, out for delivery, delivered, ...), none skipped",
+        judge: |e| delivery::every_milestone_shown(e.world),
     },
     Invariant {
         name: "labels_to_deliverable_addresses",
@@ -60,7 +72,7 @@ pub const ALL: &[Invariant] = &[
     },
     Invariant {
         name: "rejects_bad_signatures",
-        promise: "webhooks with a bad signature are refused with a 4xx and change nothing",
+        promise: "webhooks with a bad signature, from every provider, are refused with a 4xx and change nothing",
         judge: |e| wire::rejects_bad_signatures(e.journal),
     },
     Invariant {
@@ -93,7 +105,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
                 fo.status == FulfillmentOrderStatus::OnHold
                     && fo.holds.iter().any(|h| !h.reason.is_empty())
             });
-        let alerted = world.alerts.iter().any(|a| a.text.contains(&order.name));
+        let alerted = facts::alerted(world, order);
         if held || alerted {
             continue;
         }
@@ -157,18 +169,6 @@ fn one_label_per_order(world: &World) -> Vec<String> {
     out
 }
 
-/// The storefront shipment status that shows a carrier status truthfully.
-fn storefront_status_for(status: TrackingStatus) -> Option<ShipmentStatus> {
-    match status {
-        TrackingStatus::InTransit => Some(ShipmentStatus::InTransit),
-        TrackingStatus::OutForDelivery => Some(ShipmentStatus::OutForDelivery),
-        TrackingStatus::Delivered => Some(ShipmentStatus::Delivered),
-        TrackingStatus::AvailableForPickup => Some(ShipmentStatus::ReadyForPickup),
-        TrackingStatus::Failure | TrackingStatus::ReturnToSender => Some(ShipmentStatus::Failure),
-        _ => None,
-    }
-}
-
 /// Progress rank of a customer-visible shipment status (failure ranks with delivery).
 fn rank(status: ShipmentStatus) -> u8 {
     match status {
@@ -226,50 +226,6 @@ fn tracking_matches_carrier(world: &World) -> Vec<String> {
                     pair[1].created_at
                 ));
             }
-        }
-    }
-    out
-}
-
-fn stock_converges(world: &World) -> Vec<String> {
-    let mut out = Vec::new();
-    for (sku, level) in &world.warehouse.stock {
-        let shown = world.storefront.available(sku);
-        if shown != Some(level.sellable()) {
-            out.push(format!(
-                "{sku}: the storefront offers {} but the warehouse can sell {}",
-                shown
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "nothing".into()),
-                level.sellable()
-            ));
-        }
-    }
-    out
-}
-
-fn no_oversell(world: &World) -> Vec<String> {
-    let mut out = Vec::new();
-    for (sku, level) in &world.warehouse.stock {
-        if level.on_hand < 0 {
-            out.push(format!(
-                "{sku}: the warehouse shipped more than it had ({} on hand)",
-                level.on_hand
-            ));
-        }
-        if level.committed > level.on_hand {
-            out.push(format!(
-                "{sku}: {} units promised to orders but only {} on hand",
-                level.committed, level.on_hand
-            ));
-        }
-    }
-    for level in world.storefront.inventory.values() {
-        if level.available < 0 {
-            out.push(format!(
-                "{}: the storefront shows {} available (oversold)",
-                level.sku, level.available
-            ));
         }
     }
     out

@@ -2,6 +2,8 @@
 //! both read a world snapshot (and the journal) and never do I/O.
 
 pub mod condition;
+pub mod delivery;
 pub mod facts;
 pub mod invariants;
+pub mod stock;
 pub mod wire;

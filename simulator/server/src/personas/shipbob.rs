@@ -443,13 +443,16 @@ pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<Str
         .collect()
 }
 
+/// Standard Webhooks headers. `webhook-timestamp` is real Unix time, not the world's
+/// virtual time: receivers (the official libraries, svix) compare it with their own clock
+/// and refuse a delivery more than five minutes off. The payload's times stay virtual.
 pub(crate) fn webhook_headers(
     world: &WorldHandle,
     d: &PendingDelivery,
-    now: Timestamp,
+    _virtual_now: Timestamp,
 ) -> Vec<(String, String)> {
     let id = format!("msg_{}", d.webhook_id.replace('-', ""));
-    let timestamp = now.as_second();
+    let timestamp = Timestamp::now().as_second();
     let signature = drydock_core::signing::standard_webhooks_signature(
         &world.credentials.shipbob_webhook_secret,
         &id,

@@ -345,18 +345,6 @@ fn fo_action(
     }
 }
 
-/// Hold reasons Shopify accepts.
-const HOLD_REASONS: &[&str] = &[
-    "awaiting_payment",
-    "awaiting_return_items",
-    "high_risk_of_fraud",
-    "incorrect_address",
-    "inventory_out_of_stock",
-    "online_store_post_purchase_cross_sell",
-    "other",
-    "unknown_delivery_date",
-];
-
 fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
     let Ok(wire::HoldBody {
         fulfillment_hold: Some(h),
@@ -365,7 +353,7 @@ fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
         return bad_body("fulfillment_hold");
     };
     let reason = h.reason.unwrap_or_default();
-    if !HOLD_REASONS.contains(&reason.as_str()) {
+    if !drydock_core::storefront::HOLD_REASONS.contains(&reason.as_str()) {
         return WireResponse::json(
             422,
             &json!({"errors": {"reason": ["is not included in the list"]}}),
