@@ -33,6 +33,7 @@ HOLD_REASONS = {
     BAD_ADDRESS: ("incorrect_address", "the carrier cannot deliver to this address"),
     WAREHOUSE_REFUSED: ("other", "the warehouse refused the order"),
     CARRIER_REFUSED: ("other", "the carrier refused the shipment"),
+    WAREHOUSE_EXCEPTION: ("inventory_out_of_stock", "the warehouse has no stock to ship it"),
 }
 
 
