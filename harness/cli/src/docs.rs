@@ -210,8 +210,13 @@ when its text contains the order's name (`#1001`). The wording is never judged.
 | expected delivery | `estimated_delivery_at` on a fulfillment event: once the parcel moves (`in_transit` or later) it must equal the carrier's `est_delivery_date` (`eta_matches_carrier`); pushing one earlier is allowed, not judged |
 | Cancelled | the order cancelled (`POST orders/{id}/cancel.json`) |
 
-**Handing the label to the warehouse.** Buy the label at EasyPost (`POST shipments`, then \
-`POST shipments/{id}/buy`), then create the ShipBob order with the label in its tags:
+**Handing the label to the warehouse.** Buy the label at EasyPost (`POST shipments` with \
+`reference` set to the storefront order's id or name, e.g. `#1001`, then \
+`POST shipments/{id}/buy`), then create the ShipBob order with the label in its tags. \
+A label is the order's when its shipment's `reference` names the order, or its tracking \
+code reached the warehouse order's tags or the storefront's tracking; a paid label that \
+belongs to no order fails `one_label_per_order` (e.g. a label bought for an order that is \
+then held before it reaches the warehouse, under another reference):
 
 ```json
 \"tags\": [
