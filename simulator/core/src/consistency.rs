@@ -198,19 +198,10 @@ impl World {
 #[cfg(test)]
 mod tests {
     use crate::World;
-    use crate::spec::{ProductSpec, WorldSpec};
     use crate::storefront::Checkout;
 
     fn world() -> World {
-        let mut spec = WorldSpec::default();
-        spec.catalog.push(ProductSpec {
-            sku: "MUG".into(),
-            title: String::new(),
-            price_cents: 1200,
-            weight_oz: 10,
-            stock: 50,
-        });
-        World::new(&spec).expect("world")
+        crate::spec::one_sku_world("MUG", 50)
     }
 
     #[test]

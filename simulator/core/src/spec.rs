@@ -113,6 +113,20 @@ pub fn default_ship_from() -> Address {
     }
 }
 
+/// A world selling one SKU with `stock` units on hand, for the core's own tests.
+#[cfg(test)]
+pub(crate) fn one_sku_world(sku: &str, stock: i64) -> crate::World {
+    let mut spec = WorldSpec::default();
+    spec.catalog.push(ProductSpec {
+        sku: sku.into(),
+        title: String::new(),
+        price_cents: 1200,
+        weight_oz: 10,
+        stock,
+    });
+    crate::World::new(&spec).expect("a one-SKU world")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

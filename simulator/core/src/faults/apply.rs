@@ -54,18 +54,9 @@ impl World {
 mod tests {
     use super::*;
     use crate::faults::Provider;
-    use crate::spec::{ProductSpec, WorldSpec};
 
     fn world() -> World {
-        let mut spec = WorldSpec::default();
-        spec.catalog.push(ProductSpec {
-            sku: "MUG".into(),
-            title: String::new(),
-            price_cents: 1200,
-            weight_oz: 10,
-            stock: 10,
-        });
-        World::new(&spec).expect("world")
+        crate::spec::one_sku_world("MUG", 10)
     }
 
     #[test]
