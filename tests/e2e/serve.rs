@@ -1,6 +1,7 @@
 //! `drydock serve` as a user runs it, in a child process: it makes a control token,
 //! prints it, writes it owner-only to `.drydock/serve.env`, refuses the control API
-//! without it, and `drydock fault` finds it there by itself.
+//! without it, and `drydock fault` finds it — and the control API's address — there by
+//! itself; SIGTERM stops it as Ctrl-C does.
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -64,16 +65,24 @@ async fn serve(dir: &Path, extra: &[&str]) -> Served {
     panic!("drydock serve did not come up on any of 5 port bases");
 }
 
-fn fault(dir: &Path, control: &str, args: &[&str]) -> Output {
-    Command::new(drydock_bin())
-        .current_dir(dir)
+/// Runs `drydock fault args` in `dir`, with `--control` when given (else it must find the
+/// control API in `.drydock/serve.env`).
+fn fault_at(dir: &Path, control: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = Command::new(drydock_bin());
+    cmd.current_dir(dir)
         .arg("fault")
         .args(args)
-        .args(["--control", control])
         .env_remove("DRYDOCK_CONTROL_TOKEN")
-        .stdin(Stdio::null())
-        .output()
-        .expect("drydock fault runs")
+        .env_remove("DRYDOCK_CONTROL_URL")
+        .stdin(Stdio::null());
+    if let Some(control) = control {
+        cmd.args(["--control", control]);
+    }
+    cmd.output().expect("drydock fault runs")
+}
+
+fn fault(dir: &Path, control: &str, args: &[&str]) -> Output {
+    fault_at(dir, Some(control), args)
 }
 
 #[tokio::test]
@@ -133,7 +142,8 @@ async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
         "{}",
         String::from_utf8_lossy(&added.stderr)
     );
-    let listed = fault(&dir, &served.control, &["list"]);
+    // No --control: serve.env says where the control API is (not the default 4780).
+    let listed = fault_at(&dir, None, &["list"]);
     assert!(
         listed.status.success(),
         "{}",
@@ -158,6 +168,23 @@ async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
         String::from_utf8_lossy(&flagged.stderr)
     );
 
+    let mut served = served;
+    let pid = served.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent to {pid}");
+    let mut stopped = None;
+    for _ in 0..100 {
+        stopped = served.child.try_wait().ok().flatten();
+        if stopped.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        stopped.and_then(|s| s.code()),
+        Some(0),
+        "drydock serve stops on SIGTERM, shutting its world down, and exits 0"
+    );
     drop(served);
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&elsewhere);

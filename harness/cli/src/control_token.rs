@@ -1,11 +1,16 @@
-//! The control API's bearer token: `drydock serve` makes one from OS randomness and
-//! writes it to `.drydock/serve.env`; `drydock fault` finds it again (flag, environment,
-//! then that file).
+//! The control API's address and bearer token: `drydock serve` makes the token from OS
+//! randomness and writes both to `.drydock/serve.env`; `drydock fault` finds them again
+//! (flag, environment, then that file).
 
 use std::path::Path;
 
 /// The variable the token is written and read under.
 pub const TOKEN_VARIABLE: &str = "DRYDOCK_CONTROL_TOKEN";
+/// The variable the control API's URL is written and read under.
+pub const URL_VARIABLE: &str = "DRYDOCK_CONTROL_URL";
+/// Where `drydock fault` looks when neither a flag, the environment nor the env file
+/// says (`drydock serve`'s default `--port-base`).
+pub const DEFAULT_URL: &str = "http://127.0.0.1:4780";
 
 /// A fresh token: 32 random bytes as hex.
 pub fn generate() -> Result<String, String> {
@@ -22,9 +27,14 @@ pub fn env_line(key: &str, value: &str) -> String {
 
 /// The token in an env file written by `drydock serve`, if it holds one.
 pub fn read_from_env_file(path: &Path) -> Option<String> {
+    read_variable(path, TOKEN_VARIABLE)
+}
+
+/// A variable of an env file written by `drydock serve`, if it holds one.
+pub fn read_variable(path: &Path, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().find_map(|line| {
-        let value = line.strip_prefix(TOKEN_VARIABLE)?.strip_prefix('=')?;
+        let value = line.strip_prefix(key)?.strip_prefix('=')?;
         let value = value.trim();
         let value = value
             .strip_prefix('\'')

@@ -16,9 +16,10 @@ use crate::{EXIT_BAD_INPUT, EXIT_FAILED, EXIT_PASSED};
 pub struct FaultArgs {
     #[command(subcommand)]
     pub action: FaultAction,
-    /// Control API of the running `drydock serve`.
-    #[arg(long, global = true, default_value = "http://127.0.0.1:4780")]
-    pub control: String,
+    /// Control API of the running `drydock serve` (default: $DRYDOCK_CONTROL_URL, else
+    /// the one `drydock serve` wrote to --serve-env, else http://127.0.0.1:4780).
+    #[arg(long, global = true, env = "DRYDOCK_CONTROL_URL")]
+    pub control: Option<String>,
     /// The world to act on (`drydock serve` prints its id).
     #[arg(long, global = true, default_value = "w1")]
     pub world: String,
@@ -56,9 +57,14 @@ pub enum FaultAction {
 }
 
 pub async fn fault(a: FaultArgs) -> u8 {
+    let control = a
+        .control
+        .clone()
+        .or_else(|| control_token::read_variable(&a.serve_env, control_token::URL_VARIABLE))
+        .unwrap_or_else(|| control_token::DEFAULT_URL.to_string());
     let base = format!(
         "{}/worlds/{}/faults",
-        a.control.trim_end_matches('/'),
+        control.trim_end_matches('/'),
         a.world
     );
     let client = reqwest::Client::new();
@@ -96,7 +102,7 @@ pub async fn fault(a: FaultArgs) -> u8 {
         Err(e) => {
             eprintln!(
                 "error: cannot reach the control API at {}: {e}; is `drydock serve` running?",
-                a.control
+                control
             );
             return EXIT_FAILED;
         }

@@ -89,6 +89,12 @@ pub async fn serve(a: ServeArgs) -> u8 {
         .as_deref()
         .map(|t| control_token::env_line(control_token::TOKEN_VARIABLE, t))
         .unwrap_or_default();
+    // `drydock fault` finds the control API here, whatever --port-base was.
+    let control_line = control_token::env_line(
+        control_token::URL_VARIABLE,
+        &format!("http://127.0.0.1:{}", a.port_base),
+    );
+    let token_line = format!("{control_line}{token_line}");
     if let Some(dir) = a.env_file.parent().filter(|d| !d.as_os_str().is_empty()) {
         let _ = std::fs::create_dir_all(dir);
     }
@@ -148,7 +154,7 @@ pub async fn serve(a: ServeArgs) -> u8 {
     let server = serving::serve(listener, app, Dialect::Control, limits);
     tokio::select! {
         () = server => {}
-        _ = tokio::signal::ctrl_c() => {}
+        () = crate::signals::received() => {}
     }
     world.shut_down();
     EXIT_PASSED
