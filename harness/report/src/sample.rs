@@ -31,9 +31,6 @@ fn entry(
 ) -> JournalEntry {
     JournalEntry {
         seq,
-        direction,
-        persona: persona.into(),
-        virtual_time: at(0),
         real_ms: seq * 10,
         method: "POST".into(),
         target: target.into(),
@@ -41,13 +38,11 @@ fn entry(
         request_headers: vec![("content-type".into(), "application/json".into())],
         request_body: "{\"order\":1}".into(),
         status,
-        response_headers: vec![],
-        response_body: String::new(),
         error: error.map(str::to_string),
         duration_ms: 3,
         delivery_id: (direction == Direction::Webhook).then_some(seq),
         attempt: (direction == Direction::Webhook).then_some(1),
-        forged: false,
+        ..JournalEntry::new(direction, persona, at(0))
     }
 }
 

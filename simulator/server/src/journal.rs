@@ -67,6 +67,33 @@ pub struct JournalEntry {
     pub forged: bool,
 }
 
+impl JournalEntry {
+    /// An entry with only its kind, persona and virtual time: no request, no answer yet.
+    /// Recorders and tests fill in what they know with struct update syntax.
+    pub fn new(direction: Direction, persona: &str, virtual_time: Timestamp) -> JournalEntry {
+        JournalEntry {
+            seq: 0,
+            direction,
+            persona: persona.to_string(),
+            virtual_time,
+            real_ms: 0,
+            method: String::new(),
+            target: String::new(),
+            topic: None,
+            request_headers: Vec::new(),
+            request_body: String::new(),
+            status: None,
+            response_headers: Vec::new(),
+            response_body: String::new(),
+            error: None,
+            duration_ms: 0,
+            delivery_id: None,
+            attempt: None,
+            forged: false,
+        }
+    }
+}
+
 /// One page of the journal: entries after a sequence number, and where the next starts.
 #[derive(Debug, Clone, Serialize)]
 pub struct JournalPage {
@@ -320,24 +347,12 @@ mod tests {
 
     fn inbound(body: String) -> JournalEntry {
         JournalEntry {
-            seq: 0,
-            direction: Direction::Inbound,
-            persona: "shopify".into(),
-            virtual_time: Timestamp::UNIX_EPOCH,
-            real_ms: 0,
             method: "POST".into(),
             target: "/admin/api/2026-10/orders.json".into(),
-            topic: None,
             request_headers: vec![("x-big".into(), "v".repeat(10_000))],
             request_body: body,
             status: Some(200),
-            response_headers: Vec::new(),
-            response_body: String::new(),
-            error: None,
-            duration_ms: 0,
-            delivery_id: None,
-            attempt: None,
-            forged: false,
+            ..JournalEntry::new(Direction::Inbound, "shopify", Timestamp::UNIX_EPOCH)
         }
     }
 

@@ -43,6 +43,16 @@ fn check_one(world: &Arc<WorldHandle>, seeds: &[u32]) -> Result<(), TestCaseErro
     Ok(())
 }
 
+/// A stocked world and the runtime its personas need, for calls made without sockets.
+fn stocked_world_in_runtime() -> (tokio::runtime::Runtime, Arc<WorldHandle>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let world = rt.block_on(stocked_world());
+    (rt, world)
+}
+
 proptest! {
     // 48 worlds of 64 requests each: about 70 calls per endpoint, a few seconds in debug.
     #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_d0c0), ..ProptestConfig::default() })]
@@ -51,11 +61,7 @@ proptest! {
     fn every_persona_endpoint_answers_generated_requests_without_breaking_the_world(
         requests in proptest::collection::vec(proptest::collection::vec(any::<u32>(), 24), 64),
     ) {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let world = rt.block_on(stocked_world());
+        let (rt, world) = stocked_world_in_runtime();
         let _inside = rt.enter();
         for seeds in &requests {
             check_one(&world, seeds)?;
@@ -67,11 +73,7 @@ proptest! {
 /// generator that only produced 404s would prove nothing).
 #[test]
 fn the_generator_reaches_every_endpoint() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let world = rt.block_on(stocked_world());
+    let (rt, world) = stocked_world_in_runtime();
     let _inside = rt.enter();
     let valid = [0u32; 24];
     for n in 0..ENDPOINTS {

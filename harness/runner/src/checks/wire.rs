@@ -123,27 +123,16 @@ mod tests {
     use super::*;
 
     fn call(real_ms: u64, status: Option<u16>, wait: Option<&str>) -> JournalEntry {
+        let at = "2026-12-01T09:00:00Z".parse().expect("ts");
         JournalEntry {
-            seq: 0,
-            direction: Direction::Inbound,
-            persona: "shipbob".into(),
-            virtual_time: "2026-12-01T09:00:00Z".parse().expect("ts"),
             real_ms,
             method: "POST".into(),
             target: "/2026-01/order".into(),
-            topic: None,
-            request_headers: Vec::new(),
-            request_body: String::new(),
             status,
             response_headers: wait
                 .map(|w| vec![("x-retry-after".to_string(), w.to_string())])
                 .unwrap_or_default(),
-            response_body: String::new(),
-            error: None,
-            duration_ms: 0,
-            delivery_id: None,
-            attempt: None,
-            forged: false,
+            ..JournalEntry::new(Direction::Inbound, "shipbob", at)
         }
     }
 

@@ -251,24 +251,11 @@ fn decide(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> Opt
 /// Puts a fired rule on the journal's timeline.
 pub(crate) fn journal_fault(world: &WorldHandle, persona: &str, fired: &Fired) {
     world.journal.record(JournalEntry {
-        seq: 0,
-        direction: Direction::Fault,
-        persona: persona.to_string(),
-        virtual_time: fired.at,
         real_ms: world.real_ms(),
-        method: String::new(),
         target: fired.target.clone(),
         topic: Some(fired.rule.name.clone()),
-        request_headers: Vec::new(),
-        request_body: String::new(),
-        status: None,
-        response_headers: Vec::new(),
-        response_body: String::new(),
         error: Some(fired.rule.effect.name().to_string()),
-        duration_ms: 0,
-        delivery_id: None,
-        attempt: None,
-        forged: false,
+        ..JournalEntry::new(Direction::Fault, persona, fired.at)
     });
 }
 
