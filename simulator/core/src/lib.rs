@@ -18,7 +18,6 @@ pub mod faults;
 pub mod fulfillment;
 pub mod ids;
 pub mod limits;
-pub mod signing;
 pub mod spec;
 pub mod storefront;
 pub mod warehouse;

@@ -1,13 +1,76 @@
-//! The credentials of one world's personas: access tokens the integration must send and
-//! secrets the personas sign webhooks with. Derived from the world's seed so a seed
-//! reproduces them, and different per world.
+//! The credentials of a world's personas: the key the integration must send to a node and
+//! the secret the node signs its webhooks with. Derived from (the world's seed or a
+//! project's secret, the node id), so a seed reproduces them and every node has its own.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use drydock_core::ids::SeededRng;
 use serde::Serialize;
 
+use crate::persona::Persona;
+use crate::providers::ProviderId;
+
+/// One node's credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeCredentials {
+    /// What a call must carry: access token, API key, bearer token, or (Slack) the
+    /// secret last segment of the webhook URL.
+    pub key: String,
+    /// The secret webhooks are signed with (empty for a provider that signs nothing).
+    pub webhook_secret: String,
+}
+
+/// A stream of secret hex strings.
+pub struct SecretDraw {
+    rng: SeededRng,
+}
+
+impl SecretDraw {
+    fn new(seed: u64) -> SecretDraw {
+        SecretDraw {
+            rng: SeededRng::new(seed.rotate_left(17) ^ 0x00D7_D0C4),
+        }
+    }
+
+    /// `n` lower-case hex digits.
+    pub fn hex(&mut self, n: usize) -> String {
+        let mut s = String::new();
+        while s.len() < n {
+            s.push_str(&format!("{:016x}", self.rng.next_u64()));
+        }
+        s.truncate(n);
+        s
+    }
+}
+
+/// FNV-1a: stable across builds and platforms.
+fn fnv1a(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.as_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The credentials of node `node` of `provider` in a world whose secrets come from `seed`.
+/// A node named after its provider (every node of the default world) keeps the values
+/// drydock has always given it: all providers drawn in [`ProviderId::ALL`] order from one
+/// stream. Any other node draws from a stream of its own.
+pub fn for_node(seed: u64, node: &str, provider: ProviderId) -> NodeCredentials {
+    if node == provider.name() {
+        let mut draw = SecretDraw::new(seed);
+        for p in ProviderId::ALL {
+            let drawn = p.get().credentials(&mut draw);
+            if p == provider {
+                return drawn;
+            }
+        }
+    }
+    let mut draw = SecretDraw::new(seed ^ fnv1a(node));
+    provider.get().credentials(&mut draw)
+}
+
+/// The credentials of the first node of each provider, by field: what `GET /worlds/{id}`
+/// shows and what tests of the default world read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Credentials {
     pub shopify_access_token: String,
     pub shopify_webhook_secret: String,
@@ -20,38 +83,54 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// The default world's credentials for `seed`.
     pub fn for_seed(seed: u64) -> Credentials {
-        let mut rng = SeededRng::new(seed.rotate_left(17) ^ 0x00D7_D0C4);
-        let mut hex = |n: usize| -> String {
-            let mut s = String::new();
-            while s.len() < n {
-                s.push_str(&format!("{:016x}", rng.next_u64()));
+        let mut c = Credentials::default();
+        for p in ProviderId::ALL {
+            c.fill(p, &for_node(seed, p.name(), p));
+        }
+        c
+    }
+
+    /// The first node of each provider among `personas`.
+    pub fn of(personas: &[std::sync::Arc<Persona>]) -> Credentials {
+        let mut c = Credentials::default();
+        for p in ProviderId::ALL {
+            if let Some(first) = personas.iter().find(|n| n.provider == p) {
+                c.fill(p, &first.credentials);
             }
-            s.truncate(n);
-            s
+        }
+        c
+    }
+
+    fn fill(&mut self, provider: ProviderId, n: &NodeCredentials) {
+        let (key, secret) = match provider {
+            ProviderId::Shopify => (
+                &mut self.shopify_access_token,
+                Some(&mut self.shopify_webhook_secret),
+            ),
+            ProviderId::EasyPost => (
+                &mut self.easypost_api_key,
+                Some(&mut self.easypost_webhook_secret),
+            ),
+            ProviderId::ShipBob => (
+                &mut self.shipbob_token,
+                Some(&mut self.shipbob_webhook_secret),
+            ),
+            ProviderId::Slack => (&mut self.slack_token, None),
         };
-        let shopify_access_token = format!("shpat_{}", hex(32));
-        let shopify_webhook_secret = format!("shpss_{}", hex(32));
-        let easypost_api_key = format!("EZTK{}", hex(40));
-        let easypost_webhook_secret = format!("whk_{}", hex(24));
-        let shipbob_token = format!("sbpat_{}", hex(40));
-        let secret_bytes = hex(48);
-        let shipbob_webhook_secret = format!("whsec_{}", STANDARD.encode(secret_bytes.as_bytes()));
-        let slack_token = hex(24);
-        Credentials {
-            shopify_access_token,
-            shopify_webhook_secret,
-            easypost_api_key,
-            easypost_webhook_secret,
-            shipbob_token,
-            shipbob_webhook_secret,
-            slack_token,
+        key.clone_from(&n.key);
+        if let Some(secret) = secret {
+            secret.clone_from(&n.webhook_secret);
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
     use super::*;
 
     #[test]
@@ -64,5 +143,33 @@ mod tests {
         let c = Credentials::for_seed(5);
         assert!(c.shipbob_webhook_secret.starts_with("whsec_"));
         assert!(STANDARD.decode(&c.shipbob_webhook_secret[6..]).is_ok());
+    }
+
+    #[test]
+    fn the_default_nodes_keep_the_credentials_drydock_always_gave_them() {
+        // Recorded from the single-stream derivation before nodes existed (seed 42).
+        let c = Credentials::for_seed(42);
+        assert_eq!(c.shopify_access_token, LEGACY_SEED_42.0);
+        assert_eq!(c.easypost_api_key, LEGACY_SEED_42.1);
+        assert_eq!(c.shipbob_webhook_secret, LEGACY_SEED_42.2);
+        assert_eq!(c.slack_token, LEGACY_SEED_42.3);
+    }
+
+    const LEGACY_SEED_42: (&str, &str, &str, &str) = (
+        "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",
+        "EZTK68113e8497b1e6628d9b59fddd6ab73019a8e67b",
+        "whsec_YzBlNTdlOTkwZWUxMDgxOTJmNTAxYTQ3MmEyODdlMDZjYTdmYzVjNWE5Mjk0YzQw",
+        "a7d6e25073a5dc1accbca250",
+    );
+
+    #[test]
+    fn every_other_node_has_credentials_of_its_own() {
+        let east = for_node(7, "wh-east", ProviderId::ShipBob);
+        let eu = for_node(7, "wh-eu", ProviderId::ShipBob);
+        let default = for_node(7, "shipbob", ProviderId::ShipBob);
+        assert_ne!(east, eu);
+        assert_ne!(east, default);
+        assert_eq!(east, for_node(7, "wh-east", ProviderId::ShipBob));
+        assert!(east.key.starts_with("sbpat_") && east.webhook_secret.starts_with("whsec_"));
     }
 }

@@ -8,11 +8,12 @@ use std::sync::{Arc, Mutex};
 use drydock_core::{World, WorldSpec};
 
 use crate::SimulatorError;
-use crate::credentials::Credentials;
-use crate::handle::{Endpoints, WorldHandle, WorldSettings};
+use crate::credentials;
+use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::Journal;
 use crate::listen::{PortPlan, bind_loopback};
-use crate::personas::{self, PersonaKind};
+use crate::persona::{self, Persona};
+use crate::providers::ProviderId;
 use crate::refusal::Dialect;
 use crate::serving;
 
@@ -38,34 +39,28 @@ impl Simulator {
             Some(space) => World::in_id_space(spec, space)?,
             None => World::new(spec)?,
         };
-        let credentials = Credentials::for_seed(settings.credentials_seed.unwrap_or(spec.seed));
+        let secrets = settings.credentials_seed.unwrap_or(spec.seed);
         let mut listeners = Vec::new();
-        for kind in PersonaKind::ALL {
-            let listener =
-                bind_loopback(ports.persona(kind), &format!("the {} persona", kind.name())).await?;
+        for (node, provider, port) in planned_ports(ports) {
+            let what = format!("the {node} persona");
+            let listener = bind_loopback(port, &what).await?;
             let addr = listener
                 .local_addr()
                 .map_err(|source| SimulatorError::Bind {
-                    what: kind.name().to_string(),
+                    what,
                     addr: ([127, 0, 0, 1], 0).into(),
                     source,
                 })?;
-            listeners.push((kind, listener, addr));
+            let credentials = credentials::for_node(secrets, &node, provider);
+            let url = format!("http://{addr}{}", provider.get().base_path(&credentials));
+            let persona = Persona {
+                node,
+                provider,
+                url,
+                credentials,
+            };
+            listeners.push((Arc::new(persona), listener));
         }
-        let url = |kind: PersonaKind| {
-            let addr = listeners
-                .iter()
-                .find(|(k, _, _)| *k == kind)
-                .map(|(_, _, a)| *a);
-            let addr = addr.map(|a| a.to_string()).unwrap_or_default();
-            format!("http://{addr}{}", kind.base_path(&credentials.slack_token))
-        };
-        let endpoints = Endpoints {
-            shopify: url(PersonaKind::Shopify),
-            easypost: url(PersonaKind::EasyPost),
-            shipbob: url(PersonaKind::ShipBob),
-            slack: url(PersonaKind::Slack),
-        };
         let n = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let id = format!("w{n}");
         let journal = match &settings.journal_dir {
@@ -81,20 +76,21 @@ impl Simulator {
                 source,
             }),
         }?;
+        let personas = listeners.iter().map(|(p, _)| Arc::clone(p)).collect();
         let handle = Arc::new(WorldHandle::new(
             id.clone(),
             world,
-            credentials,
-            endpoints,
+            personas,
             settings,
             journal,
         ));
-        for (kind, listener, _) in listeners {
-            let app = personas::router(Arc::clone(&handle), kind);
+        for (persona, listener) in listeners {
+            let dialect = Dialect::Persona(persona.provider);
+            let app = persona::router(Arc::clone(&handle), persona);
             handle.add_task(tokio::spawn(serving::serve(
                 listener,
                 app,
-                Dialect::Persona(kind),
+                dialect,
                 handle.settings.connections,
             )));
         }
@@ -126,4 +122,29 @@ impl Simulator {
             None => false,
         }
     }
+}
+
+/// Each node of the world, its provider and the port it will listen on.
+pub fn planned_ports(ports: PortPlan) -> Vec<(String, ProviderId, u16)> {
+    let nodes = default_nodes();
+    let roles: Vec<_> = nodes.iter().map(|(_, p)| p.get().role()).collect();
+    nodes
+        .into_iter()
+        .zip(ports.nodes(&roles))
+        .map(|((node, provider), port)| (node, provider, port))
+        .collect()
+}
+
+/// The default world's nodes, in declaration order (channels, warehouses, carriers, then
+/// the alerts): one of each, named after its provider.
+fn default_nodes() -> Vec<(String, ProviderId)> {
+    [
+        ProviderId::Shopify,
+        ProviderId::ShipBob,
+        ProviderId::EasyPost,
+        ProviderId::Slack,
+    ]
+    .into_iter()
+    .map(|p| (p.name().to_string(), p))
+    .collect()
 }

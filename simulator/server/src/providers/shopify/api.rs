@@ -1,19 +1,17 @@
-//! The storefront persona in the Shopify Admin REST dialect: `/admin/api/{version}/...json`,
-//! `X-Shopify-Access-Token` auth, `{"errors": ...}` bodies, versions that fall forward,
-//! and `orders/*` webhooks signed with `X-Shopify-Hmac-Sha256`.
+//! Shopify Admin REST requests: `/admin/api/{version}/...json` routed and answered,
+//! `X-Shopify-Access-Token` auth, `{"errors": ...}` bodies, versions that fall forward.
 
 use std::sync::Arc;
 
 use axum::http::Method;
 use drydock_core::faults::Effect;
 use drydock_core::storefront::{ShipmentStatus, TrackingInfo};
-use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
+use drydock_core::{World, WorldError};
 use serde_json::{Value, json};
 
-pub use super::shopify_wire::SURFACE;
-use super::shopify_wire::{self as wire, ts};
-use crate::delivery::PendingDelivery;
+use super::wire;
 use crate::handle::WorldHandle;
+use crate::persona::Persona;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -64,7 +62,7 @@ fn bad_body(root: &str) -> WireResponse {
     )
 }
 
-pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Some(segs) = req.segments_after("/admin/api/") else {
         return not_found();
     };
@@ -87,7 +85,7 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
             .unwrap_or(CURRENT_VERSION);
     }
     let token = req.header("x-shopify-access-token");
-    let mut response = if token != Some(world.credentials.shopify_access_token.as_str()) {
+    let mut response = if token != Some(persona.credentials.key.as_str()) {
         WireResponse::json(
             401,
             &json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
@@ -621,49 +619,6 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest, version: &str) ->
         ),
         Err(e) => world_error(e),
     }
-}
-
-fn topic_of(event: &WorldEvent) -> Option<(&'static str, u64)> {
-    match event.kind {
-        WorldEventKind::OrderCreated { order_id } => Some(("orders/create", order_id)),
-        WorldEventKind::OrderCancelled { order_id } => Some(("orders/cancelled", order_id)),
-        WorldEventKind::OrderUpdated { order_id } => Some(("orders/updated", order_id)),
-        _ => None,
-    }
-}
-
-/// The storefront webhook an event causes: its topic and body (the Order).
-pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
-    let (topic, order_id) = topic_of(event)?;
-    let order = world.storefront.orders.get(&order_id)?;
-    Some((topic, serde_json::to_vec(&wire::order(world, order)).ok()?))
-}
-
-/// Where a storefront topic is delivered: subscriptions for it.
-pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
-    world
-        .storefront
-        .webhooks
-        .iter()
-        .filter(|h| h.topic == topic)
-        .map(|h| (h.address.clone(), None))
-        .collect()
-}
-
-pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
-    let hmac =
-        drydock_core::signing::shopify_hmac(&world.credentials.shopify_webhook_secret, &d.body);
-    let domain = world.read(|w| w.storefront.shop_domain.clone());
-    vec![
-        ("content-type".into(), "application/json".into()),
-        ("x-shopify-topic".into(), d.topic.clone()),
-        ("x-shopify-hmac-sha256".into(), hmac),
-        ("x-shopify-shop-domain".into(), domain),
-        ("x-shopify-api-version".into(), CURRENT_VERSION.into()),
-        ("x-shopify-webhook-id".into(), d.webhook_id.clone()),
-        ("x-shopify-event-id".into(), format!("{}", d.id)),
-        ("x-shopify-triggered-at".into(), ts(d.event_at)),
-    ]
 }
 
 #[cfg(test)]

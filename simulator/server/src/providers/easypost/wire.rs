@@ -1,7 +1,7 @@
 //! EasyPost wire shapes: objects with `object`, `mode` and prefixed ids, and the request
 //! bodies the persona accepts (`{"address": ...}`, `{"shipment": ...}`).
 
-use super::routes::{Route, Surface, Webhook};
+use crate::providers::surface::{Route, Surface, Webhook};
 use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::carrier::{CarrierAddress, CarrierShipment, Rate, Tracker};

@@ -1,7 +1,7 @@
 //! Shopify Admin REST wire shapes: how storefront state is rendered as JSON, and the
 //! request bodies the persona accepts. Kept apart from the domain types on purpose.
 
-use super::routes::{Route, Surface, Webhook};
+use crate::providers::surface::{Route, Surface, Webhook};
 use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::catalog::money;

@@ -1,7 +1,7 @@
 //! ShipBob wire shapes (dated API, 2026-01): orders with one shipment, inventory levels
 //! with `total_*` quantities, webhook subscriptions, and the request bodies accepted.
 
-use super::routes::{Route, Surface, Webhook};
+use crate::providers::surface::{Route, Surface, Webhook};
 use drydock_core::World;
 use drydock_core::address::Address;
 use drydock_core::warehouse::{

@@ -1,21 +1,19 @@
-//! The carrier persona in the EasyPost dialect (`/v2`): Bearer or Basic auth, bodies
-//! wrapped by object name, prefixed ids, `{"error": {...}}` bodies, and `tracker.updated`
-//! events signed with `X-Hmac-Signature`.
+//! EasyPost requests (`/v2`) routed and answered: Bearer or Basic auth, bodies wrapped by
+//! object name, prefixed ids, `{"error": {...}}` bodies.
 
 use std::sync::Arc;
 
 use axum::http::Method;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use drydock_core::WorldError;
 use drydock_core::carrier::{AddressRef, ShipmentRequest};
 use drydock_core::faults::Effect;
-use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::easypost_wire as wire;
-pub use super::easypost_wire::SURFACE;
-use crate::delivery::PendingDelivery;
+use super::wire;
 use crate::handle::WorldHandle;
+use crate::persona::Persona;
 use crate::wire::{WireRequest, WireResponse, iso};
 
 fn error(status: u16, code: &str, message: &str, errors: Value) -> WireResponse {
@@ -76,7 +74,7 @@ pub(crate) fn api_key(req: &WireRequest) -> Option<String> {
     Some(text.split(':').next().unwrap_or("").to_string())
 }
 
-pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     if req.method == Method::GET
         && req.path.starts_with("/files/postage_label/")
         && req.path.ends_with(".png")
@@ -88,7 +86,7 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     };
     match api_key(req) {
         None => return error(401, "APIKEY.REQUIRED", "No API key provided.", json!([])),
-        Some(key) if key != world.credentials.easypost_api_key => {
+        Some(key) if key != persona.credentials.key => {
             return error(
                 401,
                 "APIKEY.INACTIVE",
@@ -111,17 +109,19 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
             verify_address(world, req, id).operation("addresses.verify")
         }
         ["shipments"] if m == Method::POST => {
-            create_shipment(world, req).operation("shipments.create")
+            create_shipment(world, persona, req).operation("shipments.create")
         }
-        ["shipments"] if m == Method::GET => list_shipments(world).operation("shipments.list"),
+        ["shipments"] if m == Method::GET => {
+            list_shipments(world, persona).operation("shipments.list")
+        }
         ["shipments", id] if m == Method::GET => {
-            get_shipment(world, id, 200).operation("shipments.get")
+            get_shipment(world, persona, id, 200).operation("shipments.get")
         }
         ["shipments", id, "buy"] if m == Method::POST => {
-            buy(world, req, id).operation("shipments.buy")
+            buy(world, persona, req, id).operation("shipments.buy")
         }
         ["shipments", id, "refund"] if m == Method::POST => {
-            refund(world, id).operation("shipments.refund")
+            refund(world, persona, id).operation("shipments.refund")
         }
         ["trackers"] if m == Method::POST => {
             create_tracker(world, req).operation("trackers.create")
@@ -270,7 +270,7 @@ fn address_ref(fields: wire::AddressFields) -> AddressRef {
     }
 }
 
-fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_shipment(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::ShipmentBody>() else {
         return bad_json();
     };
@@ -304,7 +304,7 @@ fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse 
         reference,
     };
     match world.act_in_background(|w| w.create_shipment(request)) {
-        Ok(id) => get_shipment(world, &id, 201),
+        Ok(id) => get_shipment(world, persona, &id, 201),
         Err(WorldError::NotFound { entity, id }) => error(
             422,
             "ADDRESS.NOT_FOUND",
@@ -315,20 +315,20 @@ fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse 
     }
 }
 
-fn base_url(world: &WorldHandle) -> String {
-    world.endpoints.easypost.trim_end_matches("/v2").to_string()
+fn base_url(persona: &Persona) -> String {
+    persona.url.trim_end_matches("/v2").to_string()
 }
 
-fn get_shipment(world: &WorldHandle, id: &str, status: u16) -> WireResponse {
-    let base = base_url(world);
+fn get_shipment(world: &WorldHandle, persona: &Persona, id: &str, status: u16) -> WireResponse {
+    let base = base_url(persona);
     world.read(|w| match w.carrier.shipment(id) {
         Ok(s) => WireResponse::json(status, &wire::shipment(w, s, &base)),
         Err(e) => world_error(e),
     })
 }
 
-fn list_shipments(world: &WorldHandle) -> WireResponse {
-    let base = base_url(world);
+fn list_shipments(world: &WorldHandle, persona: &Persona) -> WireResponse {
+    let base = base_url(persona);
     world.read(|w| {
         let list: Vec<Value> = w
             .carrier
@@ -342,7 +342,7 @@ fn list_shipments(world: &WorldHandle) -> WireResponse {
     })
 }
 
-fn buy(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
+fn buy(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest, id: &str) -> WireResponse {
     let Ok(body) = req.json::<wire::BuyBody>() else {
         return bad_json();
     };
@@ -350,14 +350,14 @@ fn buy(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
         return missing("rate.id");
     };
     match world.act_in_background(|w| w.buy_label(id, &rate_id)) {
-        Ok(()) => get_shipment(world, id, 200),
+        Ok(()) => get_shipment(world, persona, id, 200),
         Err(e) => world_error(e),
     }
 }
 
-fn refund(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
+fn refund(world: &Arc<WorldHandle>, persona: &Persona, id: &str) -> WireResponse {
     match world.act_in_background(|w| w.refund_label(id)) {
-        Ok(()) => get_shipment(world, id, 200),
+        Ok(()) => get_shipment(world, persona, id, 200),
         Err(e) => world_error(e),
     }
 }
@@ -430,63 +430,4 @@ fn list_webhooks(world: &WorldHandle) -> WireResponse {
         let list: Vec<Value> = w.carrier.webhooks.iter().map(webhook_json).collect();
         WireResponse::json(200, &json!({"webhooks": list}))
     })
-}
-
-/// The carrier event a world event causes: `tracker.updated` with the Event body.
-pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
-    let WorldEventKind::TrackerUpdated {
-        tracker_id,
-        previous_status,
-    } = &event.kind
-    else {
-        return None;
-    };
-    let tracker = world.carrier.trackers.get(tracker_id)?;
-    // The event id must differ per event but not per retry: derive it from the tracker
-    // and the position of this update in its history.
-    let event_id = format!(
-        "evt_{}{:08x}",
-        &tracker.id[4..28.min(tracker.id.len())],
-        tracker.details.len()
-    );
-    let body = json!({
-        "object": "Event",
-        "id": event_id,
-        "mode": "test",
-        "description": "tracker.updated",
-        "previous_attributes": {"status": previous_status.as_str()},
-        "pending_urls": [],
-        "completed_urls": [],
-        "result": wire::tracker(tracker),
-        "status": "pending",
-        "user_id": "user_drydock",
-        "created_at": iso(event.at),
-        "updated_at": iso(event.at),
-    });
-    Some(("tracker.updated", serde_json::to_vec(&body).ok()?))
-}
-
-/// Where carrier events go: every webhook, each with its own secret if it set one.
-pub(crate) fn subscribers(world: &World, _topic: &str) -> Vec<(String, Option<String>)> {
-    world
-        .carrier
-        .webhooks
-        .iter()
-        .map(|h| (h.url.clone(), h.secret.clone()))
-        .collect()
-}
-
-pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
-    let secret = d
-        .secret
-        .as_deref()
-        .unwrap_or(&world.credentials.easypost_webhook_secret);
-    vec![
-        ("content-type".into(), "application/json".into()),
-        (
-            "x-hmac-signature".into(),
-            drydock_core::signing::easypost_signature(secret, &d.body),
-        ),
-        ("user-agent".into(), "EasyPost WebHook Agent 1.0".into()),
-    ]
 }

@@ -1,19 +1,18 @@
-//! The warehouse persona in the ShipBob dialect (dated versions, `/2026-01/...`): Bearer
-//! auth, `shipbob_channel_id` on writes, `{"Field": ["message"]}` validation bodies,
-//! ProblemDetails 404s, and webhooks signed the Standard Webhooks way.
+//! ShipBob requests (dated versions, `/2026-01/...`) routed and answered: Bearer auth,
+//! `shipbob_channel_id` on writes, `{"Field": ["message"]}` validation bodies,
+//! ProblemDetails 404s.
 
 use std::sync::Arc;
 
 use axum::http::Method;
+use drydock_core::WorldError;
 use drydock_core::address::Address;
 use drydock_core::warehouse::{Tag, WarehouseOrderRequest};
-use drydock_core::{Timestamp, World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::shipbob_wire as wire;
-pub use super::shipbob_wire::SURFACE;
-use crate::delivery::PendingDelivery;
+use super::wire;
 use crate::handle::WorldHandle;
+use crate::persona::Persona;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -62,8 +61,8 @@ fn world_error(e: WorldError, instance: &str) -> WireResponse {
 /// (`total_fulfillable_quantity` becomes `fulfillable_quantity`).
 pub const UNPREFIXED_QUANTITIES_SINCE: &str = "2026-07";
 
-pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let response = serve(world, req);
+pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
+    let response = serve(world, persona, req);
     let version = req
         .path
         .split('/')
@@ -109,7 +108,7 @@ fn unprefix_quantities(mut response: WireResponse) -> WireResponse {
     response
 }
 
-fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn serve(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Some(segs) = req.segments_after("/") else {
         return problem(404, "Not Found", "", &req.path);
     };
@@ -124,7 +123,7 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
             &req.path,
         );
     }
-    let expected = format!("Bearer {}", world.credentials.shipbob_token);
+    let expected = format!("Bearer {}", persona.credentials.key);
     if req.header("authorization") != Some(expected.as_str()) {
         return WireResponse::json(
             401,
@@ -156,7 +155,9 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
             Some(i) => get_inventory(world, i, &req.path).operation("inventory_level.get"),
             None => problem(404, "Not Found", "", &req.path),
         },
-        ["webhook"] if m == Method::POST => create_webhook(world, req).operation("webhook.create"),
+        ["webhook"] if m == Method::POST => {
+            create_webhook(world, persona, req).operation("webhook.create")
+        }
         ["webhook"] if m == Method::GET => list_webhooks(world).operation("webhook.list"),
         ["webhook", w] if m == Method::DELETE => {
             match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
@@ -370,7 +371,7 @@ fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
     )
 }
 
-fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::WebhookBody>() else {
         return validation(400, "body", "The request body is not valid JSON.");
     };
@@ -386,7 +387,7 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         Ok(id) => world.read(|w| match w.warehouse.webhooks.iter().find(|s| s.id == id) {
             Some(s) => WireResponse::json(
                 200,
-                &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
+                &wire::subscription(s, Some(&persona.credentials.webhook_secret)),
             ),
             None => problem(404, "Not Found", "", &req.path),
         }),
@@ -408,62 +409,4 @@ fn list_webhooks(world: &WorldHandle) -> WireResponse {
             &json!({"items": items, "next": Value::Null, "prev": Value::Null}),
         )
     })
-}
-
-/// The warehouse webhook an event causes: its topic and body (the bare Shipment).
-pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
-    let (topic, order_id) = match event.kind {
-        WorldEventKind::WarehouseOrderShipped { order_id } => ("order.shipped", order_id),
-        WorldEventKind::WarehouseOrderCancelled { order_id } => {
-            ("order.shipment.cancelled", order_id)
-        }
-        WorldEventKind::WarehouseOrderException { order_id } => {
-            ("order.shipment.exception", order_id)
-        }
-        WorldEventKind::WarehouseOrderDelivered { order_id } => {
-            ("order.shipment.delivered", order_id)
-        }
-        _ => return None,
-    };
-    let order = world.warehouse.orders.get(&order_id)?;
-    Some((
-        topic,
-        serde_json::to_vec(&wire::shipment(world, order)).ok()?,
-    ))
-}
-
-/// Where a warehouse topic is delivered: subscriptions that name it.
-pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
-    world
-        .warehouse
-        .webhooks
-        .iter()
-        .filter(|s| s.topics.iter().any(|t| t == topic))
-        .map(|s| (s.url.clone(), None))
-        .collect()
-}
-
-/// Standard Webhooks headers. `webhook-timestamp` is real Unix time, not the world's
-/// virtual time: receivers (the official libraries, svix) compare it with their own clock
-/// and refuse a delivery more than five minutes off. The payload's times stay virtual.
-pub(crate) fn webhook_headers(
-    world: &WorldHandle,
-    d: &PendingDelivery,
-    _virtual_now: Timestamp,
-) -> Vec<(String, String)> {
-    let id = format!("msg_{}", d.webhook_id.replace('-', ""));
-    let timestamp = Timestamp::now().as_second();
-    let signature = drydock_core::signing::standard_webhooks_signature(
-        &world.credentials.shipbob_webhook_secret,
-        &id,
-        timestamp,
-        &d.body,
-    );
-    vec![
-        ("content-type".into(), "application/json".into()),
-        ("x-webhook-topic".into(), d.topic.clone()),
-        ("webhook-id".into(), id),
-        ("webhook-timestamp".into(), timestamp.to_string()),
-        ("webhook-signature".into(), signature),
-    ]
 }

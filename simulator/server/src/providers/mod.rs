@@ -1,0 +1,191 @@
+//! The providers drydock impersonates, each one module behind one trait. A provider's
+//! folder holds everything it knows: routing and answering in its dialect, its error
+//! shapes, auth, webhook subscriptions, rendering and signing, its retry schedule, how
+//! its faults look on the wire, its contract variables and its SDK note. This module is
+//! the registry: [`ProviderId`] lists them and [`ProviderId::get`] is the one exhaustive
+//! `match` that finds each implementation.
+//!
+//! **Architecture invariant:** nothing outside a provider's folder matches on a
+//! `ProviderId` with a catch-all arm, so a new provider that is not handled everywhere
+//! does not compile.
+
+pub mod easypost;
+mod hmac;
+pub mod shipbob;
+pub mod shopify;
+pub mod slack;
+pub mod surface;
+
+use std::sync::Arc;
+use std::time::Duration as RealDuration;
+
+use drydock_core::faults::Provider as FaultTarget;
+use drydock_core::{Duration, World, WorldEvent};
+use serde::Serialize;
+
+use crate::credentials::{NodeCredentials, SecretDraw};
+use crate::delivery::PendingDelivery;
+use crate::handle::WorldHandle;
+use crate::persona::Persona;
+use crate::wire::{WireRequest, WireResponse};
+use surface::Surface;
+
+/// Every provider drydock can impersonate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderId {
+    Shopify,
+    EasyPost,
+    ShipBob,
+    Slack,
+}
+
+impl ProviderId {
+    /// In the order the contract, the docs and the credentials derivation list them.
+    pub const ALL: [ProviderId; 4] = [
+        ProviderId::Shopify,
+        ProviderId::EasyPost,
+        ProviderId::ShipBob,
+        ProviderId::Slack,
+    ];
+
+    /// The provider's implementation.
+    pub fn get(self) -> &'static dyn Provider {
+        match self {
+            ProviderId::Shopify => &shopify::Shopify,
+            ProviderId::EasyPost => &easypost::EasyPost,
+            ProviderId::ShipBob => &shipbob::ShipBob,
+            ProviderId::Slack => &slack::Slack,
+        }
+    }
+
+    /// The provider's name in scenarios, fault rules and the manifest.
+    pub fn name(self) -> &'static str {
+        self.get().name()
+    }
+
+    pub fn from_name(name: &str) -> Option<ProviderId> {
+        ProviderId::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// The name fault rules use for this provider.
+    pub fn fault_target(self) -> FaultTarget {
+        match self {
+            ProviderId::Shopify => FaultTarget::Shopify,
+            ProviderId::EasyPost => FaultTarget::Easypost,
+            ProviderId::ShipBob => FaultTarget::Shipbob,
+            ProviderId::Slack => FaultTarget::Slack,
+        }
+    }
+}
+
+/// What a provider's nodes stand in for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A sales channel (storefront).
+    Channel,
+    /// A warehouse or 3PL.
+    Warehouse,
+    Carrier,
+    /// Where the integration tells people what went wrong.
+    Alerts,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Channel => "channel",
+            Role::Warehouse => "warehouse",
+            Role::Carrier => "carrier",
+            Role::Alerts => "alerts",
+        }
+    }
+}
+
+/// One webhook a world event causes at one subscriber.
+pub type Subscriber = (String, Option<String>);
+
+/// Everything drydock knows about one provider. Implemented once per provider, in its
+/// folder; the shell (listeners, delivery, faults, contract, docs) only calls this.
+pub trait Provider: Sync {
+    fn id(&self) -> ProviderId;
+    /// Lower-case name: scenarios, fault rules, the manifest, default node ids.
+    fn name(&self) -> &'static str;
+    fn role(&self) -> Role;
+
+    /// Answers one request to a node of this provider (auth included).
+    fn handle(
+        &self,
+        world: &Arc<WorldHandle>,
+        persona: &Persona,
+        req: &WireRequest,
+    ) -> WireResponse;
+    /// The path of the base URL the provider's SDKs are pointed at.
+    fn base_path(&self, credentials: &NodeCredentials) -> String;
+    /// The credential a call carries, as the provider reads it (rate limits are per key).
+    fn credential(&self, req: &WireRequest) -> Option<String>;
+    /// Request headers that carry a credential: the journal masks them.
+    fn credential_headers(&self) -> &'static [&'static str];
+    /// A node's credentials, drawn from the world's (or project's) secret stream.
+    fn credentials(&self, draw: &mut SecretDraw) -> NodeCredentials;
+    /// The node's contract variables as `(suffix, value)` after the node's env prefix
+    /// (`URL`, `ACCESS_TOKEN`, ...), in the order the contract lists them.
+    fn env(&self, world: &World, persona: &Persona) -> Vec<(&'static str, String)>;
+
+    /// An error answer in the provider's own shape (the shell's 408, 413, 500, 503).
+    fn refusal(&self, status: u16, message: &str) -> WireResponse;
+    /// An outage's 5xx body (`phrase` is the status's reason phrase).
+    fn outage(&self, status: u16, phrase: &str) -> WireResponse;
+    /// A 429 as the provider sends it (its headers added by [`Provider::retry_after`]).
+    fn rate_limited(&self, wait: RealDuration) -> WireResponse;
+    /// Tells the client how long to wait, in the provider's header(s).
+    fn retry_after(&self, response: WireResponse, wait: RealDuration) -> WireResponse;
+    /// What a call to a retired API `version` gets: an answer of its own, or None when
+    /// the handler carries the retirement out itself (a version that falls forward).
+    fn retired_version(&self, version: &str, successor: &str) -> Option<WireResponse>;
+
+    /// The webhook a world event causes at this provider: its topic and body.
+    fn webhook(&self, world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)>;
+    /// Where a topic is delivered, each with a per-subscription secret if it has one.
+    fn subscribers(&self, world: &World, topic: &str) -> Vec<Subscriber>;
+    /// Whether the integration subscribed to anything at all (else the default base).
+    fn has_subscriptions(&self, world: &World) -> bool;
+    /// The signed headers of one delivery attempt.
+    fn webhook_headers(
+        &self,
+        world: &WorldHandle,
+        persona: &Persona,
+        delivery: &PendingDelivery,
+    ) -> Vec<(String, String)>;
+    /// The signature header a forged delivery carries: well-formed, and wrong.
+    fn forged_signature(&self) -> Option<(&'static str, String)>;
+    /// Gaps between redeliveries of a webhook not answered 2xx (virtual time).
+    fn retry_schedule(&self) -> &'static [Duration];
+
+    /// Its documented routes and webhooks (docs/reference.md).
+    fn surface(&self) -> &'static Surface;
+    /// How to point the provider's official SDK at a node (README, docs/reference.md).
+    fn sdk_note(&self) -> &'static str;
+}
+
+/// Every header that carries a credential of some provider.
+pub fn credential_headers() -> impl Iterator<Item = &'static str> {
+    ProviderId::ALL
+        .into_iter()
+        .flat_map(|p| p.get().credential_headers().iter().copied())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_finds_each_provider_by_its_own_id_and_name() {
+        for p in ProviderId::ALL {
+            assert_eq!(p.get().id(), p);
+            assert_eq!(ProviderId::from_name(p.name()), Some(p));
+            assert_eq!(p.fault_target().name(), p.name());
+        }
+    }
+}
