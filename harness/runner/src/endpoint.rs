@@ -97,7 +97,9 @@ integration again from the new serve.env)",
 /// already listens on, as a sentence naming it.
 pub fn port_in_use(port_base: u16) -> Option<String> {
     let plan = drydock_simulator::PortPlan::Base(port_base);
-    drydock_simulator::registry::planned_ports(plan)
+    let default_world = drydock_core::WorldSpec::default();
+    drydock_simulator::registry::planned_ports(&default_world, plan)
+        .unwrap_or_default()
         .into_iter()
         .find_map(
             |(node, _, port)| match std::net::TcpListener::bind(("127.0.0.1", port)) {

@@ -2,6 +2,7 @@
 //! the secret the node signs its webhooks with. Derived from (the world's seed or a
 //! project's secret, the node id), so a seed reproduces them and every node has its own.
 
+use drydock_core::NodeId;
 use drydock_core::ids::SeededRng;
 use serde::Serialize;
 
@@ -54,8 +55,8 @@ fn fnv1a(text: &str) -> u64 {
 /// A node named after its provider (every node of the default world) keeps the values
 /// drydock has always given it: all providers drawn in [`ProviderId::ALL`] order from one
 /// stream. Any other node draws from a stream of its own.
-pub fn for_node(seed: u64, node: &str, provider: ProviderId) -> NodeCredentials {
-    if node == provider.name() {
+pub fn for_node(seed: u64, node: &NodeId, provider: ProviderId) -> NodeCredentials {
+    if node.as_str() == provider.name() {
         let mut draw = SecretDraw::new(seed);
         for p in ProviderId::ALL {
             let drawn = p.get().credentials(&mut draw);
@@ -64,7 +65,7 @@ pub fn for_node(seed: u64, node: &str, provider: ProviderId) -> NodeCredentials 
             }
         }
     }
-    let mut draw = SecretDraw::new(seed ^ fnv1a(node));
+    let mut draw = SecretDraw::new(seed ^ fnv1a(node.as_str()));
     provider.get().credentials(&mut draw)
 }
 
@@ -87,7 +88,9 @@ impl Credentials {
     pub fn for_seed(seed: u64) -> Credentials {
         let mut c = Credentials::default();
         for p in ProviderId::ALL {
-            c.fill(p, &for_node(seed, p.name(), p));
+            if let Ok(node) = NodeId::parse(p.name()) {
+                c.fill(p, &for_node(seed, &node, p));
+            }
         }
         c
     }
@@ -164,12 +167,13 @@ mod tests {
 
     #[test]
     fn every_other_node_has_credentials_of_its_own() {
-        let east = for_node(7, "wh-east", ProviderId::ShipBob);
-        let eu = for_node(7, "wh-eu", ProviderId::ShipBob);
-        let default = for_node(7, "shipbob", ProviderId::ShipBob);
+        let node = |id: &str| NodeId::parse(id).expect("a node id");
+        let east = for_node(7, &node("wh-east"), ProviderId::ShipBob);
+        let eu = for_node(7, &node("wh-eu"), ProviderId::ShipBob);
+        let default = for_node(7, &node("shipbob"), ProviderId::ShipBob);
         assert_ne!(east, eu);
         assert_ne!(east, default);
-        assert_eq!(east, for_node(7, "wh-east", ProviderId::ShipBob));
+        assert_eq!(east, for_node(7, &node("wh-east"), ProviderId::ShipBob));
         assert!(east.key.starts_with("sbpat_") && east.webhook_secret.starts_with("whsec_"));
     }
 }

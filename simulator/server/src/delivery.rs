@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use drydock_core::faults::Effect;
-use drydock_core::{Timestamp, World, WorldEvent, WorldEventKind};
+use drydock_core::{NodeId, Timestamp, World, WorldEvent, WorldEventKind};
 
 use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::{Direction, JournalEntry, body_text, keep_headers};
@@ -19,7 +19,7 @@ use crate::providers::ProviderId;
 pub struct PendingDelivery {
     pub id: u64,
     /// The node that sends it (its journal lane, its signing secret).
-    pub node: String,
+    pub node: NodeId,
     pub provider: ProviderId,
     pub topic: String,
     pub url: String,
@@ -36,7 +36,7 @@ pub struct PendingDelivery {
 /// A webhook the persona wants sent, before it has a delivery id.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
-    pub node: String,
+    pub node: NodeId,
     pub provider: ProviderId,
     pub topic: String,
     pub url: String,
@@ -45,8 +45,9 @@ pub struct Outgoing {
     pub secret: Option<String>,
 }
 
-/// Every webhook an event causes, one per subscriber, rendered in the provider's format.
-/// A node with no subscriptions at all delivers to the default webhook base, if set.
+/// Every webhook an event causes at the node it concerns (`event.node`), one per
+/// subscriber of that node, rendered in its provider's format. A node with no
+/// subscriptions at all delivers to the default webhook base, if set.
 pub(crate) fn render_event(
     world: &World,
     personas: &[Arc<Persona>],
@@ -54,14 +55,14 @@ pub(crate) fn render_event(
     settings: &WorldSettings,
 ) -> Vec<Outgoing> {
     let mut out = Vec::new();
-    for persona in personas {
+    for persona in personas.iter().filter(|p| p.node == event.node) {
         let provider = persona.provider();
-        let Some((topic, body)) = provider.webhook(world, event) else {
+        let Some((topic, body)) = provider.webhook(world, &persona.node, event) else {
             continue;
         };
-        let mut targets = provider.subscribers(world, topic);
+        let mut targets = provider.subscribers(world, &persona.node, topic);
         if let Some(base) = &settings.default_webhook_base
-            && !provider.has_subscriptions(world)
+            && !provider.has_subscriptions(world, &persona.node)
         {
             targets.push((
                 format!("{}/webhooks/{}", base.trim_end_matches('/'), persona.node),
@@ -156,17 +157,18 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
     let Some(fired) = fired else {
         return attempt(handle, delivery).await;
     };
-    persona::journal_fault(handle, &delivery.node, &fired);
+    persona::journal_fault(handle, delivery.node.as_str(), &fired);
     match fired.effect() {
         Effect::Dropped => {}
         Effect::Delayed => {
             let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
             let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
+            let node = delivery.node.clone();
             if let Ok(mut pending) = handle.pending.lock() {
                 pending.insert(id, delivery);
             }
-            handle.with_world(|w| w.schedule_redelivery(due, id));
+            handle.with_world(|w| w.schedule_redelivery(&node, due, id));
         }
         Effect::Duplicate => {
             let copy = PendingDelivery {
@@ -236,7 +238,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     delivery.attempt += 1;
     let now = handle.now();
     let provider = delivery.provider.get();
-    let mut headers = match handle.persona(&delivery.node) {
+    let mut headers = match handle.persona(delivery.node.as_str()) {
         Some(persona) => provider.webhook_headers(handle, &persona, &delivery),
         None => Vec::new(),
     };
@@ -281,7 +283,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     handle.journal.record(JournalEntry {
         seq: 0,
         direction: Direction::Webhook,
-        persona: delivery.node.clone(),
+        persona: delivery.node.to_string(),
         virtual_time: now,
         real_ms: handle.real_ms(),
         method: "POST".into(),
@@ -308,10 +310,11 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         return;
     };
     let id = delivery.id;
+    let node = delivery.node.clone();
     if let Ok(mut pending) = handle.pending.lock() {
         pending.insert(id, delivery);
     }
-    handle.with_world(|w| w.schedule_redelivery(drydock_core::limits::later(now, wait), id));
+    handle.with_world(|w| w.schedule_redelivery(&node, drydock_core::limits::later(now, wait), id));
 }
 
 fn describe(e: &reqwest::Error) -> String {

@@ -289,7 +289,8 @@ impl WorldHandle {
 
     /// The variables an integration needs to find and authenticate to this world's
     /// personas (the integration contract), given where the integration itself listens:
-    /// each node's under its env prefix, the first warehouse's address, and the manifest.
+    /// each node's under its env prefix, the first warehouse's ship-from address, and the
+    /// manifest.
     pub fn sut_env(&self, sut_url: &str, port: u16) -> BTreeMap<String, String> {
         let mut env = BTreeMap::new();
         env.insert("PORT".to_string(), port.to_string());
@@ -301,7 +302,7 @@ impl WorldHandle {
                     env.insert(format!("{prefix}{suffix}"), value);
                 }
             }
-            let s = &w.ship_from;
+            let s = &w.warehouses.first().ship_from;
             for (suffix, value) in [
                 ("NAME", &s.name),
                 ("COMPANY", &s.company),

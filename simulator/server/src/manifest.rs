@@ -9,16 +9,13 @@ use drydock_core::World;
 use serde_json::{Map, Value, json};
 
 use crate::persona::Persona;
-use crate::providers::Role;
+use crate::providers::{Role, node_of};
 
 /// The variable that carries the manifest, on one line.
 pub const ENV_NAME: &str = "DRYDOCK_WORLD_JSON";
 
 /// Bumped only when a field is removed or changes meaning.
 pub const VERSION: u32 = 1;
-
-/// A warehouse's region label when the world declares none.
-pub const DEFAULT_REGION: &str = "US-East";
 
 /// The contract suffixes that are a node's `url` and `webhook_secret` fields rather
 /// than one of its `credentials`.
@@ -50,8 +47,9 @@ fn node(world: &World, persona: &Persona) -> Value {
         node["webhook_secret"] = json!(persona.credentials.webhook_secret);
     }
     if provider.role() == Role::Warehouse {
-        node["region"] = json!(DEFAULT_REGION);
-        node["ship_from"] = json!(world.ship_from);
+        let warehouse = node_of(&world.warehouses, &persona.node);
+        node["region"] = json!(warehouse.region);
+        node["ship_from"] = json!(warehouse.ship_from);
     }
     node
 }

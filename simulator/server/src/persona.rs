@@ -10,8 +10,8 @@ use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, Method, Uri};
-use drydock_core::Timestamp;
 use drydock_core::faults::{Fired, RequestFacts};
+use drydock_core::{NodeId, Timestamp};
 use serde::Serialize;
 
 use crate::credentials::NodeCredentials;
@@ -27,7 +27,7 @@ use crate::wire::{WireRequest, WireResponse};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Persona {
     /// The node id (`shopify`, `wh-east`): the journal's lane and the env prefix.
-    pub node: String,
+    pub node: NodeId,
     pub provider: ProviderId,
     /// The base URL the provider's SDKs are pointed at.
     pub url: String,
@@ -41,10 +41,7 @@ impl Persona {
 
     /// `DRYDOCK_` + the node id upper-cased, `-` as `_`, + `_` (`DRYDOCK_WH_EAST_`).
     pub fn env_prefix(&self) -> String {
-        format!(
-            "DRYDOCK_{}_",
-            self.node.to_ascii_uppercase().replace('-', "_")
-        )
+        self.node.env_prefix()
     }
 }
 
@@ -163,7 +160,7 @@ fn decide(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> Opt
         w.faults.on_request(facts, now)
     });
     let fired = fired?;
-    journal_fault(world, &persona.node, &fired);
+    journal_fault(world, persona.node.as_str(), &fired);
     Some(fired)
 }
 
@@ -240,7 +237,7 @@ fn journal_call(
     world.journal.record(JournalEntry {
         seq: 0,
         direction: Direction::Inbound,
-        persona: persona.node.clone(),
+        persona: persona.node.to_string(),
         virtual_time,
         real_ms: world.real_ms(),
         method: req.method.to_string(),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use drydock_core::{World, WorldSpec};
+use drydock_core::{NodeId, World, WorldSpec};
 
 use crate::SimulatorError;
 use crate::credentials;
@@ -13,7 +13,7 @@ use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::Journal;
 use crate::listen::{PortPlan, bind_loopback};
 use crate::persona::{self, Persona};
-use crate::providers::ProviderId;
+use crate::providers::{ProviderId, Role};
 use crate::refusal::Dialect;
 use crate::serving;
 
@@ -41,7 +41,7 @@ impl Simulator {
         };
         let secrets = settings.credentials_seed.unwrap_or(spec.seed);
         let mut listeners = Vec::new();
-        for (node, provider, port) in planned_ports(ports) {
+        for (node, provider, port) in planned_ports(spec, ports)? {
             let what = format!("the {node} persona");
             let listener = bind_loopback(port, &what).await?;
             let addr = listener
@@ -124,27 +124,59 @@ impl Simulator {
     }
 }
 
-/// Each node of the world, its provider and the port it will listen on.
-pub fn planned_ports(ports: PortPlan) -> Vec<(String, ProviderId, u16)> {
-    let nodes = default_nodes();
+/// Each node of the world `spec` describes (channels, warehouses, carriers in
+/// declaration order, then the alerts), its provider and the port it will listen on.
+/// A provider drydock does not know, or one that plays another role, is refused.
+pub fn planned_ports(
+    spec: &WorldSpec,
+    ports: PortPlan,
+) -> Result<Vec<(NodeId, ProviderId, u16)>, SimulatorError> {
+    let declared = spec
+        .channel_nodes()
+        .into_iter()
+        .map(|n| (n.id, n.provider, Role::Channel))
+        .chain(
+            spec.warehouse_nodes()
+                .into_iter()
+                .map(|n| (n.id, n.provider, Role::Warehouse)),
+        )
+        .chain(
+            spec.carrier_nodes()
+                .into_iter()
+                .map(|n| (n.id, n.provider, Role::Carrier)),
+        );
+    let mut nodes = Vec::new();
+    for (id, name, role) in declared {
+        let provider = ProviderId::from_name(&name)
+            .filter(|p| p.get().role() == role)
+            .ok_or_else(|| SimulatorError::UnknownProvider {
+                node: id.to_string(),
+                role: role.name(),
+                provider: name.clone(),
+                known: providers_of(role),
+            })?;
+        nodes.push((id, provider));
+    }
+    let alerts = NodeId::parse(ProviderId::Slack.name()).map_err(SimulatorError::BadNode)?;
+    if nodes.iter().any(|(id, _)| *id == alerts) {
+        return Err(SimulatorError::BadNode(format!(
+            "`{alerts}` is the alerts node's id; name the node otherwise"
+        )));
+    }
+    nodes.push((alerts, ProviderId::Slack));
     let roles: Vec<_> = nodes.iter().map(|(_, p)| p.get().role()).collect();
-    nodes
+    Ok(nodes
         .into_iter()
         .zip(ports.nodes(&roles))
         .map(|((node, provider), port)| (node, provider, port))
-        .collect()
+        .collect())
 }
 
-/// The default world's nodes, in declaration order (channels, warehouses, carriers, then
-/// the alerts): one of each, named after its provider.
-fn default_nodes() -> Vec<(String, ProviderId)> {
-    [
-        ProviderId::Shopify,
-        ProviderId::ShipBob,
-        ProviderId::EasyPost,
-        ProviderId::Slack,
-    ]
-    .into_iter()
-    .map(|p| (p.name().to_string(), p))
-    .collect()
+/// The names of the providers that play `role`, for a scenario's hints.
+pub fn providers_of(role: Role) -> Vec<&'static str> {
+    ProviderId::ALL
+        .into_iter()
+        .filter(|p| p.get().role() == role)
+        .map(ProviderId::name)
+        .collect()
 }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration as RealDuration;
 
 use drydock_core::faults::Provider as FaultTarget;
+use drydock_core::nodes::{Node, NodeId, Nodes};
 use drydock_core::{Duration, World, WorldEvent};
 use serde::Serialize;
 
@@ -145,12 +146,17 @@ pub trait Provider: Sync {
     /// the handler carries the retirement out itself (a version that falls forward).
     fn retired_version(&self, version: &str, successor: &str) -> Option<WireResponse>;
 
-    /// The webhook a world event causes at this provider: its topic and body.
-    fn webhook(&self, world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)>;
-    /// Where a topic is delivered, each with a per-subscription secret if it has one.
-    fn subscribers(&self, world: &World, topic: &str) -> Vec<Subscriber>;
-    /// Whether the integration subscribed to anything at all (else the default base).
-    fn has_subscriptions(&self, world: &World) -> bool;
+    /// The webhook a world event causes at node `node` of this provider: its topic and body.
+    fn webhook(
+        &self,
+        world: &World,
+        node: &NodeId,
+        event: &WorldEvent,
+    ) -> Option<(&'static str, Vec<u8>)>;
+    /// Where node `node` delivers a topic, each with a per-subscription secret if it has one.
+    fn subscribers(&self, world: &World, node: &NodeId, topic: &str) -> Vec<Subscriber>;
+    /// Whether the integration subscribed to anything at all at `node` (else the default base).
+    fn has_subscriptions(&self, world: &World, node: &NodeId) -> bool;
     /// The signed headers of one delivery attempt.
     fn webhook_headers(
         &self,
@@ -167,6 +173,12 @@ pub trait Provider: Sync {
     fn surface(&self) -> &'static Surface;
     /// How to point the provider's official SDK at a node (README, docs/reference.md).
     fn sdk_note(&self) -> &'static str;
+}
+
+/// The state of node `id` among `nodes`. A persona serves a node of its world, so the
+/// first node stands in only for an id the world does not hold, which cannot happen.
+pub(crate) fn node_of<'a, T: Node>(nodes: &'a Nodes<T>, id: &NodeId) -> &'a T {
+    nodes.get(id).unwrap_or_else(|| nodes.first())
 }
 
 /// Every header that carries a credential of some provider.

@@ -8,7 +8,7 @@ mod wire;
 use std::sync::Arc;
 use std::time::Duration as RealDuration;
 
-use drydock_core::{Duration, World, WorldEvent, WorldEventKind};
+use drydock_core::{Duration, NodeId, World, WorldEvent, WorldEventKind};
 use serde_json::json;
 use unicode_normalization::UnicodeNormalization;
 
@@ -16,7 +16,7 @@ pub use wire::SURFACE;
 
 use super::hmac::hmac_sha256;
 use super::surface::Surface;
-use super::{Provider, ProviderId, Role, Subscriber};
+use super::{Provider, ProviderId, Role, Subscriber, node_of};
 use crate::credentials::{NodeCredentials, SecretDraw};
 use crate::delivery::PendingDelivery;
 use crate::fault_plan::whole_seconds;
@@ -134,7 +134,12 @@ impl Provider for EasyPost {
     }
 
     /// `tracker.updated` with the Event body.
-    fn webhook(&self, world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
+    fn webhook(
+        &self,
+        world: &World,
+        node: &NodeId,
+        event: &WorldEvent,
+    ) -> Option<(&'static str, Vec<u8>)> {
         let WorldEventKind::TrackerUpdated {
             tracker_id,
             previous_status,
@@ -142,7 +147,7 @@ impl Provider for EasyPost {
         else {
             return None;
         };
-        let tracker = world.carrier.trackers.get(tracker_id)?;
+        let tracker = node_of(&world.carriers, node).trackers.get(tracker_id)?;
         // The event id must differ per event but not per retry: derive it from the tracker
         // and the position of this update in its history.
         let event_id = format!(
@@ -168,17 +173,16 @@ impl Provider for EasyPost {
     }
 
     /// Every webhook, each with its own secret if it set one.
-    fn subscribers(&self, world: &World, _topic: &str) -> Vec<Subscriber> {
-        world
-            .carrier
+    fn subscribers(&self, world: &World, node: &NodeId, _topic: &str) -> Vec<Subscriber> {
+        node_of(&world.carriers, node)
             .webhooks
             .iter()
             .map(|h| (h.url.clone(), h.secret.clone()))
             .collect()
     }
 
-    fn has_subscriptions(&self, world: &World) -> bool {
-        !world.carrier.webhooks.is_empty()
+    fn has_subscriptions(&self, world: &World, node: &NodeId) -> bool {
+        !node_of(&world.carriers, node).webhooks.is_empty()
     }
 
     fn webhook_headers(

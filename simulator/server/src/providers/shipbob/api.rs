@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::wire;
 use crate::handle::WorldHandle;
 use crate::persona::Persona;
+use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -133,34 +134,36 @@ fn serve(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> Wire
     let m = &req.method;
     let id = |s: &str| s.parse::<u64>().ok();
     match rest {
-        ["order"] if m == Method::POST => create_order(world, req).operation("order.create"),
-        ["order"] if m == Method::GET => list_orders(world, req).operation("order.list"),
+        ["order"] if m == Method::POST => {
+            create_order(world, persona, req).operation("order.create")
+        }
+        ["order"] if m == Method::GET => list_orders(world, persona, req).operation("order.list"),
         [o] if m == Method::POST && o.starts_with("order") => {
             problem(404, "Not Found", "", &req.path)
         }
         ["order", o] if m == Method::GET => match id(o) {
-            Some(o) => get_order(world, o, &req.path).operation("order.get"),
+            Some(o) => get_order(world, persona, o, &req.path).operation("order.get"),
             None => problem(404, "Not Found", "order id must be a number", &req.path),
         },
         ["order", action] if m == Method::POST && action.ends_with(":cancel") => {
             match id(action.trim_end_matches(":cancel")) {
-                Some(o) => cancel_order(world, req, o).operation("order.cancel"),
+                Some(o) => cancel_order(world, persona, req, o).operation("order.cancel"),
                 None => problem(404, "Not Found", "order id must be a number", &req.path),
             }
         }
         ["inventory-level"] if m == Method::GET => {
-            list_inventory(world, req).operation("inventory_level.list")
+            list_inventory(world, persona, req).operation("inventory_level.list")
         }
         ["inventory-level", i] if m == Method::GET => match id(i) {
-            Some(i) => get_inventory(world, i, &req.path).operation("inventory_level.get"),
+            Some(i) => get_inventory(world, persona, i, &req.path).operation("inventory_level.get"),
             None => problem(404, "Not Found", "", &req.path),
         },
         ["webhook"] if m == Method::POST => {
             create_webhook(world, persona, req).operation("webhook.create")
         }
-        ["webhook"] if m == Method::GET => list_webhooks(world).operation("webhook.list"),
+        ["webhook"] if m == Method::GET => list_webhooks(world, persona).operation("webhook.list"),
         ["webhook", w] if m == Method::DELETE => {
-            match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
+            match world.act_in_background(|wd| wd.unsubscribe_warehouse(&persona.node, w)) {
                 Ok(()) => WireResponse::empty(204).operation("webhook.delete"),
                 Err(e) => world_error(e, &req.path).operation("webhook.delete"),
             }
@@ -169,8 +172,12 @@ fn serve(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> Wire
     }
 }
 
-fn channel_ok(world: &WorldHandle, req: &WireRequest) -> Result<(), WireResponse> {
-    let expected = world.read(|w| w.warehouse.channel_id);
+fn channel_ok(
+    world: &WorldHandle,
+    persona: &Persona,
+    req: &WireRequest,
+) -> Result<(), WireResponse> {
+    let expected = world.read(|w| node_of(&w.warehouses, &persona.node).channel_id);
     match req
         .header("shipbob_channel_id")
         .map(|c| c.trim().parse::<u64>())
@@ -188,8 +195,8 @@ fn channel_ok(world: &WorldHandle, req: &WireRequest) -> Result<(), WireResponse
     }
 }
 
-fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    if let Err(r) = channel_ok(world, req) {
+fn create_order(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
+    if let Err(r) = channel_ok(world, persona, req) {
         return r;
     }
     let Ok(body) = req.json::<wire::OrderBody>() else {
@@ -266,23 +273,25 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         lines,
         tags,
     };
-    match world.act_in_background(|w| w.create_warehouse_order(request)) {
-        Ok(id) => world.read(|w| match w.warehouse.order(id) {
-            Ok(o) => WireResponse::json(201, &wire::order(w, o)),
+    match world.act_in_background(|w| w.create_warehouse_order(&persona.node, request)) {
+        Ok(id) => world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
+            Ok(o) => {
+                WireResponse::json(201, &wire::order(node_of(&w.warehouses, &persona.node), o))
+            }
             Err(e) => world_error(e, &req.path),
         }),
         Err(e) => world_error(e, &req.path),
     }
 }
 
-fn get_order(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(|w| match w.warehouse.order(id) {
-        Ok(o) => WireResponse::json(200, &wire::order(w, o)),
+fn get_order(world: &WorldHandle, persona: &Persona, id: u64, path: &str) -> WireResponse {
+    world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
+        Ok(o) => WireResponse::json(200, &wire::order(node_of(&w.warehouses, &persona.node), o)),
         Err(e) => world_error(e, path),
     })
 }
 
-fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let q = req.query();
     let refs: Option<Vec<String>> = q
         .get("ReferenceIds")
@@ -296,30 +305,34 @@ fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         .unwrap_or(50)
         .clamp(1, 250);
     world.read(|w| {
-        let list: Vec<Value> = w
-            .warehouse
+        let list: Vec<Value> = node_of(&w.warehouses, &persona.node)
             .orders
             .values()
             .filter(|o| refs.as_ref().is_none_or(|r| r.contains(&o.reference_id)))
             .filter(|o| ids.as_ref().is_none_or(|i| i.contains(&o.id)))
             .take(limit)
-            .map(|o| wire::order(w, o))
+            .map(|o| wire::order(node_of(&w.warehouses, &persona.node), o))
             .collect();
         WireResponse::json(200, &Value::Array(list))
     })
 }
 
-fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireResponse {
-    if let Err(r) = channel_ok(world, req) {
+fn cancel_order(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    id: u64,
+) -> WireResponse {
+    if let Err(r) = channel_ok(world, persona, req) {
         return r;
     }
-    match world.act_in_background(|w| w.cancel_warehouse_order(id)) {
-        Ok(()) => world.read(|w| match w.warehouse.order(id) {
+    match world.act_in_background(|w| w.cancel_warehouse_order(&persona.node, id)) {
+        Ok(()) => world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
             Ok(o) => WireResponse::json(
                 200,
                 &json!({
                     "order_id": o.id,
-                    "order": wire::order(w, o),
+                    "order": wire::order(node_of(&w.warehouses, &persona.node), o),
                     "status": "Success",
                     "canceled_shipment_results": [{"shipment_id": o.shipment_id, "is_success": true, "reason": Value::Null, "action": "Cancel"}],
                 }),
@@ -330,15 +343,14 @@ fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireRes
     }
 }
 
-fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_inventory(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let q = req.query();
     let search = q.get("SearchBy").map(|s| s.to_ascii_lowercase());
     let ids: Option<Vec<u64>> = q
         .get("InventoryIds")
         .map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
     world.read(|w| {
-        let items: Vec<Value> = w
-            .warehouse
+        let items: Vec<Value> = node_of(&w.warehouses, &persona.node)
             .stock
             .iter()
             .filter(|(sku, l)| {
@@ -354,9 +366,13 @@ fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     })
 }
 
-fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(
-        |w| match w.warehouse.stock.iter().find(|(_, l)| l.inventory_id == id) {
+fn get_inventory(world: &WorldHandle, persona: &Persona, id: u64, path: &str) -> WireResponse {
+    world.read(|w| {
+        match node_of(&w.warehouses, &persona.node)
+            .stock
+            .iter()
+            .find(|(_, l)| l.inventory_id == id)
+        {
             Some((sku, l)) => {
                 let name = w.catalog.get(sku).map(|p| p.title.as_str()).unwrap_or(sku);
                 WireResponse::json(200, &wire::inventory_item(sku, name, l))
@@ -367,8 +383,8 @@ fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
                 &format!("inventory {id} was not found"),
                 path,
             ),
-        },
-    )
+        }
+    })
 }
 
 fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
@@ -383,23 +399,30 @@ fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest
         return validation(422, "Url", &format!("The Url {message}."));
     }
     let description = body.description.unwrap_or_default();
-    match world.act_in_background(|w| w.subscribe_warehouse(&topics, &url, &description)) {
-        Ok(id) => world.read(|w| match w.warehouse.webhooks.iter().find(|s| s.id == id) {
-            Some(s) => WireResponse::json(
-                200,
-                &wire::subscription(s, Some(&persona.credentials.webhook_secret)),
-            ),
-            None => problem(404, "Not Found", "", &req.path),
+    match world
+        .act_in_background(|w| w.subscribe_warehouse(&persona.node, &topics, &url, &description))
+    {
+        Ok(id) => world.read(|w| {
+            match node_of(&w.warehouses, &persona.node)
+                .webhooks
+                .iter()
+                .find(|s| s.id == id)
+            {
+                Some(s) => WireResponse::json(
+                    200,
+                    &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
+                ),
+                None => problem(404, "Not Found", "", &req.path),
+            }
         }),
         Err(WorldError::Invalid { field, message }) => validation(422, &field, &message),
         Err(e) => world_error(e, &req.path),
     }
 }
 
-fn list_webhooks(world: &WorldHandle) -> WireResponse {
+fn list_webhooks(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
-        let items: Vec<Value> = w
-            .warehouse
+        let items: Vec<Value> = node_of(&w.warehouses, &persona.node)
             .webhooks
             .iter()
             .map(|s| wire::subscription(s, None))

@@ -10,7 +10,7 @@ use std::time::Duration as RealDuration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use drydock_core::{Duration, Timestamp, World, WorldEvent, WorldEventKind};
+use drydock_core::{Duration, NodeId, Timestamp, World, WorldEvent, WorldEventKind};
 use serde_json::json;
 
 pub use api::{CURRENT_VERSION, SUPPORTED_VERSIONS, UNPREFIXED_QUANTITIES_SINCE};
@@ -18,7 +18,7 @@ pub use wire::SURFACE;
 
 use super::hmac::hmac_sha256;
 use super::surface::Surface;
-use super::{Provider, ProviderId, Role, Subscriber};
+use super::{Provider, ProviderId, Role, Subscriber, node_of};
 use crate::credentials::{NodeCredentials, SecretDraw};
 use crate::delivery::PendingDelivery;
 use crate::fault_plan::whole_seconds;
@@ -102,7 +102,12 @@ impl Provider for ShipBob {
         vec![
             ("URL", persona.url.clone()),
             ("TOKEN", persona.credentials.key.clone()),
-            ("CHANNEL_ID", world.warehouse.channel_id.to_string()),
+            (
+                "CHANNEL_ID",
+                node_of(&world.warehouses, &persona.node)
+                    .channel_id
+                    .to_string(),
+            ),
             ("WEBHOOK_SECRET", persona.credentials.webhook_secret.clone()),
         ]
     }
@@ -145,7 +150,12 @@ impl Provider for ShipBob {
     }
 
     /// The bare Shipment, on the warehouse topics.
-    fn webhook(&self, world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
+    fn webhook(
+        &self,
+        world: &World,
+        node: &NodeId,
+        event: &WorldEvent,
+    ) -> Option<(&'static str, Vec<u8>)> {
         let (topic, order_id) = match event.kind {
             WorldEventKind::WarehouseOrderShipped { order_id } => ("order.shipped", order_id),
             WorldEventKind::WarehouseOrderCancelled { order_id } => {
@@ -159,17 +169,17 @@ impl Provider for ShipBob {
             }
             _ => return None,
         };
-        let order = world.warehouse.orders.get(&order_id)?;
+        let warehouse = node_of(&world.warehouses, node);
+        let order = warehouse.orders.get(&order_id)?;
         Some((
             topic,
-            serde_json::to_vec(&wire::shipment(world, order)).ok()?,
+            serde_json::to_vec(&wire::shipment(warehouse, order)).ok()?,
         ))
     }
 
     /// Subscriptions that name the topic.
-    fn subscribers(&self, world: &World, topic: &str) -> Vec<Subscriber> {
-        world
-            .warehouse
+    fn subscribers(&self, world: &World, node: &NodeId, topic: &str) -> Vec<Subscriber> {
+        node_of(&world.warehouses, node)
             .webhooks
             .iter()
             .filter(|s| s.topics.iter().any(|t| t == topic))
@@ -177,8 +187,8 @@ impl Provider for ShipBob {
             .collect()
     }
 
-    fn has_subscriptions(&self, world: &World) -> bool {
-        !world.warehouse.webhooks.is_empty()
+    fn has_subscriptions(&self, world: &World, node: &NodeId) -> bool {
+        !node_of(&world.warehouses, node).webhooks.is_empty()
     }
 
     /// `webhook-timestamp` is real Unix time, not the world's virtual time: receivers

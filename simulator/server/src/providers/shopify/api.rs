@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use super::wire;
 use crate::handle::WorldHandle;
 use crate::persona::Persona;
+use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -91,7 +92,7 @@ pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) ->
             &json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
         )
     } else {
-        route(world, req, rest, served)
+        route(world, persona, req, rest, served)
     };
     response = response
         .header("x-shopify-api-version", served)
@@ -107,6 +108,7 @@ pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) ->
 
 fn route(
     world: &Arc<WorldHandle>,
+    persona: &Persona,
     req: &WireRequest,
     rest: &[&str],
     version: &str,
@@ -114,97 +116,113 @@ fn route(
     let id = |s: &str| s.parse::<u64>().ok();
     let m = &req.method;
     match rest {
-        ["locations"] if m == Method::GET => list_locations(world).operation("locations.list"),
-        ["products"] if m == Method::GET => list_products(world).operation("products.list"),
-        ["orders"] if m == Method::GET => list_orders(world, req).operation("orders.list"),
+        ["locations"] if m == Method::GET => {
+            list_locations(world, persona).operation("locations.list")
+        }
+        ["products"] if m == Method::GET => {
+            list_products(world, persona).operation("products.list")
+        }
+        ["orders"] if m == Method::GET => list_orders(world, persona, req).operation("orders.list"),
         ["orders", "count"] if m == Method::GET => {
-            count_orders(world, req).operation("orders.count")
+            count_orders(world, persona, req).operation("orders.count")
         }
         ["orders", o] if m == Method::GET => match id(o) {
-            Some(o) => get_order(world, o).operation("orders.get"),
+            Some(o) => get_order(world, persona, o).operation("orders.get"),
             None => not_found(),
         },
         ["orders", o, "cancel"] if m == Method::POST => match id(o) {
-            Some(o) => cancel_order(world, req, o).operation("orders.cancel"),
+            Some(o) => cancel_order(world, persona, req, o).operation("orders.cancel"),
             None => not_found(),
         },
         ["orders", o, "fulfillment_orders"] if m == Method::GET => match id(o) {
-            Some(o) => list_fulfillment_orders(world, o).operation("fulfillment_orders.list"),
+            Some(o) => {
+                list_fulfillment_orders(world, persona, o).operation("fulfillment_orders.list")
+            }
             None => not_found(),
         },
         ["orders", o, "fulfillments"] if m == Method::GET => match id(o) {
-            Some(o) => list_fulfillments(world, o).operation("fulfillments.list"),
+            Some(o) => list_fulfillments(world, persona, o).operation("fulfillments.list"),
             None => not_found(),
         },
         ["orders", o, "fulfillments", f, "events"] => match (id(o), id(f)) {
             (Some(o), Some(f)) if m == Method::POST => {
-                create_event(world, req, o, f).operation("fulfillment_events.create")
+                create_event(world, persona, req, o, f).operation("fulfillment_events.create")
             }
             (Some(o), Some(f)) if m == Method::GET => {
-                list_events(world, o, f).operation("fulfillment_events.list")
+                list_events(world, persona, o, f).operation("fulfillment_events.list")
             }
             _ => not_found(),
         },
         ["fulfillment_orders", fo] if m == Method::GET => match id(fo) {
-            Some(fo) => get_fulfillment_order(world, fo).operation("fulfillment_orders.get"),
+            Some(fo) => {
+                get_fulfillment_order(world, persona, fo).operation("fulfillment_orders.get")
+            }
             None => not_found(),
         },
         ["fulfillment_orders", fo, "fulfillment_request", "accept"] if m == Method::POST => {
             match id(fo) {
-                Some(fo) => fo_action(world, fo, |w| w.accept_fulfillment_request(fo))
-                    .operation("fulfillment_request.accept"),
+                Some(fo) => fo_action(world, persona, fo, |w| {
+                    w.accept_fulfillment_request(&persona.node, fo)
+                })
+                .operation("fulfillment_request.accept"),
                 None => not_found(),
             }
         }
         ["fulfillment_orders", fo, "hold"] if m == Method::POST => match id(fo) {
-            Some(fo) => hold(world, req, fo).operation("fulfillment_orders.hold"),
+            Some(fo) => hold(world, persona, req, fo).operation("fulfillment_orders.hold"),
             None => not_found(),
         },
         ["fulfillment_orders", fo, "release_hold"] if m == Method::POST => match id(fo) {
-            Some(fo) => fo_action(world, fo, |w| w.release_fulfillment_hold(fo))
-                .operation("fulfillment_orders.release_hold"),
+            Some(fo) => fo_action(world, persona, fo, |w| {
+                w.release_fulfillment_hold(&persona.node, fo)
+            })
+            .operation("fulfillment_orders.release_hold"),
             None => not_found(),
         },
         ["fulfillments"] if m == Method::POST => {
-            create_fulfillment(world, req).operation("fulfillments.create")
+            create_fulfillment(world, persona, req).operation("fulfillments.create")
         }
         ["fulfillments", f, "update_tracking"] if m == Method::POST => match id(f) {
-            Some(f) => update_tracking(world, req, f).operation("fulfillments.update_tracking"),
+            Some(f) => {
+                update_tracking(world, persona, req, f).operation("fulfillments.update_tracking")
+            }
             None => not_found(),
         },
         ["inventory_levels"] if m == Method::GET => {
-            list_levels(world, req).operation("inventory_levels.list")
+            list_levels(world, persona, req).operation("inventory_levels.list")
         }
         ["inventory_levels", "set"] if m == Method::POST => {
-            set_level(world, req, false).operation("inventory_levels.set")
+            set_level(world, persona, req, false).operation("inventory_levels.set")
         }
         ["inventory_levels", "adjust"] if m == Method::POST => {
-            set_level(world, req, true).operation("inventory_levels.adjust")
+            set_level(world, persona, req, true).operation("inventory_levels.adjust")
         }
         ["webhooks"] if m == Method::GET => {
-            list_webhooks(world, version).operation("webhooks.list")
+            list_webhooks(world, persona, version).operation("webhooks.list")
         }
         ["webhooks"] if m == Method::POST => {
-            create_webhook(world, req, version).operation("webhooks.create")
+            create_webhook(world, persona, req, version).operation("webhooks.create")
         }
         ["webhooks", w] if m == Method::DELETE => match id(w) {
-            Some(w) => match world.act_in_background(|wd| wd.unsubscribe_storefront(w)) {
-                Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
-                Err(e) => world_error(e).operation("webhooks.delete"),
-            },
+            Some(w) => {
+                match world.act_in_background(|wd| wd.unsubscribe_storefront(&persona.node, w)) {
+                    Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
+                    Err(e) => world_error(e).operation("webhooks.delete"),
+                }
+            }
             None => not_found(),
         },
         _ => not_found(),
     }
 }
 
-fn list_locations(world: &WorldHandle) -> WireResponse {
+fn list_locations(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
         WireResponse::json(
             200,
             &json!({"locations": [{
-                "id": w.storefront.location_id,
-                "name": w.warehouse.location_name,
+                "id": node_of(&w.channels, &persona.node).location_id,
+                "name": w.warehouses.first().location_name,
                 "active": true,
                 "address1": w.ship_from.street1,
                 "city": w.ship_from.city,
@@ -217,24 +235,26 @@ fn list_locations(world: &WorldHandle) -> WireResponse {
     })
 }
 
-fn list_products(world: &WorldHandle) -> WireResponse {
+fn list_products(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
+        let channel = node_of(&w.channels, &persona.node);
         let products: Vec<Value> = w
             .catalog
             .values()
-            .map(|p| {
+            .filter_map(|p| channel.listing(&p.sku).map(|l| (p, l)))
+            .map(|(p, l)| {
                 json!({
-                    "id": p.product_id,
+                    "id": l.product_id,
                     "title": p.title,
                     "status": "active",
                     "variants": [{
-                        "id": p.variant_id,
-                        "product_id": p.product_id,
+                        "id": l.variant_id,
+                        "product_id": l.product_id,
                         "title": "Default Title",
                         "sku": p.sku,
                         "price": drydock_core::catalog::money(p.price_cents),
-                        "inventory_item_id": p.inventory_item_id,
-                        "inventory_quantity": w.storefront.inventory.get(&p.inventory_item_id).map(|l| l.available).unwrap_or(0),
+                        "inventory_item_id": l.inventory_item_id,
+                        "inventory_quantity": channel.inventory.get(&l.inventory_item_id).map(|l| l.available).unwrap_or(0),
                         "inventory_management": "shopify",
                         "grams": (f64::from(p.weight_oz) * 28.35).round() as i64,
                     }],
@@ -247,6 +267,7 @@ fn list_products(world: &WorldHandle) -> WireResponse {
 
 fn selected_orders<'a>(
     w: &'a World,
+    persona: &Persona,
     req: &WireRequest,
 ) -> Vec<&'a drydock_core::storefront::Order> {
     let q = req.query();
@@ -254,7 +275,7 @@ fn selected_orders<'a>(
     let ids: Option<Vec<u64>> = q
         .get("ids")
         .map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
-    w.storefront
+    node_of(&w.channels, &persona.node)
         .orders
         .values()
         .filter(|o| ids.as_ref().is_none_or(|ids| ids.contains(&o.id)))
@@ -267,7 +288,7 @@ fn selected_orders<'a>(
         .collect()
 }
 
-fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let limit = req
         .query()
         .get("limit")
@@ -275,58 +296,77 @@ fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         .unwrap_or(50)
         .clamp(1, 250);
     world.read(|w| {
-        let orders: Vec<Value> = selected_orders(w, req)
+        let orders: Vec<Value> = selected_orders(w, persona, req)
             .into_iter()
             .take(limit)
-            .map(|o| wire::order(w, o))
+            .map(|o| wire::order(node_of(&w.channels, &persona.node), o))
             .collect();
         WireResponse::json(200, &json!({"orders": orders}))
     })
 }
 
-fn count_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
-    world.read(|w| WireResponse::json(200, &json!({"count": selected_orders(w, req).len()})))
+fn count_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
+    world.read(|w| {
+        WireResponse::json(
+            200,
+            &json!({"count": selected_orders(w, persona, req).len()}),
+        )
+    })
 }
 
-fn get_order(world: &WorldHandle, id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.order(id) {
-        Ok(o) => WireResponse::json(200, &json!({"order": wire::order(w, o)})),
+fn get_order(world: &WorldHandle, persona: &Persona, id: u64) -> WireResponse {
+    world.read(|w| match node_of(&w.channels, &persona.node).order(id) {
+        Ok(o) => WireResponse::json(
+            200,
+            &json!({"order": wire::order(node_of(&w.channels, &persona.node), o)}),
+        ),
         Err(e) => world_error(e),
     })
 }
 
-fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireResponse {
+fn cancel_order(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    id: u64,
+) -> WireResponse {
     let Ok(body) = req.json::<wire::CancelBody>() else {
         return bad_body("order");
     };
     let reason = body.reason.unwrap_or_else(|| "other".into());
     let restock = body.restock.unwrap_or(true);
-    match world.act_in_background(|w| w.cancel_order(id, &reason, restock)) {
-        Ok(()) => get_order(world, id),
+    match world.act_in_background(|w| w.cancel_order(&persona.node, id, &reason, restock)) {
+        Ok(()) => get_order(world, persona, id),
         Err(e) => world_error(e),
     }
 }
 
-fn list_fulfillment_orders(world: &WorldHandle, order_id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.order(order_id) {
-        Ok(o) => {
-            let fos: Vec<Value> = o
-                .fulfillment_order_ids
-                .iter()
-                .filter_map(|id| w.storefront.fulfillment_orders.get(id))
-                .map(|fo| wire::fulfillment_order(w, fo))
-                .collect();
-            WireResponse::json(200, &json!({"fulfillment_orders": fos}))
-        }
-        Err(e) => world_error(e),
-    })
+fn list_fulfillment_orders(world: &WorldHandle, persona: &Persona, order_id: u64) -> WireResponse {
+    world.read(
+        |w| match node_of(&w.channels, &persona.node).order(order_id) {
+            Ok(o) => {
+                let fos: Vec<Value> = o
+                    .fulfillment_order_ids
+                    .iter()
+                    .filter_map(|id| {
+                        node_of(&w.channels, &persona.node)
+                            .fulfillment_orders
+                            .get(id)
+                    })
+                    .map(|fo| wire::fulfillment_order(node_of(&w.channels, &persona.node), fo))
+                    .collect();
+                WireResponse::json(200, &json!({"fulfillment_orders": fos}))
+            }
+            Err(e) => world_error(e),
+        },
+    )
 }
 
-fn get_fulfillment_order(world: &WorldHandle, id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.fulfillment_order(id) {
+fn get_fulfillment_order(world: &WorldHandle, persona: &Persona, id: u64) -> WireResponse {
+    world.read(|w| match node_of(&w.channels, &persona.node).fulfillment_order(id) {
         Ok(fo) => WireResponse::json(
             200,
-            &json!({"fulfillment_order": wire::fulfillment_order(w, fo)}),
+            &json!({"fulfillment_order": wire::fulfillment_order(node_of(&w.channels, &persona.node), fo)}),
         ),
         Err(e) => world_error(e),
     })
@@ -334,16 +374,17 @@ fn get_fulfillment_order(world: &WorldHandle, id: u64) -> WireResponse {
 
 fn fo_action(
     world: &Arc<WorldHandle>,
+    persona: &Persona,
     fo: u64,
     action: impl FnOnce(&mut World) -> Result<(), WorldError>,
 ) -> WireResponse {
     match world.act_in_background(action) {
-        Ok(()) => get_fulfillment_order(world, fo),
+        Ok(()) => get_fulfillment_order(world, persona, fo),
         Err(e) => world_error(e),
     }
 }
 
-fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
+fn hold(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest, fo: u64) -> WireResponse {
     let Ok(wire::HoldBody {
         fulfillment_hold: Some(h),
     }) = req.json::<wire::HoldBody>()
@@ -358,7 +399,9 @@ fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
         );
     }
     let notes = h.reason_notes.unwrap_or_default();
-    fo_action(world, fo, |w| w.hold_fulfillment_order(fo, &reason, &notes))
+    fo_action(world, persona, fo, |w| {
+        w.hold_fulfillment_order(&persona.node, fo, &reason, &notes)
+    })
 }
 
 fn tracking_info(t: Option<wire::TrackingFields>) -> Option<TrackingInfo> {
@@ -371,7 +414,11 @@ fn tracking_info(t: Option<wire::TrackingFields>) -> Option<TrackingInfo> {
     })
 }
 
-fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_fulfillment(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+) -> WireResponse {
     let Ok(wire::FulfillmentBody {
         fulfillment: Some(f),
     }) = req.json::<wire::FulfillmentBody>()
@@ -390,16 +437,27 @@ fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespon
         })
         .collect();
     let _ = f.notify_customer;
-    match world.act_in_background(|w| w.fulfill(&scopes, tracking_info(f.tracking_info))) {
-        Ok(id) => world.read(|w| match w.storefront.fulfillment(id) {
-            Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(w, f)})),
+    match world.act_in_background(|w| {
+        w.fulfill(
+            &persona.node,
+            &scopes,
+            tracking_info(f.tracking_info),
+        )
+    }) {
+        Ok(id) => world.read(|w| match node_of(&w.channels, &persona.node).fulfillment(id) {
+            Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(node_of(&w.channels, &persona.node), f)})),
             Err(e) => world_error(e),
         }),
         Err(e) => world_error(e),
     }
 }
 
-fn update_tracking(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireResponse {
+fn update_tracking(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    id: u64,
+) -> WireResponse {
     let Ok(wire::FulfillmentBody {
         fulfillment: Some(f),
     }) = req.json::<wire::FulfillmentBody>()
@@ -412,28 +470,30 @@ fn update_tracking(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> Wire
             &json!({"errors": {"tracking_info": ["number can't be blank"]}}),
         );
     };
-    match world.act_in_background(|w| w.update_tracking(id, tracking)) {
-        Ok(()) => world.read(|w| match w.storefront.fulfillment(id) {
-            Ok(f) => WireResponse::json(200, &json!({"fulfillment": wire::fulfillment(w, f)})),
+    match world.act_in_background(|w| w.update_tracking(&persona.node, id, tracking)) {
+        Ok(()) => world.read(|w| match node_of(&w.channels, &persona.node).fulfillment(id) {
+            Ok(f) => WireResponse::json(200, &json!({"fulfillment": wire::fulfillment(node_of(&w.channels, &persona.node), f)})),
             Err(e) => world_error(e),
         }),
         Err(e) => world_error(e),
     }
 }
 
-fn list_fulfillments(world: &WorldHandle, order_id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.order(order_id) {
-        Ok(o) => {
-            let fs: Vec<Value> = o
-                .fulfillment_ids
-                .iter()
-                .filter_map(|id| w.storefront.fulfillments.get(id))
-                .map(|f| wire::fulfillment(w, f))
-                .collect();
-            WireResponse::json(200, &json!({"fulfillments": fs}))
-        }
-        Err(e) => world_error(e),
-    })
+fn list_fulfillments(world: &WorldHandle, persona: &Persona, order_id: u64) -> WireResponse {
+    world.read(
+        |w| match node_of(&w.channels, &persona.node).order(order_id) {
+            Ok(o) => {
+                let fs: Vec<Value> = o
+                    .fulfillment_ids
+                    .iter()
+                    .filter_map(|id| node_of(&w.channels, &persona.node).fulfillments.get(id))
+                    .map(|f| wire::fulfillment(node_of(&w.channels, &persona.node), f))
+                    .collect();
+                WireResponse::json(200, &json!({"fulfillments": fs}))
+            }
+            Err(e) => world_error(e),
+        },
+    )
 }
 
 fn parse_time(
@@ -453,6 +513,7 @@ fn parse_time(
 
 fn create_event(
     world: &Arc<WorldHandle>,
+    persona: &Persona,
     req: &WireRequest,
     order_id: u64,
     fid: u64,
@@ -482,11 +543,20 @@ fn create_event(
     };
     let message = e.message.unwrap_or_default();
     match world.act_in_background(|w| {
-        w.add_fulfillment_event(order_id, fid, status, happened, eta, &message)
+        w.add_fulfillment_event(
+            &persona.node,
+            order_id,
+            fid,
+            drydock_core::storefront::ShipmentProgress {
+                status,
+                happened_at: happened,
+                estimated_delivery_at: eta,
+                message: message.clone(),
+            },
+        )
     }) {
         Ok(event_id) => world.read(|w| {
-            let event = w
-                .storefront
+            let event = node_of(&w.channels, &persona.node)
                 .fulfillments
                 .get(&fid)
                 .and_then(|f| f.events.iter().find(|e| e.id == event_id));
@@ -502,10 +572,9 @@ fn create_event(
     }
 }
 
-fn list_events(world: &WorldHandle, order_id: u64, fid: u64) -> WireResponse {
+fn list_events(world: &WorldHandle, persona: &Persona, order_id: u64, fid: u64) -> WireResponse {
     world.read(|w| {
-        match w
-            .storefront
+        match node_of(&w.channels, &persona.node)
             .fulfillments
             .get(&fid)
             .filter(|f| f.order_id == order_id)
@@ -523,7 +592,7 @@ fn list_events(world: &WorldHandle, order_id: u64, fid: u64) -> WireResponse {
     })
 }
 
-fn list_levels(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_levels(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let q = req.query();
     let items: Option<Vec<u64>> = q
         .get("inventory_item_ids")
@@ -538,11 +607,11 @@ fn list_levels(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         );
     }
     world.read(|w| {
-        let loc = w.storefront.location_id;
+        let loc = node_of(&w.channels, &persona.node).location_id;
         let levels: Vec<Value> = if locations.as_ref().is_some_and(|l| !l.contains(&loc)) {
             Vec::new()
         } else {
-            w.storefront
+            node_of(&w.channels, &persona.node)
                 .inventory
                 .iter()
                 .filter(|(id, _)| items.as_ref().is_none_or(|i| i.contains(id)))
@@ -553,7 +622,12 @@ fn list_levels(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     })
 }
 
-fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireResponse {
+fn set_level(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    adjust: bool,
+) -> WireResponse {
     let Ok(body) = req.json::<wire::LevelBody>() else {
         return bad_body("inventory_level");
     };
@@ -570,15 +644,15 @@ fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireR
                 &json!({"errors": {"available_adjustment": ["is required"]}}),
             );
         };
-        world.act_in_background(|w| w.adjust_available(item, location, delta))
+        world.act_in_background(|w| w.adjust_available(&persona.node, item, location, delta))
     } else {
         let Some(available) = body.available else {
             return WireResponse::json(422, &json!({"errors": {"available": ["is required"]}}));
         };
-        world.act_in_background(|w| w.set_available(item, location, available))
+        world.act_in_background(|w| w.set_available(&persona.node, item, location, available))
     };
     match result {
-        Ok(()) => world.read(|w| match w.storefront.inventory.get(&item) {
+        Ok(()) => world.read(|w| match node_of(&w.channels, &persona.node).inventory.get(&item) {
             Some(l) => WireResponse::json(
                 200,
                 &json!({"inventory_level": wire::inventory_level(item, location, l.available, l.updated_at)}),
@@ -589,10 +663,9 @@ fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireR
     }
 }
 
-fn list_webhooks(world: &WorldHandle, version: &str) -> WireResponse {
+fn list_webhooks(world: &WorldHandle, persona: &Persona, version: &str) -> WireResponse {
     world.read(|w| {
-        let hooks: Vec<Value> = w
-            .storefront
+        let hooks: Vec<Value> = node_of(&w.channels, &persona.node)
             .webhooks
             .iter()
             .map(|h| wire::webhook(h, version))
@@ -601,7 +674,12 @@ fn list_webhooks(world: &WorldHandle, version: &str) -> WireResponse {
     })
 }
 
-fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest, version: &str) -> WireResponse {
+fn create_webhook(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    version: &str,
+) -> WireResponse {
     let Ok(wire::WebhookBody { webhook: Some(h) }) = req.json::<wire::WebhookBody>() else {
         return bad_body("webhook");
     };
@@ -610,13 +688,17 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest, version: &str) ->
     if let Err(message) = world.settings.webhook_targets.check(&address) {
         return world_error(WorldError::invalid("address", message));
     }
-    match world.act_in_background(|w| w.subscribe_storefront(&topic, &address)) {
-        Ok(id) => world.read(
-            |w| match w.storefront.webhooks.iter().find(|h| h.id == id) {
+    match world.act_in_background(|w| w.subscribe_storefront(&persona.node, &topic, &address)) {
+        Ok(id) => world.read(|w| {
+            match node_of(&w.channels, &persona.node)
+                .webhooks
+                .iter()
+                .find(|h| h.id == id)
+            {
                 Some(h) => WireResponse::json(201, &json!({"webhook": wire::webhook(h, version)})),
                 None => not_found(),
-            },
-        ),
+            }
+        }),
         Err(e) => world_error(e),
     }
 }

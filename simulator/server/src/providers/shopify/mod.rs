@@ -10,7 +10,7 @@ use std::time::Duration as RealDuration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use drydock_core::{Duration, World, WorldEvent, WorldEventKind};
+use drydock_core::{Duration, NodeId, World, WorldEvent, WorldEventKind};
 use serde_json::json;
 
 pub use api::{CURRENT_VERSION, SUPPORTED_VERSIONS, served_version};
@@ -18,7 +18,7 @@ pub use wire::SURFACE;
 
 use super::hmac::hmac_sha256;
 use super::surface::Surface;
-use super::{Provider, ProviderId, Role, Subscriber};
+use super::{Provider, ProviderId, Role, Subscriber, node_of};
 use crate::credentials::{NodeCredentials, SecretDraw};
 use crate::delivery::PendingDelivery;
 use crate::handle::WorldHandle;
@@ -99,7 +99,10 @@ impl Provider for Shopify {
             ("URL", persona.url.clone()),
             ("ACCESS_TOKEN", persona.credentials.key.clone()),
             ("WEBHOOK_SECRET", persona.credentials.webhook_secret.clone()),
-            ("SHOP_DOMAIN", world.storefront.shop_domain.clone()),
+            (
+                "SHOP_DOMAIN",
+                node_of(&world.channels, &persona.node).shop_domain.clone(),
+            ),
         ]
     }
 
@@ -129,15 +132,23 @@ impl Provider for Shopify {
         None
     }
 
-    fn webhook(&self, world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
+    fn webhook(
+        &self,
+        world: &World,
+        node: &NodeId,
+        event: &WorldEvent,
+    ) -> Option<(&'static str, Vec<u8>)> {
         let (topic, order_id) = topic_of(event)?;
-        let order = world.storefront.orders.get(&order_id)?;
-        Some((topic, serde_json::to_vec(&wire::order(world, order)).ok()?))
+        let channel = node_of(&world.channels, node);
+        let order = channel.orders.get(&order_id)?;
+        Some((
+            topic,
+            serde_json::to_vec(&wire::order(channel, order)).ok()?,
+        ))
     }
 
-    fn subscribers(&self, world: &World, topic: &str) -> Vec<Subscriber> {
-        world
-            .storefront
+    fn subscribers(&self, world: &World, node: &NodeId, topic: &str) -> Vec<Subscriber> {
+        node_of(&world.channels, node)
             .webhooks
             .iter()
             .filter(|h| h.topic == topic)
@@ -145,8 +156,8 @@ impl Provider for Shopify {
             .collect()
     }
 
-    fn has_subscriptions(&self, world: &World) -> bool {
-        !world.storefront.webhooks.is_empty()
+    fn has_subscriptions(&self, world: &World, node: &NodeId) -> bool {
+        !node_of(&world.channels, node).webhooks.is_empty()
     }
 
     fn webhook_headers(
@@ -156,7 +167,7 @@ impl Provider for Shopify {
         d: &PendingDelivery,
     ) -> Vec<(String, String)> {
         let hmac = signature(&persona.credentials.webhook_secret, &d.body);
-        let domain = world.read(|w| w.storefront.shop_domain.clone());
+        let domain = world.read(|w| node_of(&w.channels, &persona.node).shop_domain.clone());
         vec![
             ("content-type".into(), "application/json".into()),
             ("x-shopify-topic".into(), d.topic.clone()),

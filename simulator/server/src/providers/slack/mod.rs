@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration as RealDuration;
 
 use axum::http::Method;
-use drydock_core::{Duration, World, WorldEvent};
+use drydock_core::{Duration, NodeId, World, WorldEvent};
 use serde_json::Value;
 
 use super::surface::{Route, Surface};
@@ -147,15 +147,15 @@ impl Provider for Slack {
         None
     }
 
-    fn webhook(&self, _: &World, _: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
+    fn webhook(&self, _: &World, _: &NodeId, _: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
         None
     }
 
-    fn subscribers(&self, _: &World, _: &str) -> Vec<Subscriber> {
+    fn subscribers(&self, _: &World, _: &NodeId, _: &str) -> Vec<Subscriber> {
         Vec::new()
     }
 
-    fn has_subscriptions(&self, _: &World) -> bool {
+    fn has_subscriptions(&self, _: &World, _: &NodeId) -> bool {
         false
     }
 
