@@ -3,6 +3,7 @@
 //! fall-forward, retry schedule and contract variables.
 
 mod api;
+mod fulfillments;
 mod wire;
 
 use std::sync::Arc;
