@@ -144,9 +144,11 @@ with a reason:\n\n```yaml\nwaive:\n  - { invariant: no_retry_storm, reason: this
 
 fn personas(out: &mut String) {
     out.push_str(
-        "## Personas\n\nEach persona listens on its own loopback port; its base URL and \
-credentials come from the integration's environment (see the README's *integration \
-contract*).\n\n",
+        "## Personas\n\nEach node of a world is a persona of its provider on its own loopback \
+port; its base URL and credentials come from the integration's environment (see the \
+README's *integration contract*) under the node's prefix, and from the manifest \
+`DRYDOCK_WORLD_JSON`. The variables named below are the default world's, whose nodes are \
+named after their providers.\n\n",
     );
     for provider in drydock_simulator::ProviderId::ALL {
         let provider = provider.get();
