@@ -2,6 +2,8 @@
 //! the secret the node signs its webhooks with. Derived from (the world's seed or a
 //! project's secret, the node id), so a seed reproduces them and every node has its own.
 
+use std::sync::Arc;
+
 use drydock_core::NodeId;
 use drydock_core::ids::SeededRng;
 use serde::Serialize;
@@ -10,7 +12,7 @@ use crate::persona::Persona;
 use crate::providers::ProviderId;
 
 /// One node's credentials.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct NodeCredentials {
     /// What a call must carry: access token, API key, bearer token, or (Slack) the
     /// secret last segment of the webhook URL.
@@ -86,45 +88,33 @@ pub struct Credentials {
 impl Credentials {
     /// The default world's credentials for `seed`.
     pub fn for_seed(seed: u64) -> Credentials {
-        let mut c = Credentials::default();
-        for p in ProviderId::ALL {
-            if let Ok(node) = NodeId::parse(p.name()) {
-                c.fill(p, &for_node(seed, &node, p));
-            }
-        }
-        c
+        Credentials::by_provider(|name| {
+            let node = NodeId::parse(name).ok()?;
+            Some(for_node(seed, &node, ProviderId::from_name(name)?))
+        })
     }
 
     /// The first node of each provider among `personas`.
-    pub fn of(personas: &[std::sync::Arc<Persona>]) -> Credentials {
-        let mut c = Credentials::default();
-        for p in ProviderId::ALL {
-            if let Some(first) = personas.iter().find(|n| n.provider == p) {
-                c.fill(p, &first.credentials);
-            }
-        }
-        c
+    pub fn of(personas: &[Arc<Persona>]) -> Credentials {
+        Credentials::by_provider(|name| {
+            let first = personas.iter().find(|p| p.provider.name() == name)?;
+            Some(first.credentials.clone())
+        })
     }
 
-    fn fill(&mut self, provider: ProviderId, n: &NodeCredentials) {
-        let (key, secret) = match provider {
-            ProviderId::Shopify => (
-                &mut self.shopify_access_token,
-                Some(&mut self.shopify_webhook_secret),
-            ),
-            ProviderId::EasyPost => (
-                &mut self.easypost_api_key,
-                Some(&mut self.easypost_webhook_secret),
-            ),
-            ProviderId::ShipBob => (
-                &mut self.shipbob_token,
-                Some(&mut self.shipbob_webhook_secret),
-            ),
-            ProviderId::Slack => (&mut self.slack_token, None),
-        };
-        key.clone_from(&n.key);
-        if let Some(secret) = secret {
-            secret.clone_from(&n.webhook_secret);
+    /// The view names the four providers of the default world; a later provider's nodes
+    /// are in the manifest only.
+    fn by_provider(of: impl Fn(&str) -> Option<NodeCredentials>) -> Credentials {
+        let [shopify, easypost, shipbob, slack] =
+            ["shopify", "easypost", "shipbob", "slack"].map(|name| of(name).unwrap_or_default());
+        Credentials {
+            shopify_access_token: shopify.key,
+            shopify_webhook_secret: shopify.webhook_secret,
+            easypost_api_key: easypost.key,
+            easypost_webhook_secret: easypost.webhook_secret,
+            shipbob_token: shipbob.key,
+            shipbob_webhook_secret: shipbob.webhook_secret,
+            slack_token: slack.key,
         }
     }
 }

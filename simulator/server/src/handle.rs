@@ -34,26 +34,22 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// The first node of each provider among `personas`.
+    /// The first node of each of the default world's providers among `personas` (a later
+    /// provider's nodes are in the manifest only).
     pub fn of(personas: &[Arc<Persona>]) -> Endpoints {
-        let mut e = Endpoints {
-            shopify: String::new(),
-            easypost: String::new(),
-            shipbob: String::new(),
-            slack: String::new(),
+        let url = |name: &str| {
+            personas
+                .iter()
+                .find(|p| p.provider.name() == name)
+                .map(|p| p.url.clone())
+                .unwrap_or_default()
         };
-        for p in ProviderId::ALL {
-            let url = match p {
-                ProviderId::Shopify => &mut e.shopify,
-                ProviderId::EasyPost => &mut e.easypost,
-                ProviderId::ShipBob => &mut e.shipbob,
-                ProviderId::Slack => &mut e.slack,
-            };
-            if let Some(first) = personas.iter().find(|n| n.provider == p) {
-                url.clone_from(&first.url);
-            }
+        Endpoints {
+            shopify: url("shopify"),
+            easypost: url("easypost"),
+            shipbob: url("shipbob"),
+            slack: url("slack"),
         }
-        e
     }
 }
 
