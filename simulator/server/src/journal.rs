@@ -42,6 +42,8 @@ pub enum Direction {
 pub struct JournalEntry {
     pub seq: u64,
     pub direction: Direction,
+    /// The node whose lane this is (`shipbob`, `wh-eu`): who was called, who sent the
+    /// webhook, or whose listener a fault fired on.
     pub persona: String,
     pub virtual_time: Timestamp,
     /// Milliseconds since the world was created (real time).

@@ -190,7 +190,65 @@ pub fn credential_headers() -> impl Iterator<Item = &'static str> {
 
 #[cfg(test)]
 mod tests {
+    use drydock_core::WorldSpec;
+
     use super::*;
+
+    /// What every provider promises the shell, whatever its dialect: a refusal with the
+    /// status asked for, outages and 429s that say how long to wait, credentials that
+    /// differ per draw, contract variables led by its URL, and webhooks that come with a
+    /// retry schedule and a signature a forged copy can spoil (or neither).
+    #[test]
+    fn every_provider_keeps_the_promises_the_shell_relies_on() {
+        let world = World::new(&WorldSpec::default()).expect("the default world");
+        for id in ProviderId::ALL {
+            let p = id.get();
+            let name = p.name();
+            assert_eq!(p.refusal(413, "too big").status, 413, "{name}");
+            assert_eq!(p.outage(502, "Bad Gateway").status, 502, "{name}");
+            let wait = RealDuration::from_secs(2);
+            for answer in [
+                p.retry_after(p.outage(503, "Service Unavailable"), wait),
+                p.retry_after(p.rate_limited(wait), wait),
+            ] {
+                assert!(
+                    answer
+                        .headers
+                        .iter()
+                        .any(|(h, v)| h.ends_with("retry-after") && v.starts_with('2')),
+                    "{name} does not say how long to wait: {:?}",
+                    answer.headers
+                );
+            }
+            assert_eq!(p.rate_limited(wait).status, 429, "{name}");
+            let node = NodeId::parse(name).expect("a node id");
+            let first = crate::credentials::for_node(1, &node, id);
+            assert!(!first.key.is_empty(), "{name}");
+            assert_ne!(first, crate::credentials::for_node(2, &node, id), "{name}");
+            let persona = Persona {
+                node,
+                provider: id,
+                url: format!("http://127.0.0.1:1{}", p.base_path(&first)),
+                credentials: first,
+            };
+            let env = p.env(&world, &persona);
+            assert!(
+                matches!(env.first(), Some(("URL" | "WEBHOOK_URL", url)) if *url == persona.url),
+                "{name}: {env:?}"
+            );
+            assert!(env.iter().all(|(_, v)| !v.is_empty()), "{name}: {env:?}");
+            let sends_webhooks = p.forged_signature().is_some();
+            assert_eq!(
+                sends_webhooks,
+                !p.retry_schedule().is_empty(),
+                "{name}: a provider that signs webhooks retries them, and only then"
+            );
+            assert!(
+                p.retry_schedule().windows(2).all(|w| w[0] <= w[1]),
+                "{name}: retries never come sooner than the one before"
+            );
+        }
+    }
 
     #[test]
     fn the_registry_finds_each_provider_by_its_own_id_and_name() {
