@@ -332,10 +332,17 @@ async fn play_step(
                 ))
             }
         }
-        Step::Fault(rule) => match world.act(|w| w.add_fault(rule.clone())).await {
-            Ok(()) => None,
-            Err(e) => failed(format!("fault `{}`: {e}", rule.name)),
-        },
+        Step::Fault(spec) => {
+            // The parser has built this rule once already; a refusal here is a last guard.
+            let rule = match drydock_core::faults::FaultRule::try_from(spec.clone()) {
+                Ok(rule) => rule,
+                Err(e) => return failed(e),
+            };
+            match world.act(|w| w.add_fault(rule)).await {
+                Ok(()) => None,
+                Err(e) => failed(format!("fault `{}`: {e}", spec.name)),
+            }
+        }
         Step::ClearFault(name) => match world.act(|w| w.clear_fault(name)).await {
             Ok(_) => None,
             Err(e) => failed(format!("clear_fault `{name}`: {e}")),

@@ -6,10 +6,10 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use drydock_core::address::Address;
-use drydock_core::faults::FaultRule;
+use drydock_core::faults::{FaultRule, FaultSpec};
 
 use crate::condition::Condition;
-use drydock_core::VirtualDuration;
+use drydock_core::{RealDuration, VirtualDuration};
 
 /// A scenario: a world to start from, steps to play, and the checks that judge the run.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -103,8 +103,9 @@ pub enum Step {
     WaitUntil(WaitUntil),
     /// The condition must hold now.
     Expect(Condition),
-    /// Put a fault rule in force: a persona starts misbehaving.
-    Fault(FaultRule),
+    /// Put a fault rule in force: a node (or every node of a provider) starts misbehaving.
+    #[schemars(with = "FaultRule")]
+    Fault(FaultSpec),
     /// Take the named fault out of force.
     ClearFault(String),
     /// A named point in the scenario; faults with `when: {until_label: name}` end here.
@@ -179,6 +180,6 @@ pub struct WaitUntil {
     pub until: Condition,
     /// Real time to wait at most (default 10s).
     #[serde(default)]
-    #[schemars(with = "Option<VirtualDuration>")]
-    pub timeout: Option<Spanned<VirtualDuration>>,
+    #[schemars(with = "Option<RealDuration>")]
+    pub timeout: Option<Spanned<RealDuration>>,
 }

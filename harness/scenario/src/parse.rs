@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use drydock_core::faults::{DEFAULT_NODES, Effect, FaultRule, WorldChange};
 use drydock_core::spec::{ProductSpec, WarehouseSpec, WorldSpec};
 use drydock_core::storefront::HOLD_REASONS;
 use drydock_core::timeline::Stage;
@@ -185,6 +186,9 @@ fn describe(
                     "write a duration of at most {}, e.g. `6d` or `2w`",
                     drydock_core::limits::MAX_DURATION
                 )
+            } else if msg.contains("real time") {
+                "real time is written in ms, s, m or h, e.g. `10s` or `2m`; days and weeks move only the virtual clock (`advance_clock`, a `delayed` webhook, a fault `window`)"
+                    .to_string()
             } else if msg.contains("duration") || msg.contains("unit") {
                 "a duration is numbers with units (ms, s, m, h, d, w), e.g. `250ms`, `90s`, `2h`, `1d 6h`"
                     .to_string()
@@ -360,30 +364,48 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
             Step::CancelOrder(c) => known_order(&c.order, &aliases, p),
             Step::SetStock(st) => known_sku(&st.sku, &skus, p),
             Step::AdvanceClock(_) => {}
-            Step::Fault(rule) => {
-                for problem in rule.problems() {
+            Step::Fault(spec) => {
+                let name = &spec.name;
+                if !faults.insert(name.clone()) {
                     p.at(
                         step,
-                        format!("fault `{}`: {problem}", rule.name),
-                        Some(FAULT_HINT.into()),
-                    );
-                }
-                if !faults.insert(rule.name.clone()) {
-                    p.at(
-                        step,
-                        format!("a fault named `{}` is added twice", rule.name),
+                        format!("a fault named `{name}` is added twice"),
                         Some("clear it first, or give the second one its own name".into()),
                     );
                 }
-                if let drydock_core::faults::Trigger::UntilLabel(label) = &rule.when {
+                if let drydock_core::faults::Trigger::UntilLabel(label) = &spec.when {
                     awaited.push((step, label.clone()));
                 }
-                if let Some(sku) = &rule.sku
+                let rule = match FaultRule::from_spec(spec.clone()) {
+                    Ok(rule) => rule,
+                    Err(problems) => {
+                        for problem in problems {
+                            p.at(
+                                step,
+                                format!("fault `{name}`: {problem}"),
+                                Some(FAULT_HINT.into()),
+                            );
+                        }
+                        continue;
+                    }
+                };
+                let problems = rule
+                    .problems()
+                    .into_iter()
+                    .chain(rule.target_problems(&DEFAULT_NODES));
+                for problem in problems {
+                    p.at(
+                        step,
+                        format!("fault `{name}`: {problem}"),
+                        Some(FAULT_HINT.into()),
+                    );
+                }
+                if let Effect::WorldChange(WorldChange::StockDrift { sku, .. }) = &rule.effect
                     && !skus.contains(sku)
                 {
                     p.at(
                         step,
-                        format!("fault `{}`: SKU {sku} is not in the catalog", rule.name),
+                        format!("fault `{name}`: SKU {sku} is not in the catalog"),
                         Some("name a SKU of `world.catalog`".into()),
                     );
                 }

@@ -24,7 +24,7 @@ pub mod storefront;
 pub mod warehouse;
 pub mod world;
 
-pub use duration::VirtualDuration;
+pub use duration::{RealDuration, VirtualDuration};
 pub use error::WorldError;
 pub use events::{WorldEvent, WorldEventKind};
 pub use spec::WorldSpec;
