@@ -84,7 +84,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
             let _ = writeln!(
                 out,
                 "    warehouse: {}",
-                crate::checks::condition::warehouse_word(w.stage)
+                drydock_core::vocabulary::Vocabulary::word(w.stage)
             );
         }
         let held = facts::hold_reasons(world, order);

@@ -5,17 +5,18 @@ use std::collections::BTreeSet;
 
 use drydock_core::faults::{DEFAULT_NODES, Effect, FaultRule, WorldChange};
 use drydock_core::spec::{ProductSpec, WarehouseSpec, WorldSpec};
-use drydock_core::storefront::HOLD_REASONS;
-use drydock_core::timeline::Stage;
+use drydock_core::vocabulary::{OrNone, Vocabulary};
+use drydock_core::warehouse::Stage as WarehouseStage;
 use miette::NamedSource;
 use serde_saphyr::Spanned;
 
 use crate::FORMAT_VERSION;
-use crate::condition::{Condition, TRACKING_STATES, WAREHOUSE_STATES};
+use crate::condition::Condition;
 use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
 use crate::file_name::{file_name_problem, name_location};
 use crate::model::{Scenario, Step};
 use crate::recover::{self, Region};
+use drydock_core::vocabulary::HINT_SEPARATOR;
 
 /// How many shape errors one parse recovers from before it gives up.
 const MAX_RECOVERIES: usize = 64;
@@ -180,6 +181,11 @@ fn describe(
             Some("a key may appear once in a mapping: remove or rename one of them".into()),
             Shape::Value,
         ),
+        E::Message { msg, .. } if msg.contains(HINT_SEPARATOR) => {
+            // A vocabulary word: the message says what it is not, the hint lists the words.
+            let (message, hint) = msg.split_once(HINT_SEPARATOR).unwrap_or((msg, ""));
+            (clean_message(message), Some(hint.to_string()), Shape::Value)
+        }
         E::Message { msg, .. } => {
             let hint = if msg.contains("longest duration") || msg.contains("too large") {
                 format!(
@@ -530,41 +536,16 @@ fn check_condition(
             );
         }
     }
-    if let Some(stage) = &c.stage
-        && Stage::parse(&stage.value).is_none()
-    {
-        p.at(
-            stage,
-            format!("`{}` is not a customer-visible stage", stage.value),
-            Some(format!("stages are {}", Stage::NAMES.join(", "))),
-        );
-    }
     if let Some(w) = &c.warehouse
-        && !WAREHOUSE_STATES.contains(&w.value.as_str())
+        && OrNone::<WarehouseStage>::parse(&w.value).is_none()
     {
         p.at(
             w,
-            format!("`{}` is not a warehouse state", w.value),
-            Some(format!("states are {}", WAREHOUSE_STATES.join(", "))),
-        );
-    }
-    if let Some(h) = &c.held
-        && h.value != "none"
-        && !HOLD_REASONS.contains(&h.value.as_str())
-    {
-        p.at(
-            h,
-            format!("`{}` is not a Shopify fulfillment hold reason", h.value),
-            Some(format!("reasons are none, {}", HOLD_REASONS.join(", "))),
-        );
-    }
-    if let Some(t) = &c.tracking
-        && !TRACKING_STATES.contains(&t.value.as_str())
-    {
-        p.at(
-            t,
-            format!("`{}` is not a tracking status", t.value),
-            Some(format!("statuses are {}", TRACKING_STATES.join(", "))),
+            format!("`{}` is not a {}", w.value, WarehouseStage::WHAT),
+            Some(format!(
+                "write one of {}",
+                OrNone::<WarehouseStage>::words().join(", ")
+            )),
         );
     }
 }

@@ -35,3 +35,4 @@ pub type Timestamp = jiff::Timestamp;
 /// Durations on the virtual clock.
 pub type Duration = jiff::SignedDuration;
 pub mod timeline;
+pub mod vocabulary;
