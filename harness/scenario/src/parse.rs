@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use drydock_core::faults::{DEFAULT_NODES, Effect, FaultRule, WorldChange};
+use drydock_core::faults::{Effect, FaultRule, WorldChange};
 use drydock_core::spec::{ProductSpec, WarehouseSpec, WorldSpec};
 use drydock_core::vocabulary::{OrNone, Vocabulary};
 use drydock_core::warehouse::Stage as WarehouseStage;
@@ -345,6 +345,7 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
     }
     let mut aliases = BTreeSet::new();
     let mut faults = BTreeSet::new();
+    let targets = s.world_spec().fault_targets();
     let mut awaited: Vec<(&Spanned<Step>, String)> = Vec::new();
     for step in &s.steps {
         match &step.value {
@@ -398,7 +399,7 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 let problems = rule
                     .problems()
                     .into_iter()
-                    .chain(rule.target_problems(&DEFAULT_NODES));
+                    .chain(rule.target_problems(&targets));
                 for problem in problems {
                     p.at(
                         step,
@@ -595,6 +596,7 @@ impl Scenario {
                     .unwrap_or(wh.ship),
             },
             ship_from: w.ship_from.as_ref().cloned().unwrap_or(defaults.ship_from),
+            ..defaults
         }
     }
 }

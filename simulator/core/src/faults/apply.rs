@@ -4,21 +4,32 @@
 
 use super::effect::{Effect, WorldChange};
 use super::rule::FaultRule;
-use super::target::{DEFAULT_NODES, TargetNode, TargetRole};
+use super::target::{TargetNode, TargetRole};
+use crate::nodes::{Node, NodeId};
 use crate::{World, WorldError};
 
-/// The warehouse node warehouse effects act at (id, provider).
-pub(crate) fn warehouse_node() -> (&'static str, &'static str) {
-    DEFAULT_NODES
-        .iter()
-        .find(|n| n.role == TargetRole::Warehouse)
-        .map_or(("", ""), |n| (n.id, n.provider))
-}
-
 impl World {
-    /// The nodes a fault rule may target.
-    pub fn fault_targets(&self) -> Vec<TargetNode<'static>> {
-        DEFAULT_NODES.to_vec()
+    /// The nodes a fault rule may target: every channel, warehouse and carrier, and the
+    /// alerts node.
+    pub fn fault_targets(&self) -> Vec<TargetNode> {
+        let mut out: Vec<TargetNode> = Vec::new();
+        out.extend(
+            self.channels
+                .iter()
+                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Channel, n.provider())),
+        );
+        out.extend(
+            self.warehouses
+                .iter()
+                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Warehouse, n.provider())),
+        );
+        out.extend(
+            self.carriers
+                .iter()
+                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Carrier, n.provider())),
+        );
+        out.push(TargetNode::alerts());
+        out
     }
 
     /// Puts a rule in force; a world change is applied now and logged as fired.
@@ -42,24 +53,35 @@ impl World {
         let now = self.now();
         match change {
             WorldChange::StockDrift { sku, delta } => {
-                let level = self
-                    .warehouse
-                    .stock
-                    .get(sku)
-                    .ok_or_else(|| WorldError::not_found("sku", sku))?;
-                // problems() bounds delta, so the sum cannot overflow; the count never
-                // goes below what open orders hold, nor beyond the largest stock level.
-                let counted = level
-                    .on_hand
-                    .saturating_add(*delta)
-                    .max(level.committed)
-                    .clamp(0, crate::limits::MAX_STOCK);
-                self.set_on_hand(sku, counted)?;
-                self.faults.record(
-                    rule,
-                    now,
-                    format!("cycle count of {sku}: on hand {counted}"),
-                );
+                // Every targeted warehouse that stocks the SKU counts it.
+                let counts: Vec<(NodeId, i64)> = self
+                    .warehouses
+                    .iter()
+                    .filter(|w| rule.target.covers(w.id.as_str(), w.provider()))
+                    .filter_map(|w| {
+                        let level = w.stock.get(sku)?;
+                        // problems() bounds delta, so the sum cannot overflow; the count
+                        // never goes below what open orders hold, nor beyond the largest
+                        // stock level.
+                        let counted = level
+                            .on_hand
+                            .saturating_add(*delta)
+                            .max(level.committed)
+                            .clamp(0, crate::limits::MAX_STOCK);
+                        Some((w.id.clone(), counted))
+                    })
+                    .collect();
+                if counts.is_empty() {
+                    return Err(WorldError::not_found("sku", sku));
+                }
+                for (warehouse, counted) in counts {
+                    self.set_on_hand(&warehouse, sku, counted)?;
+                    self.faults.record(
+                        rule,
+                        now,
+                        format!("cycle count of {sku} at {warehouse}: on hand {counted}"),
+                    );
+                }
                 Ok(())
             }
         }
@@ -93,7 +115,7 @@ mod tests {
         });
         let rule = FaultRule::new("count", Target::Persona("shipbob".into()), drift);
         w.add_fault(rule).expect("drift");
-        assert_eq!(w.warehouse.stock["MUG"].on_hand, 7);
+        assert_eq!(w.warehouses.first().stock["MUG"].on_hand, 7);
         assert_eq!(w.faults.log().len(), 1);
         assert!(w.faults.active().is_empty());
     }

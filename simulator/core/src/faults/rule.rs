@@ -74,7 +74,7 @@ impl FaultRule {
     }
 
     /// What is wrong with aiming this rule at its target among a world's `nodes`.
-    pub fn target_problems(&self, nodes: &[TargetNode<'_>]) -> Vec<String> {
+    pub fn target_problems(&self, nodes: &[TargetNode]) -> Vec<String> {
         self.target.problems(self.effect.kind(), nodes)
     }
 
@@ -392,7 +392,7 @@ mod tests {
             "{problems}"
         );
         let target = drift
-            .target_problems(&super::super::target::DEFAULT_NODES)
+            .target_problems(&crate::WorldSpec::default().fault_targets())
             .join("\n");
         assert!(target.contains("node: shipbob"), "{target}");
     }

@@ -39,38 +39,55 @@ impl TargetRole {
 }
 
 /// A node a rule may target: its id, role and provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TargetNode<'a> {
-    pub id: &'a str,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetNode {
+    pub id: String,
     pub role: TargetRole,
-    pub provider: &'a str,
+    pub provider: String,
 }
 
-/// The nodes of the default world (a storefront, a warehouse, a carrier and the alerts
-/// channel, each named after its provider): the one place the core names them, until a
-/// world declares its own nodes.
-pub const DEFAULT_NODES: [TargetNode<'static>; 4] = [
-    TargetNode {
-        id: "shopify",
-        role: TargetRole::Channel,
-        provider: "shopify",
-    },
-    TargetNode {
-        id: "shipbob",
-        role: TargetRole::Warehouse,
-        provider: "shipbob",
-    },
-    TargetNode {
-        id: "easypost",
-        role: TargetRole::Carrier,
-        provider: "easypost",
-    },
-    TargetNode {
-        id: "slack",
-        role: TargetRole::Alerts,
-        provider: "slack",
-    },
-];
+/// The alerts node every world has (id and provider): Slack's incoming webhook.
+pub const ALERTS_NODE: &str = "slack";
+
+impl TargetNode {
+    pub fn new(id: &str, role: TargetRole, provider: &str) -> TargetNode {
+        TargetNode {
+            id: id.to_string(),
+            role,
+            provider: provider.to_string(),
+        }
+    }
+
+    /// The alerts node.
+    pub fn alerts() -> TargetNode {
+        TargetNode::new(ALERTS_NODE, TargetRole::Alerts, ALERTS_NODE)
+    }
+}
+
+impl crate::WorldSpec {
+    /// The nodes a fault rule in a world of this spec may target: every channel,
+    /// warehouse and carrier it declares (or the default ones), and the alerts node.
+    pub fn fault_targets(&self) -> Vec<TargetNode> {
+        let mut out: Vec<TargetNode> = Vec::new();
+        out.extend(
+            self.channel_nodes()
+                .iter()
+                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Channel, &n.provider)),
+        );
+        out.extend(
+            self.warehouse_nodes()
+                .iter()
+                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Warehouse, &n.provider)),
+        );
+        out.extend(
+            self.carrier_nodes()
+                .iter()
+                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Carrier, &n.provider)),
+        );
+        out.push(TargetNode::alerts());
+        out
+    }
+}
 
 impl Target {
     /// Whether a call to or a webhook from the node `id` of `provider` is targeted.
@@ -90,16 +107,20 @@ impl Target {
     }
 
     /// What is wrong with aiming `effect` at this target among `nodes`, in plain words.
-    pub fn problems(&self, effect: EffectKind, nodes: &[TargetNode<'_>]) -> Vec<String> {
-        let hit: Vec<&TargetNode<'_>> = nodes
+    pub fn problems(&self, effect: EffectKind, nodes: &[TargetNode]) -> Vec<String> {
+        let hit: Vec<&TargetNode> = nodes
             .iter()
-            .filter(|n| self.covers(n.id, n.provider))
+            .filter(|n| self.covers(&n.id, &n.provider))
             .collect();
         if hit.is_empty() {
             let (what, names) = match self {
-                Target::Node(_) => ("node", nodes.iter().map(|n| n.id).collect::<Vec<_>>()),
+                Target::Node(_) => (
+                    "node",
+                    nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+                ),
                 Target::Persona(_) => {
-                    let mut providers: Vec<&str> = nodes.iter().map(|n| n.provider).collect();
+                    let mut providers: Vec<&str> =
+                        nodes.iter().map(|n| n.provider.as_str()).collect();
                     providers.dedup();
                     ("persona", providers)
                 }
@@ -148,7 +169,7 @@ fn roles_for(effect: EffectKind) -> Vec<TargetRole> {
 }
 
 /// `; use node: shipbob` when one node would do.
-fn suggestion(roles: &[TargetRole], nodes: &[TargetNode<'_>]) -> String {
+fn suggestion(roles: &[TargetRole], nodes: &[TargetNode]) -> String {
     nodes
         .iter()
         .find(|n| roles.contains(&n.role))
@@ -187,25 +208,17 @@ mod tests {
 
     #[test]
     fn a_target_must_name_a_node_whose_role_fits_the_effect() {
+        let nodes = crate::WorldSpec::default().fault_targets();
+        let nodes = nodes.as_slice();
         let shipbob = Target::Persona("shipbob".into());
-        assert!(
-            shipbob
-                .problems(EffectKind::StockDrift, &DEFAULT_NODES)
-                .is_empty()
-        );
+        assert!(shipbob.problems(EffectKind::StockDrift, nodes).is_empty());
         let shop = Target::Node("shopify".into());
-        let wrong = shop
-            .problems(EffectKind::StockDrift, &DEFAULT_NODES)
-            .join("\n");
+        let wrong = shop.problems(EffectKind::StockDrift, nodes).join("\n");
         assert!(wrong.contains("`node: shipbob`"), "{wrong}");
         let slack = Target::Persona("slack".into());
-        assert!(
-            !slack
-                .problems(EffectKind::Dropped, &DEFAULT_NODES)
-                .is_empty()
-        );
+        assert!(!slack.problems(EffectKind::Dropped, nodes).is_empty());
         let ups = Target::Persona("ups".into());
-        let unknown = ups.problems(EffectKind::Outage, &DEFAULT_NODES).join("\n");
+        let unknown = ups.problems(EffectKind::Outage, nodes).join("\n");
         assert!(
             unknown.contains("shopify, shipbob, easypost, slack"),
             "{unknown}"
@@ -213,7 +226,7 @@ mod tests {
         let address = Target::Node("shipbob".into());
         assert!(
             !address
-                .problems(EffectKind::AddressRejected, &DEFAULT_NODES)
+                .problems(EffectKind::AddressRejected, nodes)
                 .is_empty()
         );
     }
