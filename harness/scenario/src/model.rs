@@ -135,6 +135,10 @@ pub struct PlaceOrder {
     #[serde(rename = "as")]
     #[schemars(with = "String")]
     pub alias: Spanned<String>,
+    /// The channel the customer buys on, by node id (default: the world's first channel).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub channel: Option<Spanned<String>>,
     #[serde(default)]
     pub email: String,
     pub ship_to: Address,
@@ -167,6 +171,10 @@ pub struct CancelOrder {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetStock {
+    /// The warehouse counting, by node id (default: the world's first warehouse).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub warehouse: Option<Spanned<String>>,
     #[schemars(with = "String")]
     pub sku: Spanned<String>,
     #[schemars(with = "i64")]

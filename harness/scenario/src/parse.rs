@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use drydock_core::faults::{Effect, FaultRule, WorldChange};
 use drydock_core::spec::{ProductSpec, WarehouseSpec, WorldSpec};
 use drydock_core::vocabulary::{OrNone, Vocabulary};
 use drydock_core::warehouse::Stage as WarehouseStage;
@@ -11,11 +10,14 @@ use miette::NamedSource;
 use serde_saphyr::Spanned;
 
 use crate::FORMAT_VERSION;
+use crate::action::check_node;
 use crate::condition::Condition;
 use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
+use crate::fault_step::check_fault;
 use crate::file_name::{file_name_problem, name_location};
 use crate::model::{Scenario, Step};
 use crate::recover::{self, Region};
+use drydock_core::Role;
 use drydock_core::vocabulary::HINT_SEPARATOR;
 
 /// How many shape errors one parse recovers from before it gives up.
@@ -345,7 +347,8 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
     }
     let mut aliases = BTreeSet::new();
     let mut faults = BTreeSet::new();
-    let targets = s.world_spec().fault_targets();
+    let spec = s.world_spec();
+    let targets = spec.fault_targets();
     let mut awaited: Vec<(&Spanned<Step>, String)> = Vec::new();
     for step in &s.steps {
         match &step.value {
@@ -367,9 +370,13 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 for line in &o.lines {
                     known_sku(&line.sku, &skus, p);
                 }
+                check_node(o.channel.as_ref(), Role::Channel, &spec, p);
             }
             Step::CancelOrder(c) => known_order(&c.order, &aliases, p),
-            Step::SetStock(st) => known_sku(&st.sku, &skus, p),
+            Step::SetStock(st) => {
+                known_sku(&st.sku, &skus, p);
+                check_node(st.warehouse.as_ref(), Role::Warehouse, &spec, p);
+            }
             Step::AdvanceClock(_) => {}
             Step::Fault(spec) => {
                 let name = &spec.name;
@@ -383,39 +390,7 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 if let drydock_core::faults::Trigger::UntilLabel(label) = &spec.when {
                     awaited.push((step, label.clone()));
                 }
-                let rule = match FaultRule::from_spec(spec.clone()) {
-                    Ok(rule) => rule,
-                    Err(problems) => {
-                        for problem in problems {
-                            p.at(
-                                step,
-                                format!("fault `{name}`: {problem}"),
-                                Some(FAULT_HINT.into()),
-                            );
-                        }
-                        continue;
-                    }
-                };
-                let problems = rule
-                    .problems()
-                    .into_iter()
-                    .chain(rule.target_problems(&targets));
-                for problem in problems {
-                    p.at(
-                        step,
-                        format!("fault `{name}`: {problem}"),
-                        Some(FAULT_HINT.into()),
-                    );
-                }
-                if let Effect::WorldChange(WorldChange::StockDrift { sku, .. }) = &rule.effect
-                    && !skus.contains(sku)
-                {
-                    p.at(
-                        step,
-                        format!("fault `{name}`: SKU {sku} is not in the catalog"),
-                        Some("name a SKU of `world.catalog`".into()),
-                    );
-                }
+                check_fault(step, spec, &skus, &targets, p);
             }
             Step::ClearFault(name) => {
                 if !faults.remove(name) {
@@ -443,10 +418,6 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
         );
     }
 }
-
-/// What to read when a fault rule is refused (each problem already says what to write).
-const FAULT_HINT: &str =
-    "the README's *Faults and drills* lists every effect, its parameters and their limits";
 
 /// The always-on invariants, by the names a scenario uses to waive them.
 pub const INVARIANTS: &[&str] = &[

@@ -74,3 +74,48 @@ fn a_real_time_wait_in_days_is_a_type_error_where_it_is_written() {
     );
     assert!(virtual_delay.is_empty(), "{virtual_delay:?}");
 }
+
+#[test]
+fn steps_name_nodes_of_their_role() {
+    let found = problems(
+        "  - place_order: { as: a, channel: shopify, ship_to: { name: Ada, street1: 1 Main St, city: Reno, state: NV, zip: \"89501\", country: US }, lines: [{ sku: MUG, quantity: 1 }] }\n  - place_order: { as: b, channel: shipbob, ship_to: { name: Ada, street1: 1 Main St, city: Reno, state: NV, zip: \"89501\", country: US }, lines: [{ sku: MUG, quantity: 1 }] }\n  - set_stock: { warehouse: wh-mars, sku: MUG, on_hand: 2 }\n  - set_stock: { warehouse: shipbob, sku: MUG, on_hand: 2 }\n",
+    );
+    let found: Vec<(usize, &str, &str)> = found
+        .iter()
+        .map(|(line, _, m, h)| (*line, m.as_str(), h.as_str()))
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[0].0, 8);
+    assert!(
+        found[0].1.contains("`shipbob` is not a channel"),
+        "{found:?}"
+    );
+    assert!(found[0].2.contains("shopify"), "{found:?}");
+    assert_eq!(found[1].0, 9);
+    assert!(
+        found[1].1.contains("`wh-mars` is not a warehouse"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_step_resolves_to_the_action_the_control_api_takes() {
+    let text = format!(
+        "{HEAD}  - set_stock: {{ warehouse: shipbob, sku: MUG, on_hand: 2 }}\n  - advance_clock: 1d\n  - expect: {{ stock: MUG, on_hand: 2 }}\n"
+    );
+    let scenario = parse_scenario("faults.yaml", &text).expect("valid");
+    let actions: Vec<_> = scenario
+        .steps
+        .iter()
+        .map(|s| s.value.action(&Default::default()))
+        .collect();
+    let expected: drydock_core::action::Action = serde_json::from_value(serde_json::json!(
+        {"set_stock": {"warehouse": "shipbob", "sku": "MUG", "on_hand": 2}}
+    ))
+    .expect("an action");
+    assert_eq!(actions[0], Some(Ok(expected)));
+    let clock: drydock_core::action::Action =
+        serde_json::from_value(serde_json::json!({"advance_clock": {"by": "1d"}})).expect("by");
+    assert_eq!(actions[1], Some(Ok(clock)));
+    assert_eq!(actions[2], None, "an expectation only observes");
+}

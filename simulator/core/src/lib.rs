@@ -6,6 +6,7 @@
 //! [`clock::Agenda`], randomness from the seeded [`ids::IdGen`]. Wire formats live in the
 //! persona crate; this crate speaks only domain terms.
 
+pub mod action;
 pub mod address;
 pub mod alerts;
 mod build;
