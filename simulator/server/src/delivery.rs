@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use drydock_core::faults::Effect;
+use drydock_core::faults::WebhookEffect;
 use drydock_core::{Duration, Timestamp, WorldEvent, WorldEventKind};
 
 use crate::handle::WorldHandle;
@@ -107,17 +107,22 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
         }
         let body = String::from_utf8_lossy(&delivery.body);
         let now = w.now();
-        w.faults
-            .on_webhook(delivery.persona.provider(), &delivery.topic, &body, now)
+        w.faults.on_webhook(
+            delivery.persona.name(),
+            delivery.persona.provider(),
+            &delivery.topic,
+            &body,
+            now,
+        )
     });
     let Some(fired) = fired else {
         return attempt(handle, delivery).await;
     };
     personas::journal_fault(handle, delivery.persona.name(), &fired);
-    match fired.effect() {
-        Effect::Dropped => {}
-        Effect::Delayed => {
-            let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
+    match fired.effect {
+        WebhookEffect::Dropped => {}
+        WebhookEffect::Delayed { delay } => {
+            let wait = delay.as_core();
             let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
             let node = delivery.node.clone();
@@ -126,7 +131,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             }
             handle.with_world(|w| w.schedule_redelivery(&node, due, id));
         }
-        Effect::Duplicate => {
+        WebhookEffect::Duplicate => {
             let copy = PendingDelivery {
                 id: handle.next_delivery_id(),
                 ..delivery.clone()
@@ -134,7 +139,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             attempt(handle, delivery).await;
             attempt(handle, copy).await;
         }
-        Effect::BadSignature => {
+        WebhookEffect::BadSignature => {
             let forged = PendingDelivery {
                 id: handle.next_delivery_id(),
                 webhook_id: handle.with_world(|w| w.next_uuid()).0,
@@ -144,7 +149,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             attempt(handle, forged).await;
             attempt(handle, delivery).await;
         }
-        Effect::OutOfOrder => {
+        WebhookEffect::OutOfOrder => {
             let held = handle
                 .held
                 .lock()
@@ -158,7 +163,6 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
                 release_held(handle).await;
             }
         }
-        _ => attempt(handle, delivery).await,
     }
 }
 

@@ -8,7 +8,7 @@ use axum::http::Method;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use drydock_core::carrier::{AddressRef, ShipmentRequest};
-use drydock_core::faults::Effect;
+use drydock_core::faults::RequestEffect;
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
@@ -253,9 +253,12 @@ fn get_address(world: &WorldHandle, id: &str) -> WireResponse {
 
 /// The verification error code an `address_rejected` fault forces on this call.
 fn rejection(req: &WireRequest) -> Option<&str> {
-    let fired = req.fault.as_ref()?;
-    (fired.effect() == Effect::AddressRejected)
-        .then(|| fired.rule.code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
+    match &req.fault.as_ref()?.effect {
+        RequestEffect::AddressRejected { code } => {
+            Some(code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
+        }
+        _ => None,
+    }
 }
 
 fn verify_address(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {

@@ -20,7 +20,7 @@ use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, Method, Uri};
-use drydock_core::faults::{Fired, Provider, RequestFacts};
+use drydock_core::faults::{Fired, RequestEffect, RequestFacts};
 use drydock_core::{Duration, Timestamp, World, WorldEvent};
 use serde::Serialize;
 
@@ -68,14 +68,9 @@ impl PersonaKind {
         }
     }
 
-    /// The name fault rules use for this persona.
-    pub fn provider(self) -> Provider {
-        match self {
-            PersonaKind::Shopify => Provider::Shopify,
-            PersonaKind::EasyPost => Provider::Easypost,
-            PersonaKind::ShipBob => Provider::Shipbob,
-            PersonaKind::Slack => Provider::Slack,
-        }
+    /// The provider name fault rules use for this persona (`persona: easypost`).
+    pub fn provider(self) -> &'static str {
+        self.name()
     }
 
     /// The credential a call carries, as the provider reads it (rate limits are per key).
@@ -222,7 +217,11 @@ async fn serve_call(
 }
 
 /// Asks the world's fault book about a call and journals the rule that fired.
-fn decide(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> Option<Fired> {
+fn decide(
+    world: &Arc<WorldHandle>,
+    kind: PersonaKind,
+    req: &WireRequest,
+) -> Option<Fired<RequestEffect>> {
     let real_ms = world.real_ms();
     let (fired, _) = world.with_world(|w| {
         // The common case, no faults at all, costs nothing more than this check.
@@ -232,6 +231,7 @@ fn decide(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> Opt
         let body = String::from_utf8_lossy(&req.body);
         let key = kind.credential(req);
         let facts = RequestFacts {
+            node: kind.name(),
             provider: kind.provider(),
             method: req.method.as_str(),
             path: &req.path,
@@ -249,7 +249,7 @@ fn decide(world: &Arc<WorldHandle>, kind: PersonaKind, req: &WireRequest) -> Opt
 }
 
 /// Puts a fired rule on the journal's timeline.
-pub(crate) fn journal_fault(world: &WorldHandle, persona: &str, fired: &Fired) {
+pub(crate) fn journal_fault<E>(world: &WorldHandle, persona: &str, fired: &Fired<E>) {
     world.journal.record(JournalEntry {
         real_ms: world.real_ms(),
         target: fired.target.clone(),

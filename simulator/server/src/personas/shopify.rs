@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::http::Method;
-use drydock_core::faults::Effect;
+use drydock_core::faults::RequestEffect;
 use drydock_core::storefront::{ShipmentStatus, TrackingInfo};
 use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
@@ -76,13 +76,12 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     };
     // A retired version falls forward to its successor, as Shopify does.
     if let Some(fired) = &req.fault
-        && fired.effect() == Effect::ApiVersionRetired
-        && fired.rule.version.as_deref() == Some(*asked)
+        && let RequestEffect::ApiVersionRetired { version, successor } = &fired.effect
+        && version == asked
     {
-        let successor = fired.rule.successor.as_deref().unwrap_or(CURRENT_VERSION);
         served = SUPPORTED_VERSIONS
             .iter()
-            .find(|v| **v == successor)
+            .find(|v| **v == successor.as_str())
             .copied()
             .unwrap_or(CURRENT_VERSION);
     }
@@ -362,7 +361,8 @@ fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
         return bad_body("fulfillment_hold");
     };
     let reason = h.reason.unwrap_or_default();
-    if !drydock_core::storefront::HOLD_REASONS.contains(&reason.as_str()) {
+    use drydock_core::vocabulary::{HoldReason, Vocabulary};
+    if HoldReason::parse(&reason).is_none() {
         return WireResponse::json(
             422,
             &json!({"errors": {"reason": ["is not included in the list"]}}),
