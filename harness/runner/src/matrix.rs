@@ -16,7 +16,8 @@ use std::future::Future;
 #[derive(Debug, Clone)]
 pub struct Column {
     pub defect: Option<Defect>,
-    /// Scenario name → the checks that failed (snapshots aside).
+    /// Scenario name → the checks that failed (snapshots aside, but for the correct
+    /// integration).
     pub caught_by: BTreeMap<String, Vec<String>>,
     /// What could not be judged, and why: a scenario that could not be played (its
     /// integration did not start, its task panicked), or [`WHOLE_RUN`] when the run
@@ -43,7 +44,13 @@ impl Column {
             }
             let failed: Vec<String> = s
                 .failures()
-                .filter(|c| !matches!(c.kind, CheckKind::Snapshot | CheckKind::Setup))
+                // A defect caught by a snapshot alone is not caught; the correct
+                // integration must pass its snapshots too.
+                .filter(|c| match c.kind {
+                    CheckKind::Setup => false,
+                    CheckKind::Snapshot => defect.is_none(),
+                    CheckKind::Invariant | CheckKind::Expectation => true,
+                })
                 .map(|c| match c.kind {
                     CheckKind::Expectation => format!("expectation {}", short_location(&c.name)),
                     _ => c.name.clone(),
@@ -207,9 +214,9 @@ fn copy_suite(files: &[PathBuf], dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(copies)
 }
 
-/// The matrix as text: a row per scenario, a column per defect; `x` where a check other
-/// than the snapshot failed, `!` where the scenario could not be judged, then which
-/// checks caught each defect and every error.
+/// The matrix as text: a row per scenario, a column per defect; `x` where a check failed
+/// (for a defect, a check other than the snapshot), `!` where the scenario could not be
+/// judged, then which checks caught each defect and every error.
 pub fn render(columns: &[Column]) -> String {
     if columns.is_empty() {
         return String::new();
@@ -320,6 +327,13 @@ mod tests {
         );
         assert!(!sound(&columns), "a crashed run is no proof:\n{text}");
         assert!(text.contains("ERROR"), "{text}");
+    }
+
+    #[test]
+    fn a_snapshot_fails_the_correct_integration_but_catches_no_defect() {
+        let suite = suite_with(Some((CheckKind::Snapshot, "snapshot")));
+        assert!(Column::from_suite(None, &suite).caught());
+        assert!(!Column::from_suite(Some(Defect::ALL[0]), &suite).caught());
     }
 
     #[test]
