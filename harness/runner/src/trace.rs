@@ -195,7 +195,8 @@ impl Recorder {
         .collect();
         let (orders, alerts, ended) = world.read(|w| {
             let orders = w
-                .storefront
+                .channels
+                .first()
                 .orders
                 .values()
                 .map(|o| order_trace(w, o, aliases))
@@ -241,13 +242,8 @@ fn stock_levels(w: &World) -> BTreeMap<String, StockPoint> {
     w.catalog
         .values()
         .map(|p| {
-            let storefront = w
-                .storefront
-                .inventory
-                .get(&p.inventory_item_id)
-                .map(|l| l.available)
-                .unwrap_or(0);
-            let level = w.warehouse.stock.get(&p.sku);
+            let storefront = w.channels.first().available(&p.sku).unwrap_or(0);
+            let level = w.warehouses.first().stock.get(&p.sku);
             let point = StockPoint {
                 storefront,
                 on_hand: level.map(|l| l.on_hand).unwrap_or(0),
@@ -269,7 +265,7 @@ fn order_trace(w: &World, order: &Order, aliases: &BTreeMap<String, u64>) -> Ord
             detail,
         })
     };
-    for entry in customer_timeline(&w.storefront, order.id) {
+    for entry in customer_timeline(w.channels.first(), order.id) {
         let milestone = match entry.stage {
             Stage::Received => Milestone::Received,
             Stage::Processing => Milestone::Processing,

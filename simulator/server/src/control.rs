@@ -358,12 +358,13 @@ async fn place_order(
             .collect(),
     };
     let order_id = w
-        .act(|world| world.place_order(checkout))
+        .act(|world| world.place_order(&world.default_channel(), checkout))
         .await
         .map_err(|e| rejected(format!("place order: {e}")))?;
     let name = w.read(|world| {
         world
-            .storefront
+            .channels
+            .first()
             .orders
             .get(&order_id)
             .map(|o| o.name.clone())
@@ -386,7 +387,7 @@ async fn cancel_order(
     let reason = body
         .and_then(|b| b.0.reason)
         .unwrap_or_else(|| "customer".into());
-    w.act(|world| world.cancel_order(order_id, &reason, true))
+    w.act(|world| world.cancel_order(&world.default_channel(), order_id, &reason, true))
         .await
         .map_err(|e| rejected(format!("cancel order: {e}")))?;
     Ok(Json(json!({"order_id": order_id, "cancelled": true})))
@@ -405,7 +406,7 @@ async fn set_stock(
     Json(body): Json<StockBody>,
 ) -> Reply {
     let w = world(&state, &id)?;
-    w.act(|world| world.set_on_hand(&body.sku, body.on_hand))
+    w.act(|world| world.set_on_hand(&world.default_warehouse(), &body.sku, body.on_hand))
         .await
         .map_err(|e| rejected(format!("set stock: {e}")))?;
     Ok(Json(json!({"sku": body.sku, "on_hand": body.on_hand})))

@@ -16,6 +16,8 @@ use crate::personas::{self, PersonaKind};
 /// same across retries, as the providers' do.
 #[derive(Debug, Clone)]
 pub struct PendingDelivery {
+    /// The node whose webhook this is.
+    pub node: drydock_core::NodeId,
     pub id: u64,
     pub persona: PersonaKind,
     pub topic: String,
@@ -71,6 +73,7 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
                     .0
                     .into_iter()
                     .map(|o| PendingDelivery {
+                        node: event.node.clone(),
                         id: handle.next_delivery_id(),
                         persona: o.persona,
                         topic: o.topic,
@@ -117,10 +120,11 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
             let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
+            let node = delivery.node.clone();
             if let Ok(mut pending) = handle.pending.lock() {
                 pending.insert(id, delivery);
             }
-            handle.with_world(|w| w.schedule_redelivery(due, id));
+            handle.with_world(|w| w.schedule_redelivery(&node, due, id));
         }
         Effect::Duplicate => {
             let copy = PendingDelivery {
@@ -253,10 +257,11 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
         return;
     };
     let id = delivery.id;
+    let node = delivery.node.clone();
     if let Ok(mut pending) = handle.pending.lock() {
         pending.insert(id, delivery);
     }
-    handle.with_world(|w| w.schedule_redelivery(drydock_core::limits::later(now, wait), id));
+    handle.with_world(|w| w.schedule_redelivery(&node, drydock_core::limits::later(now, wait), id));
 }
 
 fn describe(e: &reqwest::Error) -> String {

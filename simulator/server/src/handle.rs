@@ -249,7 +249,7 @@ impl WorldHandle {
     /// personas (the integration contract), given where the integration itself listens.
     pub fn sut_env(&self, sut_url: &str, port: u16) -> BTreeMap<String, String> {
         let (ship_from, shop_domain) =
-            self.read(|w| (w.ship_from.clone(), w.storefront.shop_domain.clone()));
+            self.read(|w| (w.ship_from.clone(), w.channels.first().shop_domain.clone()));
         let c = &self.credentials;
         let e = &self.endpoints;
         let pairs = [
@@ -275,7 +275,7 @@ impl WorldHandle {
             ("DRYDOCK_SHIPBOB_TOKEN", c.shipbob_token.clone()),
             (
                 "DRYDOCK_SHIPBOB_CHANNEL_ID",
-                self.read(|w| w.warehouse.channel_id.to_string()),
+                self.read(|w| w.warehouses.first().channel_id.to_string()),
             ),
             (
                 "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",

@@ -30,8 +30,8 @@ pub(crate) struct Known {
 
 pub(crate) fn known(world: &WorldHandle) -> Known {
     world.read(|w| {
-        let sf = &w.storefront;
-        let c = &w.carrier;
+        let sf = &w.channels.first();
+        let c = w.carriers.first();
         Known {
             orders: sf.orders.keys().map(|k| json!(k)).collect(),
             fulfillment_orders: sf.fulfillment_orders.keys().map(|k| json!(k)).collect(),
@@ -53,14 +53,27 @@ pub(crate) fn known(world: &WorldHandle) -> Known {
             addresses: c.addresses.keys().map(|k| json!(k)).collect(),
             trackers: c.trackers.keys().cloned().collect(),
             carrier_hooks: c.webhooks.iter().map(|h| h.id.clone()).collect(),
-            warehouse_orders: w.warehouse.orders.keys().map(u64::to_string).collect(),
+            warehouse_orders: w
+                .warehouses
+                .first()
+                .orders
+                .keys()
+                .map(u64::to_string)
+                .collect(),
             inventory: w
-                .warehouse
+                .warehouses
+                .first()
                 .stock
                 .values()
                 .map(|l| l.inventory_id.to_string())
                 .collect(),
-            warehouse_hooks: w.warehouse.webhooks.iter().map(|h| h.id.clone()).collect(),
+            warehouse_hooks: w
+                .warehouses
+                .first()
+                .webhooks
+                .iter()
+                .map(|h| h.id.clone())
+                .collect(),
         }
     })
 }

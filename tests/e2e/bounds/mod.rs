@@ -33,15 +33,18 @@ pub(crate) async fn stocked_world() -> Arc<WorldHandle> {
     crate::personas::place_order(&world, &[(MUG, 2), (TEE, 1)]).await;
     world
         .act(|w| {
-            w.create_warehouse_order(WarehouseOrderRequest {
-                reference_id: "1001".into(),
-                order_number: "#1001".into(),
-                order_type: "DTC".into(),
-                shipping_method: "Standard".into(),
-                recipient: ship_to(),
-                lines: vec![(MUG.into(), MUG.into(), 2)],
-                tags: Vec::new(),
-            })
+            w.create_warehouse_order(
+                &w.default_warehouse(),
+                WarehouseOrderRequest {
+                    reference_id: "1001".into(),
+                    order_number: "#1001".into(),
+                    order_type: "DTC".into(),
+                    shipping_method: "Standard".into(),
+                    recipient: ship_to(),
+                    lines: vec![(MUG.into(), MUG.into(), 2)],
+                    tags: Vec::new(),
+                },
+            )
         })
         .await
         .expect("warehouse order");
@@ -76,7 +79,7 @@ pub(crate) fn call(
         }
         PersonaKind::ShipBob => {
             header("authorization", format!("Bearer {}", c.shipbob_token));
-            let channel = world.read(|w| w.warehouse.channel_id);
+            let channel = world.read(|w| w.warehouses.first().channel_id);
             header("shipbob_channel_id", channel.to_string());
             format!("/{}{path}", personas::shipbob::CURRENT_VERSION)
         }

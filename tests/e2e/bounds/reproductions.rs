@@ -112,14 +112,18 @@ async fn the_control_api_refuses_wrapping_orders_endless_advances_and_huge_fault
 }
 
 fn level(world: &drydock_simulator::WorldHandle) -> Value {
-    world.read(|w| serde_json::to_value(&w.storefront.inventory).unwrap_or(Value::Null))
+    world.read(|w| serde_json::to_value(&w.channels.first().inventory).unwrap_or(Value::Null))
 }
 
 #[tokio::test]
 async fn shopify_refuses_an_adjustment_that_would_wrap() {
     let world = stocked_world().await;
-    let (item, location) =
-        world.read(|w| (w.catalog[MUG].inventory_item_id, w.storefront.location_id));
+    let (item, location) = world.read(|w| {
+        (
+            w.channels.first().listings[MUG].inventory_item_id,
+            w.channels.first().location_id,
+        )
+    });
     let before = level(&world);
     let adjust = json!({"location_id": location, "inventory_item_id": item, "available_adjustment": i64::MAX});
     let r = call(
@@ -159,7 +163,9 @@ async fn easypost_refuses_a_parcel_of_1e18_ounces_and_stores_nothing() {
         "{}",
         r.body_text()
     );
-    assert!(world.read(|w| w.carrier.shipments.is_empty() && w.carrier.addresses.is_empty()));
+    assert!(world.read(
+        |w| w.carriers.first().shipments.is_empty() && w.carriers.first().addresses.is_empty()
+    ));
 }
 
 #[tokio::test]
@@ -181,7 +187,7 @@ async fn shipbob_orders_are_whole_or_absent_even_at_the_end_of_time() {
         "{}",
         r.body_text()
     );
-    assert!(world.read(|w| w.warehouse.by_reference("2002").is_none()));
+    assert!(world.read(|w| w.warehouses.first().by_reference("2002").is_none()));
 
     // Asked to move to the last instant jiff knows, the clock stops at the latest one a
     // world knows, and scheduling the pick there does not panic.

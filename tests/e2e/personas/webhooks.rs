@@ -234,7 +234,7 @@ async fn shopify_orders_create_is_signed_with_the_app_secret_and_carries_require
     assert_eq!(hit.header("x-shopify-topic"), "orders/create");
     assert_eq!(
         hit.header("x-shopify-shop-domain"),
-        world.read(|w| w.storefront.shop_domain.clone())
+        world.read(|w| w.channels.first().shop_domain.clone())
     );
     assert_eq!(hit.header("x-shopify-api-version"), "2026-10");
     assert!(!hit.header("x-shopify-webhook-id").is_empty());
@@ -431,7 +431,8 @@ async fn shipbob_sends_order_shipment_delivered_when_the_parcel_arrives() {
         .advance_to(world.now() + Duration::from_hours(24 * 8))
         .await;
     let tracker_delivered = world.read(|w| {
-        w.carrier
+        w.carriers
+            .first()
             .trackers
             .values()
             .any(|t| t.status.as_str() == "delivered")
@@ -458,7 +459,7 @@ async fn shopify_sends_orders_updated_when_an_order_changes() {
     );
     let id = place_order(&world, &[(MUG, 1)]).await;
     world
-        .act(|w| w.cancel_order(id, "customer", true))
+        .act(|w| w.cancel_order(&w.default_channel(), id, "customer", true))
         .await
         .expect("order cancels");
     let hits = receiver.hits("/updated");

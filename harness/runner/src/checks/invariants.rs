@@ -94,7 +94,7 @@ pub fn by_name(name: &str) -> Option<&'static Invariant> {
 
 fn no_order_lost(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for order in world.storefront.orders.values() {
+    for order in world.channels.first().orders.values() {
         if order.cancelled_at.is_some() || !facts::storefront_tracking(world, order).is_empty() {
             continue;
         }
@@ -106,7 +106,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
         let fulfilled_without_tracking = order
             .fulfillment_ids
             .iter()
-            .filter_map(|id| world.storefront.fulfillments.get(id))
+            .filter_map(|id| world.channels.first().fulfillments.get(id))
             .any(|f| f.status == FulfillmentState::Success);
         let where_it_is = match facts::warehouse_order(world, order) {
             _ if fulfilled_without_tracking => {
@@ -128,7 +128,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
 
 fn one_label_per_order(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for order in world.storefront.orders.values() {
+    for order in world.channels.first().orders.values() {
         let paid = facts::paid_labels(world, order);
         if paid.len() > 1 {
             let codes: Vec<&str> = paid
@@ -143,9 +143,10 @@ fn one_label_per_order(world: &World) -> Vec<String> {
             ));
         }
     }
-    for shipment in world.carrier.paid_labels() {
+    for shipment in world.carriers.first().paid_labels() {
         let owned = world
-            .storefront
+            .channels
+            .first()
             .orders
             .values()
             .any(|o| facts::label_belongs_to(world, o, shipment));
@@ -180,13 +181,15 @@ fn rank(status: ShipmentStatus) -> u8 {
 fn tracking_matches_carrier(world: &World) -> Vec<String> {
     let mut out = Vec::new();
     for f in world
-        .storefront
+        .channels
+        .first()
         .fulfillments
         .values()
         .filter(|f| f.status == FulfillmentState::Success)
     {
         let name = world
-            .storefront
+            .channels
+            .first()
             .orders
             .get(&f.order_id)
             .map(|o| o.name.as_str())
@@ -194,7 +197,7 @@ fn tracking_matches_carrier(world: &World) -> Vec<String> {
         let Some(tracking) = &f.tracking else {
             continue;
         };
-        let Some(tracker) = world.carrier.tracker_by_code(&tracking.number) else {
+        let Some(tracker) = world.carriers.first().tracker_by_code(&tracking.number) else {
             out.push(format!(
                 "order {name} shows tracking number {} which the carrier does not know",
                 tracking.number
@@ -229,7 +232,7 @@ fn tracking_matches_carrier(world: &World) -> Vec<String> {
 /// the storefront refuses more than is left to fulfill, as Shopify does.)
 fn duplicates_change_nothing(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for f in world.storefront.fulfillments.values() {
+    for f in world.channels.first().fulfillments.values() {
         if f.status == FulfillmentState::Cancelled {
             continue;
         }
@@ -251,13 +254,14 @@ fn duplicates_change_nothing(world: &World) -> Vec<String> {
 /// name and unit line the customer typed survived (the one judge of `label_address.rs`).
 fn labels_to_deliverable_addresses(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for shipment in world.carrier.paid_labels() {
-        let Ok(stored) = world.carrier.address(&shipment.to_address_id) else {
+    for shipment in world.carriers.first().paid_labels() {
+        let Ok(stored) = world.carriers.first().address(&shipment.to_address_id) else {
             continue;
         };
         let to = &stored.address;
         let owner = world
-            .storefront
+            .channels
+            .first()
             .orders
             .values()
             .find(|o| facts::label_belongs_to(world, o, shipment));

@@ -133,7 +133,7 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         }
         ["webhooks"] if m == Method::GET => list_webhooks(world).operation("webhooks.list"),
         ["webhooks", id] if m == Method::DELETE => {
-            match world.act_in_background(|w| w.unsubscribe_carrier(id)) {
+            match world.act_in_background(|w| w.unsubscribe_carrier(&w.default_carrier(), id)) {
                 Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
                 Err(e) => world_error(e).operation("webhooks.delete"),
             }
@@ -156,7 +156,7 @@ fn label_png() -> WireResponse {
 }
 
 fn render_address(world: &WorldHandle, id: &str, status: u16, wrapped: bool) -> WireResponse {
-    world.read(|w| match w.carrier.address(id) {
+    world.read(|w| match w.carriers.first().address(id) {
         Ok(a) => {
             let v = wire::address(a);
             WireResponse::json(status, &if wrapped { json!({"address": v}) } else { v })
@@ -175,16 +175,21 @@ fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let strict = wire::flag(&body.verify_strict);
     let verify = strict || wire::flag(&body.verify);
     let rejected = rejection(req);
-    let id = world.act_in_background(|w| {
-        let id = w.create_carrier_address(fields.into_address(), verify);
+    let created = world.act_in_background(|w| {
+        let id = w.create_carrier_address(&w.default_carrier(), fields.into_address(), verify)?;
         if let (true, Some(code)) = (verify, rejected) {
-            let _ = w.reject_carrier_address(&id, code);
+            let _ = w.reject_carrier_address(&w.default_carrier(), &id, code);
         }
-        id
+        Ok(id)
     });
+    let id = match created {
+        Ok(id) => id,
+        Err(e) => return world_error(e),
+    };
     if strict {
         let failed = world.read(|w| {
-            w.carrier
+            w.carriers
+                .first()
                 .address(&id)
                 .ok()
                 .and_then(|a| a.verification.clone())
@@ -218,15 +223,20 @@ fn create_and_verify(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespons
         return missing("address");
     };
     let rejected = rejection(req);
-    let id = world.act_in_background(|w| {
-        let id = w.create_carrier_address(fields.into_address(), true);
+    let created = world.act_in_background(|w| {
+        let id = w.create_carrier_address(&w.default_carrier(), fields.into_address(), true)?;
         if let Some(code) = rejected {
-            let _ = w.reject_carrier_address(&id, code);
+            let _ = w.reject_carrier_address(&w.default_carrier(), &id, code);
         }
-        id
+        Ok(id)
     });
+    let id = match created {
+        Ok(id) => id,
+        Err(e) => return world_error(e),
+    };
     let verification = world.read(|w| {
-        w.carrier
+        w.carriers
+            .first()
             .address(&id)
             .ok()
             .and_then(|a| a.verification.clone())
@@ -251,8 +261,8 @@ fn rejection(req: &WireRequest) -> Option<&str> {
 fn verify_address(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
     let rejected = rejection(req);
     let verified = world.act_in_background(|w| match rejected {
-        Some(code) => w.reject_carrier_address(id, code),
-        None => w.verify_carrier_address(id),
+        Some(code) => w.reject_carrier_address(&w.default_carrier(), id, code),
+        None => w.verify_carrier_address(&w.default_carrier(), id),
     });
     match verified {
         Ok(v) if !v.success => verification_failure(&v),
@@ -303,7 +313,7 @@ fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse 
         height_in: parcel.height,
         reference,
     };
-    match world.act_in_background(|w| w.create_shipment(request)) {
+    match world.act_in_background(|w| w.create_shipment(&w.default_carrier(), request)) {
         Ok(id) => get_shipment(world, &id, 201),
         Err(WorldError::NotFound { entity, id }) => error(
             422,
@@ -321,7 +331,7 @@ fn base_url(world: &WorldHandle) -> String {
 
 fn get_shipment(world: &WorldHandle, id: &str, status: u16) -> WireResponse {
     let base = base_url(world);
-    world.read(|w| match w.carrier.shipment(id) {
+    world.read(|w| match w.carriers.first().shipment(id) {
         Ok(s) => WireResponse::json(status, &wire::shipment(w, s, &base)),
         Err(e) => world_error(e),
     })
@@ -331,7 +341,8 @@ fn list_shipments(world: &WorldHandle) -> WireResponse {
     let base = base_url(world);
     world.read(|w| {
         let list: Vec<Value> = w
-            .carrier
+            .carriers
+            .first()
             .shipments
             .values()
             .rev()
@@ -349,21 +360,21 @@ fn buy(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
     let Some(rate_id) = body.rate.and_then(|r| r.id) else {
         return missing("rate.id");
     };
-    match world.act_in_background(|w| w.buy_label(id, &rate_id)) {
+    match world.act_in_background(|w| w.buy_label(&w.default_carrier(), id, &rate_id)) {
         Ok(()) => get_shipment(world, id, 200),
         Err(e) => world_error(e),
     }
 }
 
 fn refund(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
-    match world.act_in_background(|w| w.refund_label(id)) {
+    match world.act_in_background(|w| w.refund_label(&w.default_carrier(), id)) {
         Ok(()) => get_shipment(world, id, 200),
         Err(e) => world_error(e),
     }
 }
 
 fn get_tracker(world: &WorldHandle, id: &str) -> WireResponse {
-    world.read(|w| match w.carrier.tracker(id) {
+    world.read(|w| match w.carriers.first().tracker(id) {
         Ok(t) => WireResponse::json(200, &wire::tracker(t)),
         Err(e) => world_error(e),
     })
@@ -379,7 +390,9 @@ fn create_tracker(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Some(code) = t.tracking_code else {
         return missing("tracker.tracking_code");
     };
-    match world.act_in_background(|w| w.create_tracker(&code, t.carrier.as_deref())) {
+    match world
+        .act_in_background(|w| w.create_tracker(&w.default_carrier(), &code, t.carrier.as_deref()))
+    {
         Ok(id) => get_tracker(world, &id),
         Err(e) => world_error(e),
     }
@@ -389,7 +402,8 @@ fn list_trackers(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     let code = req.query().get("tracking_code").cloned();
     world.read(|w| {
         let list: Vec<Value> = w
-            .carrier
+            .carriers
+            .first()
             .trackers
             .values()
             .filter(|t| code.as_ref().is_none_or(|c| &t.tracking_code == c))
@@ -416,18 +430,28 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     if let Err(message) = world.settings.webhook_targets.check(&url) {
         return world_error(WorldError::invalid("webhook.url", message));
     }
-    match world.act_in_background(|w| w.subscribe_carrier(&url, h.webhook_secret)) {
-        Ok(id) => world.read(|w| match w.carrier.webhooks.iter().find(|h| h.id == id) {
-            Some(h) => WireResponse::json(201, &webhook_json(h)),
-            None => not_found(),
-        }),
+    match world
+        .act_in_background(|w| w.subscribe_carrier(&w.default_carrier(), &url, h.webhook_secret))
+    {
+        Ok(id) => world.read(
+            |w| match w.carriers.first().webhooks.iter().find(|h| h.id == id) {
+                Some(h) => WireResponse::json(201, &webhook_json(h)),
+                None => not_found(),
+            },
+        ),
         Err(e) => world_error(e),
     }
 }
 
 fn list_webhooks(world: &WorldHandle) -> WireResponse {
     world.read(|w| {
-        let list: Vec<Value> = w.carrier.webhooks.iter().map(webhook_json).collect();
+        let list: Vec<Value> = w
+            .carriers
+            .first()
+            .webhooks
+            .iter()
+            .map(webhook_json)
+            .collect();
         WireResponse::json(200, &json!({"webhooks": list}))
     })
 }
@@ -441,7 +465,7 @@ pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str
     else {
         return None;
     };
-    let tracker = world.carrier.trackers.get(tracker_id)?;
+    let tracker = world.carriers.first().trackers.get(tracker_id)?;
     // The event id must differ per event but not per retry: derive it from the tracker
     // and the position of this update in its history.
     let event_id = format!(
@@ -469,7 +493,8 @@ pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str
 /// Where carrier events go: every webhook, each with its own secret if it set one.
 pub(crate) fn subscribers(world: &World, _topic: &str) -> Vec<(String, Option<String>)> {
     world
-        .carrier
+        .carriers
+        .first()
         .webhooks
         .iter()
         .map(|h| (h.url.clone(), h.secret.clone()))

@@ -142,13 +142,15 @@ fn status_detail(s: drydock_core::carrier::TrackingStatus) -> &'static str {
 
 pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
     let to = world
-        .carrier
+        .carriers
+        .first()
         .addresses
         .get(&s.to_address_id)
         .map(address)
         .unwrap_or(Value::Null);
     let from = world
-        .carrier
+        .carriers
+        .first()
         .addresses
         .get(&s.from_address_id)
         .map(address)
@@ -187,7 +189,7 @@ pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
     let tracker = s
         .tracker_id
         .as_ref()
-        .and_then(|id| world.carrier.trackers.get(id))
+        .and_then(|id| world.carriers.first().trackers.get(id))
         .map(tracker)
         .unwrap_or(Value::Null);
     json!({
@@ -197,7 +199,7 @@ pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
         "created_at": iso(s.created_at),
         "updated_at": iso(s.updated_at),
         "reference": s.reference,
-        "status": s.tracker_id.as_ref().and_then(|id| world.carrier.trackers.get(id)).map(|t| t.status.as_str()).unwrap_or("unknown"),
+        "status": s.tracker_id.as_ref().and_then(|id| world.carriers.first().trackers.get(id)).map(|t| t.status.as_str()).unwrap_or("unknown"),
         "to_address": to,
         "from_address": from,
         "return_address": from,

@@ -391,9 +391,9 @@ pub(crate) fn render_event(
 
 fn has_subscriptions(world: &World, kind: PersonaKind) -> bool {
     match kind {
-        PersonaKind::Shopify => !world.storefront.webhooks.is_empty(),
-        PersonaKind::EasyPost => !world.carrier.webhooks.is_empty(),
-        PersonaKind::ShipBob => !world.warehouse.webhooks.is_empty(),
+        PersonaKind::Shopify => !world.channels.first().webhooks.is_empty(),
+        PersonaKind::EasyPost => !world.carriers.first().webhooks.is_empty(),
+        PersonaKind::ShipBob => !world.warehouses.first().webhooks.is_empty(),
         PersonaKind::Slack => false,
     }
 }

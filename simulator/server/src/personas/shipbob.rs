@@ -159,7 +159,8 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         ["webhook"] if m == Method::POST => create_webhook(world, req).operation("webhook.create"),
         ["webhook"] if m == Method::GET => list_webhooks(world).operation("webhook.list"),
         ["webhook", w] if m == Method::DELETE => {
-            match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
+            match world.act_in_background(|wd| wd.unsubscribe_warehouse(&wd.default_warehouse(), w))
+            {
                 Ok(()) => WireResponse::empty(204).operation("webhook.delete"),
                 Err(e) => world_error(e, &req.path).operation("webhook.delete"),
             }
@@ -169,7 +170,7 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
 }
 
 fn channel_ok(world: &WorldHandle, req: &WireRequest) -> Result<(), WireResponse> {
-    let expected = world.read(|w| w.warehouse.channel_id);
+    let expected = world.read(|w| w.warehouses.first().channel_id);
     match req
         .header("shipbob_channel_id")
         .map(|c| c.trim().parse::<u64>())
@@ -265,8 +266,8 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         lines,
         tags,
     };
-    match world.act_in_background(|w| w.create_warehouse_order(request)) {
-        Ok(id) => world.read(|w| match w.warehouse.order(id) {
+    match world.act_in_background(|w| w.create_warehouse_order(&w.default_warehouse(), request)) {
+        Ok(id) => world.read(|w| match w.warehouses.first().order(id) {
             Ok(o) => WireResponse::json(201, &wire::order(w, o)),
             Err(e) => world_error(e, &req.path),
         }),
@@ -275,7 +276,7 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
 }
 
 fn get_order(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(|w| match w.warehouse.order(id) {
+    world.read(|w| match w.warehouses.first().order(id) {
         Ok(o) => WireResponse::json(200, &wire::order(w, o)),
         Err(e) => world_error(e, path),
     })
@@ -296,7 +297,8 @@ fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         .clamp(1, 250);
     world.read(|w| {
         let list: Vec<Value> = w
-            .warehouse
+            .warehouses
+            .first()
             .orders
             .values()
             .filter(|o| refs.as_ref().is_none_or(|r| r.contains(&o.reference_id)))
@@ -312,8 +314,8 @@ fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireRes
     if let Err(r) = channel_ok(world, req) {
         return r;
     }
-    match world.act_in_background(|w| w.cancel_warehouse_order(id)) {
-        Ok(()) => world.read(|w| match w.warehouse.order(id) {
+    match world.act_in_background(|w| w.cancel_warehouse_order(&w.default_warehouse(), id)) {
+        Ok(()) => world.read(|w| match w.warehouses.first().order(id) {
             Ok(o) => WireResponse::json(
                 200,
                 &json!({
@@ -337,7 +339,8 @@ fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         .map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
     world.read(|w| {
         let items: Vec<Value> = w
-            .warehouse
+            .warehouses
+            .first()
             .stock
             .iter()
             .filter(|(sku, l)| {
@@ -354,8 +357,14 @@ fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
 }
 
 fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(
-        |w| match w.warehouse.stock.iter().find(|(_, l)| l.inventory_id == id) {
+    world.read(|w| {
+        match w
+            .warehouses
+            .first()
+            .stock
+            .iter()
+            .find(|(_, l)| l.inventory_id == id)
+        {
             Some((sku, l)) => {
                 let name = w.catalog.get(sku).map(|p| p.title.as_str()).unwrap_or(sku);
                 WireResponse::json(200, &wire::inventory_item(sku, name, l))
@@ -366,8 +375,8 @@ fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
                 &format!("inventory {id} was not found"),
                 path,
             ),
-        },
-    )
+        }
+    })
 }
 
 fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
@@ -382,14 +391,18 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         return validation(422, "Url", &format!("The Url {message}."));
     }
     let description = body.description.unwrap_or_default();
-    match world.act_in_background(|w| w.subscribe_warehouse(&topics, &url, &description)) {
-        Ok(id) => world.read(|w| match w.warehouse.webhooks.iter().find(|s| s.id == id) {
-            Some(s) => WireResponse::json(
-                200,
-                &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
-            ),
-            None => problem(404, "Not Found", "", &req.path),
-        }),
+    match world.act_in_background(|w| {
+        w.subscribe_warehouse(&w.default_warehouse(), &topics, &url, &description)
+    }) {
+        Ok(id) => world.read(
+            |w| match w.warehouses.first().webhooks.iter().find(|s| s.id == id) {
+                Some(s) => WireResponse::json(
+                    200,
+                    &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
+                ),
+                None => problem(404, "Not Found", "", &req.path),
+            },
+        ),
         Err(WorldError::Invalid { field, message }) => validation(422, &field, &message),
         Err(e) => world_error(e, &req.path),
     }
@@ -398,7 +411,8 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
 fn list_webhooks(world: &WorldHandle) -> WireResponse {
     world.read(|w| {
         let items: Vec<Value> = w
-            .warehouse
+            .warehouses
+            .first()
             .webhooks
             .iter()
             .map(|s| wire::subscription(s, None))
@@ -425,7 +439,7 @@ pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str
         }
         _ => return None,
     };
-    let order = world.warehouse.orders.get(&order_id)?;
+    let order = world.warehouses.first().orders.get(&order_id)?;
     Some((
         topic,
         serde_json::to_vec(&wire::shipment(world, order)).ok()?,
@@ -435,7 +449,8 @@ pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str
 /// Where a warehouse topic is delivered: subscriptions that name it.
 pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
     world
-        .warehouse
+        .warehouses
+        .first()
         .webhooks
         .iter()
         .filter(|s| s.topics.iter().any(|t| t == topic))

@@ -85,7 +85,7 @@ pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
         .lines
         .iter()
         .map(|l| {
-            let inv = world.warehouse.stock.get(&l.sku).map(|s| s.inventory_id).unwrap_or(0);
+            let inv = world.warehouses.first().stock.get(&l.sku).map(|s| s.inventory_id).unwrap_or(0);
             json!({
                 "id": l.line_id,
                 "reference_id": l.sku,
@@ -123,7 +123,7 @@ pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
         "actual_fulfillment_date": o.shipped_at.map(iso),
         "estimated_fulfillment_date": Value::Null,
         "is_tracking_uploaded": o.tracking.is_some(),
-        "location": {"id": 10, "name": world.warehouse.location_name},
+        "location": {"id": 10, "name": world.warehouses.first().location_name},
         "recipient": recipient(&o.recipient),
         "products": products,
         "ship_option": o.shipping_method,
@@ -151,7 +151,7 @@ pub fn order(world: &World, o: &WarehouseOrder) -> Value {
         "order_number": o.order_number,
         "status": order_status(o),
         "type": o.order_type,
-        "channel": {"id": world.warehouse.channel_id, "name": "drydock"},
+        "channel": {"id": world.warehouses.first().channel_id, "name": "drydock"},
         "shipping_method": o.shipping_method,
         "recipient": recipient(&o.recipient),
         "products": products,

@@ -153,8 +153,10 @@ fn route(
         },
         ["fulfillment_orders", fo, "fulfillment_request", "accept"] if m == Method::POST => {
             match id(fo) {
-                Some(fo) => fo_action(world, fo, |w| w.accept_fulfillment_request(fo))
-                    .operation("fulfillment_request.accept"),
+                Some(fo) => fo_action(world, fo, |w| {
+                    w.accept_fulfillment_request(&w.default_channel(), fo)
+                })
+                .operation("fulfillment_request.accept"),
                 None => not_found(),
             }
         }
@@ -163,8 +165,10 @@ fn route(
             None => not_found(),
         },
         ["fulfillment_orders", fo, "release_hold"] if m == Method::POST => match id(fo) {
-            Some(fo) => fo_action(world, fo, |w| w.release_fulfillment_hold(fo))
-                .operation("fulfillment_orders.release_hold"),
+            Some(fo) => fo_action(world, fo, |w| {
+                w.release_fulfillment_hold(&w.default_channel(), fo)
+            })
+            .operation("fulfillment_orders.release_hold"),
             None => not_found(),
         },
         ["fulfillments"] if m == Method::POST => {
@@ -190,7 +194,9 @@ fn route(
             create_webhook(world, req, version).operation("webhooks.create")
         }
         ["webhooks", w] if m == Method::DELETE => match id(w) {
-            Some(w) => match world.act_in_background(|wd| wd.unsubscribe_storefront(w)) {
+            Some(w) => match world
+                .act_in_background(|wd| wd.unsubscribe_storefront(&wd.default_channel(), w))
+            {
                 Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
                 Err(e) => world_error(e).operation("webhooks.delete"),
             },
@@ -205,8 +211,8 @@ fn list_locations(world: &WorldHandle) -> WireResponse {
         WireResponse::json(
             200,
             &json!({"locations": [{
-                "id": w.storefront.location_id,
-                "name": w.warehouse.location_name,
+                "id": w.channels.first().location_id,
+                "name": w.warehouses.first().location_name,
                 "active": true,
                 "address1": w.ship_from.street1,
                 "city": w.ship_from.city,
@@ -221,22 +227,24 @@ fn list_locations(world: &WorldHandle) -> WireResponse {
 
 fn list_products(world: &WorldHandle) -> WireResponse {
     world.read(|w| {
+        let channel = w.channels.first();
         let products: Vec<Value> = w
             .catalog
             .values()
-            .map(|p| {
+            .filter_map(|p| channel.listing(&p.sku).map(|l| (p, l)))
+            .map(|(p, l)| {
                 json!({
-                    "id": p.product_id,
+                    "id": l.product_id,
                     "title": p.title,
                     "status": "active",
                     "variants": [{
-                        "id": p.variant_id,
-                        "product_id": p.product_id,
+                        "id": l.variant_id,
+                        "product_id": l.product_id,
                         "title": "Default Title",
                         "sku": p.sku,
                         "price": drydock_core::catalog::money(p.price_cents),
-                        "inventory_item_id": p.inventory_item_id,
-                        "inventory_quantity": w.storefront.inventory.get(&p.inventory_item_id).map(|l| l.available).unwrap_or(0),
+                        "inventory_item_id": l.inventory_item_id,
+                        "inventory_quantity": channel.inventory.get(&l.inventory_item_id).map(|l| l.available).unwrap_or(0),
                         "inventory_management": "shopify",
                         "grams": (f64::from(p.weight_oz) * 28.35).round() as i64,
                     }],
@@ -256,7 +264,8 @@ fn selected_orders<'a>(
     let ids: Option<Vec<u64>> = q
         .get("ids")
         .map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
-    w.storefront
+    w.channels
+        .first()
         .orders
         .values()
         .filter(|o| ids.as_ref().is_none_or(|ids| ids.contains(&o.id)))
@@ -291,7 +300,7 @@ fn count_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
 }
 
 fn get_order(world: &WorldHandle, id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.order(id) {
+    world.read(|w| match w.channels.first().order(id) {
         Ok(o) => WireResponse::json(200, &json!({"order": wire::order(w, o)})),
         Err(e) => world_error(e),
     })
@@ -303,19 +312,19 @@ fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireRes
     };
     let reason = body.reason.unwrap_or_else(|| "other".into());
     let restock = body.restock.unwrap_or(true);
-    match world.act_in_background(|w| w.cancel_order(id, &reason, restock)) {
+    match world.act_in_background(|w| w.cancel_order(&w.default_channel(), id, &reason, restock)) {
         Ok(()) => get_order(world, id),
         Err(e) => world_error(e),
     }
 }
 
 fn list_fulfillment_orders(world: &WorldHandle, order_id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.order(order_id) {
+    world.read(|w| match w.channels.first().order(order_id) {
         Ok(o) => {
             let fos: Vec<Value> = o
                 .fulfillment_order_ids
                 .iter()
-                .filter_map(|id| w.storefront.fulfillment_orders.get(id))
+                .filter_map(|id| w.channels.first().fulfillment_orders.get(id))
                 .map(|fo| wire::fulfillment_order(w, fo))
                 .collect();
             WireResponse::json(200, &json!({"fulfillment_orders": fos}))
@@ -325,7 +334,7 @@ fn list_fulfillment_orders(world: &WorldHandle, order_id: u64) -> WireResponse {
 }
 
 fn get_fulfillment_order(world: &WorldHandle, id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.fulfillment_order(id) {
+    world.read(|w| match w.channels.first().fulfillment_order(id) {
         Ok(fo) => WireResponse::json(
             200,
             &json!({"fulfillment_order": wire::fulfillment_order(w, fo)}),
@@ -360,7 +369,9 @@ fn hold(world: &Arc<WorldHandle>, req: &WireRequest, fo: u64) -> WireResponse {
         );
     }
     let notes = h.reason_notes.unwrap_or_default();
-    fo_action(world, fo, |w| w.hold_fulfillment_order(fo, &reason, &notes))
+    fo_action(world, fo, |w| {
+        w.hold_fulfillment_order(&w.default_channel(), fo, &reason, &notes)
+    })
 }
 
 fn tracking_info(t: Option<wire::TrackingFields>) -> Option<TrackingInfo> {
@@ -392,8 +403,14 @@ fn create_fulfillment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespon
         })
         .collect();
     let _ = f.notify_customer;
-    match world.act_in_background(|w| w.fulfill(&scopes, tracking_info(f.tracking_info))) {
-        Ok(id) => world.read(|w| match w.storefront.fulfillment(id) {
+    match world.act_in_background(|w| {
+        w.fulfill(
+            &w.default_channel(),
+            &scopes,
+            tracking_info(f.tracking_info),
+        )
+    }) {
+        Ok(id) => world.read(|w| match w.channels.first().fulfillment(id) {
             Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(w, f)})),
             Err(e) => world_error(e),
         }),
@@ -414,8 +431,8 @@ fn update_tracking(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> Wire
             &json!({"errors": {"tracking_info": ["number can't be blank"]}}),
         );
     };
-    match world.act_in_background(|w| w.update_tracking(id, tracking)) {
-        Ok(()) => world.read(|w| match w.storefront.fulfillment(id) {
+    match world.act_in_background(|w| w.update_tracking(&w.default_channel(), id, tracking)) {
+        Ok(()) => world.read(|w| match w.channels.first().fulfillment(id) {
             Ok(f) => WireResponse::json(200, &json!({"fulfillment": wire::fulfillment(w, f)})),
             Err(e) => world_error(e),
         }),
@@ -424,12 +441,12 @@ fn update_tracking(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> Wire
 }
 
 fn list_fulfillments(world: &WorldHandle, order_id: u64) -> WireResponse {
-    world.read(|w| match w.storefront.order(order_id) {
+    world.read(|w| match w.channels.first().order(order_id) {
         Ok(o) => {
             let fs: Vec<Value> = o
                 .fulfillment_ids
                 .iter()
-                .filter_map(|id| w.storefront.fulfillments.get(id))
+                .filter_map(|id| w.channels.first().fulfillments.get(id))
                 .map(|f| wire::fulfillment(w, f))
                 .collect();
             WireResponse::json(200, &json!({"fulfillments": fs}))
@@ -484,11 +501,22 @@ fn create_event(
     };
     let message = e.message.unwrap_or_default();
     match world.act_in_background(|w| {
-        w.add_fulfillment_event(order_id, fid, status, happened, eta, &message)
+        w.add_fulfillment_event(
+            &w.default_channel(),
+            order_id,
+            fid,
+            drydock_core::storefront::ShipmentProgress {
+                status,
+                happened_at: happened,
+                estimated_delivery_at: eta,
+                message: message.clone(),
+            },
+        )
     }) {
         Ok(event_id) => world.read(|w| {
             let event = w
-                .storefront
+                .channels
+                .first()
                 .fulfillments
                 .get(&fid)
                 .and_then(|f| f.events.iter().find(|e| e.id == event_id));
@@ -507,7 +535,8 @@ fn create_event(
 fn list_events(world: &WorldHandle, order_id: u64, fid: u64) -> WireResponse {
     world.read(|w| {
         match w
-            .storefront
+            .channels
+            .first()
             .fulfillments
             .get(&fid)
             .filter(|f| f.order_id == order_id)
@@ -540,11 +569,12 @@ fn list_levels(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         );
     }
     world.read(|w| {
-        let loc = w.storefront.location_id;
+        let loc = w.channels.first().location_id;
         let levels: Vec<Value> = if locations.as_ref().is_some_and(|l| !l.contains(&loc)) {
             Vec::new()
         } else {
-            w.storefront
+            w.channels
+                .first()
                 .inventory
                 .iter()
                 .filter(|(id, _)| items.as_ref().is_none_or(|i| i.contains(id)))
@@ -572,15 +602,16 @@ fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireR
                 &json!({"errors": {"available_adjustment": ["is required"]}}),
             );
         };
-        world.act_in_background(|w| w.adjust_available(item, location, delta))
+        world.act_in_background(|w| w.adjust_available(&w.default_channel(), item, location, delta))
     } else {
         let Some(available) = body.available else {
             return WireResponse::json(422, &json!({"errors": {"available": ["is required"]}}));
         };
-        world.act_in_background(|w| w.set_available(item, location, available))
+        world
+            .act_in_background(|w| w.set_available(&w.default_channel(), item, location, available))
     };
     match result {
-        Ok(()) => world.read(|w| match w.storefront.inventory.get(&item) {
+        Ok(()) => world.read(|w| match w.channels.first().inventory.get(&item) {
             Some(l) => WireResponse::json(
                 200,
                 &json!({"inventory_level": wire::inventory_level(item, location, l.available, l.updated_at)}),
@@ -594,7 +625,8 @@ fn set_level(world: &Arc<WorldHandle>, req: &WireRequest, adjust: bool) -> WireR
 fn list_webhooks(world: &WorldHandle, version: &str) -> WireResponse {
     world.read(|w| {
         let hooks: Vec<Value> = w
-            .storefront
+            .channels
+            .first()
             .webhooks
             .iter()
             .map(|h| wire::webhook(h, version))
@@ -612,9 +644,11 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest, version: &str) ->
     if let Err(message) = world.settings.webhook_targets.check(&address) {
         return world_error(WorldError::invalid("address", message));
     }
-    match world.act_in_background(|w| w.subscribe_storefront(&topic, &address)) {
+    match world
+        .act_in_background(|w| w.subscribe_storefront(&w.default_channel(), &topic, &address))
+    {
         Ok(id) => world.read(
-            |w| match w.storefront.webhooks.iter().find(|h| h.id == id) {
+            |w| match w.channels.first().webhooks.iter().find(|h| h.id == id) {
                 Some(h) => WireResponse::json(201, &json!({"webhook": wire::webhook(h, version)})),
                 None => not_found(),
             },
@@ -635,14 +669,15 @@ fn topic_of(event: &WorldEvent) -> Option<(&'static str, u64)> {
 /// The storefront webhook an event causes: its topic and body (the Order).
 pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
     let (topic, order_id) = topic_of(event)?;
-    let order = world.storefront.orders.get(&order_id)?;
+    let order = world.channels.first().orders.get(&order_id)?;
     Some((topic, serde_json::to_vec(&wire::order(world, order)).ok()?))
 }
 
 /// Where a storefront topic is delivered: subscriptions for it.
 pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
     world
-        .storefront
+        .channels
+        .first()
         .webhooks
         .iter()
         .filter(|h| h.topic == topic)
@@ -653,7 +688,7 @@ pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<Str
 pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
     let hmac =
         drydock_core::signing::shopify_hmac(&world.credentials.shopify_webhook_secret, &d.body);
-    let domain = world.read(|w| w.storefront.shop_domain.clone());
+    let domain = world.read(|w| w.channels.first().shop_domain.clone());
     vec![
         ("content-type".into(), "application/json".into()),
         ("x-shopify-topic".into(), d.topic.clone()),

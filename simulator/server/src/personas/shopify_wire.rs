@@ -41,7 +41,7 @@ fn address(a: &Address) -> Value {
 }
 
 pub fn order(world: &World, o: &Order) -> Value {
-    let sf = &world.storefront;
+    let sf = &world.channels.first();
     let fulfillments: Vec<Value> = o
         .fulfillment_ids
         .iter()
@@ -154,7 +154,7 @@ pub fn fulfillment_order(world: &World, fo: &FulfillmentOrder) -> Value {
         "id": fo.id,
         "shop_id": 1,
         "order_id": fo.order_id,
-        "assigned_location_id": world.storefront.location_id,
+        "assigned_location_id": world.channels.first().location_id,
         "status": fo_status(fo.status),
         "request_status": match fo.request_status {
             RequestStatus::Submitted => "submitted",
@@ -179,7 +179,7 @@ fn supported_actions(fo: &FulfillmentOrder) -> Vec<&'static str> {
 }
 
 pub fn fulfillment(world: &World, f: &Fulfillment) -> Value {
-    let order = world.storefront.orders.get(&f.order_id);
+    let order = world.channels.first().orders.get(&f.order_id);
     // The units this fulfillment covers, per order line.
     let covered = |line_item_id: u64| -> u32 {
         f.lines
