@@ -113,12 +113,16 @@ pub fn decided(world: &World, order_id: u64) -> bool {
 
 /// Judges the order placed for `sent` (the address the customer gave the storefront).
 pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
-    let Some(order) = world.channels.first().orders.get(&order_id) else {
+    let Some(order) = world.order(order_id) else {
         return Verdict::not_placed(format!("order {order_id} is not in the storefront"));
     };
-    let label = facts::paid_labels(world, order)
-        .last()
-        .and_then(|s| world.carriers.first().addresses.get(&s.to_address_id));
+    // Address ids are unique across carriers: the label's is at the carrier that sold it.
+    let label = facts::paid_labels(world, order).last().and_then(|s| {
+        world
+            .carriers
+            .iter()
+            .find_map(|c| c.addresses.get(&s.to_address_id))
+    });
     if let Some(to) = label {
         return judge_label(&to.address, sent);
     }
