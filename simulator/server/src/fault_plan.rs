@@ -1,6 +1,6 @@
-//! How a persona carries out a request fault that fired: the effect's parameters read
-//! from the rule, rendered by the provider in its own dialect (status, headers, error
-//! body, see [`Provider`]), or as a broken connection.
+//! How a persona carries out a request fault that fired: the typed effect's parameters,
+//! rendered by the provider in its own dialect (status, headers, error body, see
+//! [`Provider`]), or as a broken connection.
 
 use std::time::Duration;
 
@@ -42,7 +42,8 @@ pub enum Spoil {
     RemoveField(String),
 }
 
-/// Decides what `fired` means for a call to `provider`.
+/// Decides what `fired` means for a call to `provider`: every request effect, each with
+/// its own parameters.
 pub fn plan(provider: &dyn Provider, fired: &Fired<RequestEffect>) -> Plan {
     match &fired.effect {
         RequestEffect::Outage {
