@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use drydock_core::address::Address;
 use drydock_core::faults::FaultRule;
-use drydock_core::spec::{ProductSpec, WarehouseNode};
+use drydock_core::spec::{CarrierNode, ChannelNode, ProductSpec, WarehouseNode};
 use drydock_core::{Duration, NodeId, WorldSpec};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::journal::Direction;
@@ -378,4 +378,88 @@ async fn a_fault_naming_a_node_fires_on_that_nodes_listener_only_and_one_naming_
         503,
         "persona: shipbob is every ShipBob node"
     );
+}
+
+#[tokio::test]
+async fn every_node_of_every_role_answers_its_own_key_and_refuses_a_siblings() {
+    let mut spec = two_warehouses();
+    spec.channels = Some(
+        ["shop", "shop-eu"]
+            .map(|id| ChannelNode {
+                id: NodeId::parse(id).expect("a node id"),
+                provider: "shopify".into(),
+            })
+            .into(),
+    );
+    spec.carriers = Some(
+        ["easypost", "easypost-eu"]
+            .map(|id| CarrierNode {
+                id: NodeId::parse(id).expect("a node id"),
+                provider: "easypost".into(),
+            })
+            .into(),
+    );
+    let w = Simulator::new()
+        .create_world(&spec, PortPlan::Ephemeral, WorldSettings::default())
+        .await
+        .expect("the world starts");
+    let env = w.sut_env("http://127.0.0.1:8080", 8080);
+    // (node prefix, its sibling's prefix, how a call carries the key, the key's suffix, a route)
+    let cases = [
+        (
+            "DRYDOCK_SHOP_",
+            "DRYDOCK_SHOP_EU_",
+            "x-shopify-access-token",
+            "ACCESS_TOKEN",
+            "/orders.json",
+        ),
+        (
+            "DRYDOCK_SHOP_EU_",
+            "DRYDOCK_SHOP_",
+            "x-shopify-access-token",
+            "ACCESS_TOKEN",
+            "/orders.json",
+        ),
+        (
+            "DRYDOCK_WH_EAST_",
+            "DRYDOCK_WH_EU_",
+            "bearer",
+            "TOKEN",
+            "/order",
+        ),
+        (
+            "DRYDOCK_WH_EU_",
+            "DRYDOCK_WH_EAST_",
+            "bearer",
+            "TOKEN",
+            "/order",
+        ),
+        (
+            "DRYDOCK_EASYPOST_",
+            "DRYDOCK_EASYPOST_EU_",
+            "bearer",
+            "API_KEY",
+            "/shipments",
+        ),
+        (
+            "DRYDOCK_EASYPOST_EU_",
+            "DRYDOCK_EASYPOST_",
+            "bearer",
+            "API_KEY",
+            "/shipments",
+        ),
+    ];
+    for (node, sibling, carried, suffix, route) in cases {
+        let call = |key: &str| {
+            let request = client().get(format!("{}{route}", env[&format!("{node}URL")]));
+            match carried {
+                "bearer" => request.bearer_auth(key),
+                header => request.header(header, key),
+            }
+        };
+        let own = send(call(&env[&format!("{node}{suffix}")])).await;
+        assert_eq!(own.status, 200, "{node} with its own key: {}", own.text);
+        let stranger = send(call(&env[&format!("{sibling}{suffix}")])).await;
+        assert_eq!(stranger.status, 401, "{node} took {sibling}'s key");
+    }
 }
