@@ -14,7 +14,7 @@ use super::effect::{
 use super::rule::FaultRule;
 use super::target::Target;
 use super::trigger::Trigger;
-use crate::{RealDuration, VirtualDuration};
+use crate::{NodeId, RealDuration, VirtualDuration};
 
 /// Every key a fault rule may have; which parameters apply depends on the effect.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
@@ -141,7 +141,13 @@ impl FaultRule {
         let kind = spec.effect;
         let mut problems = Vec::new();
         let target = match (spec.node, spec.persona) {
-            (Some(node), None) => Some(Target::Node(node)),
+            (Some(node), None) => match NodeId::parse(&node) {
+                Ok(id) => Some(Target::Node(id)),
+                Err(m) => {
+                    problems.push(format!("`node: {node}`: a node id {m}"));
+                    None
+                }
+            },
             (None, Some(persona)) => Some(Target::Persona(persona)),
             (Some(_), Some(_)) => {
                 problems.push(
@@ -441,10 +447,14 @@ mod tests {
         let node: FaultRule =
             serde_json::from_value(json!({"name": "f", "node": "wh-eu", "effect": "backorder"}))
                 .expect("a node");
-        assert_eq!(node.target, Target::Node("wh-eu".into()));
+        assert_eq!(node.target, Target::Node(NodeId::known("wh-eu")));
         assert_eq!(
             serde_json::to_value(&node).expect("writes")["node"],
             "wh-eu"
         );
+        let bad: Result<FaultRule, _> =
+            serde_json::from_value(json!({"name": "f", "node": "WH EU", "effect": "backorder"}));
+        let e = bad.expect_err("not a node id").to_string();
+        assert!(e.contains("`node: WH EU`: a node id must be"), "{e}");
     }
 }
