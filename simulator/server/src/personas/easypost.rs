@@ -253,12 +253,10 @@ fn get_address(world: &WorldHandle, id: &str) -> WireResponse {
 
 /// The verification error code an `address_rejected` fault forces on this call.
 fn rejection(req: &WireRequest) -> Option<&str> {
-    match &req.fault.as_ref()?.effect {
-        RequestEffect::AddressRejected { code } => {
-            Some(code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
-        }
-        _ => None,
-    }
+    let RequestEffect::AddressRejected { code } = &req.fault.as_ref()?.effect else {
+        return None;
+    };
+    Some(code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
 }
 
 fn verify_address(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
