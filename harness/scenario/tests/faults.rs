@@ -87,13 +87,13 @@ fn steps_name_nodes_of_their_role() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, 8);
     assert!(
-        found[0].1.contains("`shipbob` is not a channel"),
+        found[0].1.contains("the world has no channel `shipbob`"),
         "{found:?}"
     );
     assert!(found[0].2.contains("shopify"), "{found:?}");
     assert_eq!(found[1].0, 9);
     assert!(
-        found[1].1.contains("`wh-mars` is not a warehouse"),
+        found[1].1.contains("the world has no warehouse `wh-mars`"),
         "{found:?}"
     );
 }
@@ -118,4 +118,34 @@ fn a_step_resolves_to_the_action_the_control_api_takes() {
         serde_json::from_value(serde_json::json!({"advance_clock": {"by": "1d"}})).expect("by");
     assert_eq!(actions[1], Some(Ok(clock)));
     assert_eq!(actions[2], None, "an expectation only observes");
+}
+
+#[test]
+fn a_fault_names_the_nodes_its_scenario_declares() {
+    let text = |target: &str| {
+        format!(
+            "version: 1
+name: two-warehouses
+world:
+  catalog:
+    - {{ sku: MUG }}
+  warehouses:
+    - {{ id: wh-east, provider: shipbob, stock: {{ MUG: 3 }} }}
+    - {{ id: wh-eu, provider: shipbob, stock: {{ MUG: 2 }} }}
+steps:
+  - fault: {{ name: f, {target}, effect: backorder }}
+"
+        )
+    };
+    for ok in ["node: wh-eu", "persona: shipbob"] {
+        let parsed = parse_scenario("two.yaml", &text(ok));
+        assert!(
+            parsed.is_ok(),
+            "{ok}: {:?}",
+            parsed.err().map(|e| e.problems)
+        );
+    }
+    let errors = parse_scenario("two.yaml", &text("node: shipbob")).expect_err("not declared");
+    let message = &errors.problems[0].message;
+    assert!(message.contains("wh-east, wh-eu"), "{message}");
 }

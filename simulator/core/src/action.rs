@@ -129,7 +129,11 @@ impl World {
             Action::CancelOrder(cancel) => {
                 let channel = match cancel.channel {
                     Some(channel) => channel,
-                    None => self.channel_holding(cancel.order),
+                    // Ids are unique across the world; an unknown one is refused by the
+                    // first channel, which has no such order.
+                    None => self
+                        .channel_holding(cancel.order)
+                        .map_or_else(|| self.default_channel(), |c| c.id.clone()),
                 };
                 let reason = cancel.reason.as_deref().unwrap_or("customer");
                 self.cancel_order(&channel, cancel.order, reason, true)?;
@@ -194,15 +198,6 @@ impl World {
             }) if order.unless_sold_out => Ok(Outcome::SoldOut),
             Err(e) => Err(e),
         }
-    }
-
-    /// The channel whose order `order_id` is (ids are unique across the world), else the
-    /// first channel, which then answers that it has no such order.
-    fn channel_holding(&self, order_id: u64) -> NodeId {
-        self.channels
-            .iter()
-            .find(|c| c.orders.contains_key(&order_id))
-            .map_or_else(|| self.default_channel(), |c| c.id.clone())
     }
 }
 

@@ -22,6 +22,7 @@ pub mod faults;
 pub mod fulfillment;
 pub mod ids;
 pub mod limits;
+pub mod lookup;
 pub mod nodes;
 pub mod signing;
 pub mod spec;
