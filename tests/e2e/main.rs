@@ -12,6 +12,7 @@ mod lifecycle;
 mod nodes;
 mod personas;
 mod project;
+mod providers;
 mod report;
 mod runner;
 mod sdk;

@@ -1,5 +1,6 @@
 //! `drydock serve` as a user runs it, in a child process: it makes a control token,
-//! prints it, writes it owner-only to `.drydock/serve.env`, refuses the control API
+//! prints it, writes it owner-only to `.drydock/serve.env` (the manifest beside it as
+//! `.drydock/world.json`, every node printed), refuses the control API
 //! without it, and `drydock fault` finds it — and the control API's address — there by
 //! itself; SIGTERM stops it as Ctrl-C does.
 
@@ -81,6 +82,16 @@ fn fault_at(dir: &Path, control: Option<&str>, args: &[&str]) -> Output {
     cmd.output().expect("drydock fault runs")
 }
 
+/// The file holds secrets: mode 0600.
+fn assert_owner_only(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{} is owner-only", file.display());
+    }
+}
+
 fn fault(dir: &Path, control: &str, args: &[&str]) -> Output {
     fault_at(dir, Some(control), args)
 }
@@ -98,20 +109,45 @@ async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
         .expect("the token is in serve.env")
         .to_string();
     assert_eq!(token.len(), 64, "{token}");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&env_file)
-            .expect("meta")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600, "serve.env is owner-only");
-    }
+    assert_owner_only(&env_file);
     let printed = std::fs::read_to_string(dir.join("serve.out")).unwrap_or_default();
     assert!(
         printed.contains(&format!("control token {token}")),
         "{printed}"
     );
+    // The manifest beside serve.env, owner-only (it holds every credential), and one
+    // printed line per node naming its role, id, provider and URL.
+    let world_file = dir.join(".drydock").join("world.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&world_file).expect("world.json written"))
+            .expect("world.json is JSON");
+    assert_owner_only(&world_file);
+    let nodes = manifest["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 4, "{manifest}");
+    for node in nodes {
+        let line = format!(
+            "{} {} {} {}",
+            node["role"].as_str().unwrap_or_default(),
+            node["id"].as_str().unwrap_or_default(),
+            node["provider"].as_str().unwrap_or_default(),
+            node["url"].as_str().unwrap_or_default()
+        );
+        assert!(
+            printed
+                .lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == line),
+            "no line `{line}` in {printed}"
+        );
+        let var = format!(
+            "{}URL='{}'",
+            node["env_prefix"].as_str().unwrap_or_default(),
+            node["url"].as_str().unwrap_or_default()
+        );
+        assert!(
+            node["role"] == "alerts" || env.contains(&var),
+            "{var} not in {env}"
+        );
+    }
 
     let client = reqwest::Client::new();
     let worlds = format!("{}/worlds", served.control);
@@ -203,5 +239,113 @@ async fn no_control_token_opens_the_api_with_a_warning() {
     drop(served);
     let warned = std::fs::read_to_string(dir.join("serve.err")).unwrap_or_default();
     assert!(warned.contains("warning: --no-control-token"), "{warned}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two of each role, as a team with a channel per market and a 3PL per region declares.
+const SIX_NODES: &str = "version: 1
+name: six-nodes
+world:
+  seed: 5
+  catalog: [{ sku: MUG, title: Mug, price: \"14.00\" }]
+  channels: [{ id: shop, provider: shopify }, { id: shop-eu, provider: shopify }]
+  warehouses:
+    - { id: wh-east, provider: shipbob, stock: { MUG: 10 } }
+    - { id: wh-eu, provider: shipbob, region: EU, stock: { MUG: 4 },
+        ship_from: { name: Drydock EU, street1: Wilhelminakade 1, city: Rotterdam, zip: \"3072 AP\", country: NL } }
+  carriers: [{ id: easypost, provider: easypost }, { id: easypost-eu, provider: easypost }]
+steps:
+  - advance_clock: 1h
+";
+
+#[test]
+fn serve_world_prints_every_node_and_writes_each_ones_variables_and_the_manifest() {
+    let dir = temp_dir("serve-nodes");
+    std::fs::write(dir.join("six.yaml"), SIX_NODES).expect("scenario written");
+    let mut done = None;
+    for _ in 0..5 {
+        let base = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("a free port")
+            .local_addr()
+            .expect("address")
+            .port();
+        if base > u16::MAX - 8 {
+            continue;
+        }
+        let out = Command::new(drydock_bin())
+            .current_dir(&dir)
+            .args(["serve", "--env-only", "--world", "six.yaml"])
+            .args(["--port-base", &base.to_string()])
+            .env_remove("DRYDOCK_CONTROL_TOKEN")
+            .stdin(Stdio::null())
+            .output()
+            .expect("drydock serve runs");
+        if out.status.success() {
+            done = Some((base, out));
+            break;
+        }
+    }
+    let (base, out) = done.expect("drydock serve --env-only succeeded on one of 5 port bases");
+    let printed = String::from_utf8_lossy(&out.stderr);
+    // Role, id, provider and URL of every node; the first of each role on base+1..4 as
+    // always, the others after them in declaration order.
+    for (role, id, provider, offset) in [
+        ("channel", "shop", "shopify", 1),
+        ("channel", "shop-eu", "shopify", 5),
+        ("warehouse", "wh-east", "shipbob", 3),
+        ("warehouse", "wh-eu", "shipbob", 6),
+        ("carrier", "easypost", "easypost", 2),
+        ("carrier", "easypost-eu", "easypost", 7),
+        ("alerts", "slack", "slack", 4),
+    ] {
+        let port = base + offset;
+        assert!(
+            printed.lines().any(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words.len() == 4
+                    && words[..3] == [role, id, provider]
+                    && words[3].starts_with(&format!("http://127.0.0.1:{port}/"))
+            }),
+            "no line for {role} {id} on port {port}:\n{printed}"
+        );
+    }
+    let env = std::fs::read_to_string(dir.join(".drydock").join("serve.env")).expect("serve.env");
+    for var in [
+        "DRYDOCK_SHOP_URL=",
+        "DRYDOCK_SHOP_EU_ACCESS_TOKEN=",
+        "DRYDOCK_WH_EAST_TOKEN=",
+        "DRYDOCK_WH_EU_CHANNEL_ID=",
+        "DRYDOCK_EASYPOST_EU_API_KEY=",
+        "DRYDOCK_SLACK_WEBHOOK_URL=",
+        "DRYDOCK_WORLD_JSON=",
+    ] {
+        assert!(
+            env.lines().any(|l| l.starts_with(var)),
+            "{var} not in {env}"
+        );
+    }
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(".drydock").join("world.json")).expect("world.json"),
+    )
+    .expect("world.json is JSON");
+    let ids: Vec<&str> = manifest["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "shop",
+            "shop-eu",
+            "wh-east",
+            "wh-eu",
+            "easypost",
+            "easypost-eu",
+            "slack"
+        ]
+    );
+    assert_eq!(manifest["nodes"][3]["ship_from"]["city"], "Rotterdam");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -188,15 +188,12 @@ impl Recorder {
     /// the journal. `aliases` maps the scenario's order names to storefront ids.
     pub fn finish(mut self, world: &WorldHandle, aliases: &BTreeMap<String, u64>) -> Trace {
         self.push(world, "end".into());
-        let origins = [
-            ("shopify", &world.endpoints.shopify),
-            ("easypost", &world.endpoints.easypost),
-            ("shipbob", &world.endpoints.shipbob),
-            ("slack", &world.endpoints.slack),
-        ]
-        .into_iter()
-        .map(|(persona, url)| (persona.to_string(), origin(url)))
-        .collect();
+        // Journal lanes are node ids: every node's origin, however many the world has.
+        let origins = world
+            .personas
+            .iter()
+            .map(|p| (p.node.to_string(), origin(&p.url)))
+            .collect();
         let (orders, alerts, ended) = world.read(|w| {
             let orders = w
                 .orders()

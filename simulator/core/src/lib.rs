@@ -24,7 +24,6 @@ pub mod ids;
 pub mod limits;
 pub mod lookup;
 pub mod nodes;
-pub mod signing;
 pub mod spec;
 pub mod storefront;
 pub mod warehouse;

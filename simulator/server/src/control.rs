@@ -88,6 +88,7 @@ pub fn router(state: ControlState) -> Router {
         .route("/worlds/{id}/state", get(world_state))
         .route("/worlds/{id}/journal", get(journal))
         .route("/worlds/{id}/env", get(env))
+        .route("/worlds/{id}/world", get(manifest))
         .route("/worlds/{id}/clock/advance", post(advance))
         .route("/worlds/{id}/orders", post(place_order))
         .route("/worlds/{id}/orders/{order_id}/cancel", post(cancel_order))
@@ -272,13 +273,30 @@ async fn env(
     Query(q): Query<EnvQuery>,
 ) -> Reply {
     let w = world(&state, &id)?;
+    let (sut_url, port) = sut(q);
+    Ok(Json(json!(w.sut_env(&sut_url, port))))
+}
+
+/// The integration's URL (`?sut_url=`, default `http://127.0.0.1:8080`) and its port.
+fn sut(q: EnvQuery) -> (String, u16) {
     let sut_url = q.sut_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let port = sut_url
         .rsplit(':')
         .next()
         .and_then(|p| p.trim_end_matches('/').parse().ok())
         .unwrap_or(8080);
-    Ok(Json(json!(w.sut_env(&sut_url, port))))
+    (sut_url, port)
+}
+
+/// The world's manifest (`DRYDOCK_WORLD_JSON`) as a JSON object.
+async fn manifest(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Query(q): Query<EnvQuery>,
+) -> Reply {
+    let w = world(&state, &id)?;
+    let (sut_url, _) = sut(q);
+    Ok(Json(w.manifest(&sut_url)))
 }
 
 /// A JSON body read by hand, so that a bad value (a duration such as `6x`) is explained in

@@ -2,8 +2,8 @@
 //! request, acting on ids of things the world holds (or on ids that name nothing).
 
 use axum::http::Method;
+use drydock_simulator::ProviderId;
 use drydock_simulator::WorldHandle;
-use drydock_simulator::personas::PersonaKind;
 use serde_json::{Value, json};
 
 use super::draw::{Draw, obj};
@@ -105,8 +105,8 @@ fn address(d: &mut Draw) -> Value {
 pub(crate) const ENDPOINTS: u32 = 44;
 
 /// The `n`-th endpoint with generated values: persona, method, path (with query), body.
-pub(crate) fn request(n: u32, d: &mut Draw, k: &Known) -> (PersonaKind, Method, String, Value) {
-    use PersonaKind::{EasyPost, ShipBob, Shopify, Slack};
+pub(crate) fn request(n: u32, d: &mut Draw, k: &Known) -> (ProviderId, Method, String, Value) {
+    use ProviderId::{EasyPost, ShipBob, Shopify, Slack};
     let order = d.segment(&segs(&k.orders));
     let fo = d.segment(&segs(&k.fulfillment_orders));
     let fulfillment = d.segment(&segs(&k.fulfillments));

@@ -5,7 +5,7 @@
 use axum::http::Method;
 use drydock_core::limits::LATEST_INSTANT;
 use drydock_runner::suite::{SuiteError, load};
-use drydock_simulator::personas::PersonaKind;
+use drydock_simulator::ProviderId;
 use serde_json::{Value, json};
 
 use super::{call, in_provider_shape, stocked_world};
@@ -128,13 +128,13 @@ async fn shopify_refuses_an_adjustment_that_would_wrap() {
     let adjust = json!({"location_id": location, "inventory_item_id": item, "available_adjustment": i64::MAX});
     let r = call(
         &world,
-        PersonaKind::Shopify,
+        ProviderId::Shopify,
         Method::POST,
         "inventory_levels/adjust.json",
         adjust.to_string(),
     );
     assert_eq!(r.status, 422, "{}", r.body_text());
-    assert!(in_provider_shape(PersonaKind::Shopify, &r));
+    assert!(in_provider_shape(ProviderId::Shopify, &r));
     assert!(
         r.body_json()["errors"]["available_adjustment"][0].is_string(),
         "{}",
@@ -151,7 +151,7 @@ async fn easypost_refuses_a_parcel_of_1e18_ounces_and_stores_nothing() {
     let body = json!({"shipment": {"to_address": address, "from_address": address, "parcel": {"weight": 1e18}}});
     let r = call(
         &world,
-        PersonaKind::EasyPost,
+        ProviderId::EasyPost,
         Method::POST,
         "/shipments",
         body.to_string(),
@@ -176,14 +176,14 @@ async fn shipbob_orders_are_whole_or_absent_even_at_the_end_of_time() {
     huge["products"][0]["quantity"] = json!(i64::MAX);
     let r = call(
         &world,
-        PersonaKind::ShipBob,
+        ProviderId::ShipBob,
         Method::POST,
         "/order",
         huge.to_string(),
     );
     assert_eq!(r.status, 400, "{}", r.body_text());
     assert!(
-        in_provider_shape(PersonaKind::ShipBob, &r),
+        in_provider_shape(ProviderId::ShipBob, &r),
         "{}",
         r.body_text()
     );
@@ -196,7 +196,7 @@ async fn shipbob_orders_are_whole_or_absent_even_at_the_end_of_time() {
     let fine = crate::personas::warehouse_order("2002", MUG, 1, json!([]));
     let r = call(
         &world,
-        PersonaKind::ShipBob,
+        ProviderId::ShipBob,
         Method::POST,
         "/order",
         fine.to_string(),

@@ -7,6 +7,7 @@ pub(crate) mod control;
 mod easypost;
 mod faults;
 mod hygiene;
+mod nodes;
 mod routes;
 mod shipbob;
 mod shopify;

@@ -25,7 +25,7 @@ use super::{
 };
 
 #[derive(Debug, Clone)]
-struct Hit {
+pub(crate) struct Hit {
     path: String,
     headers: HeaderMap,
     body: Bytes,
@@ -52,13 +52,13 @@ struct Inbox {
 }
 
 /// An integration stand-in on 127.0.0.1:0 that records every POST and answers 200.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     inbox: Arc<Inbox>,
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         let inbox = Arc::new(Inbox::default());
         let app = Router::new()
             .fallback(record)
@@ -74,7 +74,7 @@ impl Receiver {
         Receiver { url, inbox }
     }
 
-    fn hits(&self, path: &str) -> Vec<Hit> {
+    pub(crate) fn hits(&self, path: &str) -> Vec<Hit> {
         self.inbox
             .hits
             .lock()
@@ -149,7 +149,7 @@ fn assert_easypost_signed(hit: &Hit, secret: &str) {
 
 /// Standard Webhooks: `v1,` + base64 HMAC-SHA256 over `{id}.{timestamp}.{body}`, keyed by
 /// the base64-decoded part of the `whsec_` secret. The header may list several signatures.
-fn assert_standard_webhooks_signed(hit: &Hit, secret: &str) {
+pub(crate) fn assert_standard_webhooks_signed(hit: &Hit, secret: &str) {
     let key = STANDARD
         .decode(secret.strip_prefix("whsec_").expect("whsec_ secret"))
         .expect("base64 secret");
