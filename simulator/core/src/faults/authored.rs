@@ -14,7 +14,8 @@ use super::effect::{
 use super::rule::FaultRule;
 use super::target::Target;
 use super::trigger::Trigger;
-use crate::{NodeId, RealDuration, VirtualDuration};
+use crate::duration::EitherDuration;
+use crate::{NodeId, RealDuration};
 
 /// Every key a fault rule may have; which parameters apply depends on the effect.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
@@ -58,7 +59,7 @@ pub struct FaultSpec {
     pub retry_after: Option<RealDuration>,
     /// Latency / hang (real time) or a delayed webhook (virtual time).
     #[serde(default)]
-    pub delay: Option<VirtualDuration>,
+    pub delay: Option<EitherDuration>,
     /// Extra random latency up to this much (real time), drawn from the seed.
     #[serde(default)]
     pub jitter: Option<RealDuration>,
@@ -178,7 +179,14 @@ impl FaultRule {
         let mut limit = Slot::new("limit", spec.limit);
         let mut per = Slot::new("per", spec.per);
         let p = &mut problems;
-        let real = RealDuration::from_virtual;
+        // A real-time `delay` written in days is refused as what it is.
+        let real = |d: EitherDuration, p: &mut Vec<String>| match d.waited {
+            Ok(waited) => Some(waited),
+            Err(m) => {
+                p.push(format!("`delay` of `{}`: {m}", kind.name()));
+                None
+            }
+        };
         let effect = match kind {
             EffectKind::Outage => Some(Effect::Request(RequestEffect::Outage {
                 status: status.take(),
@@ -188,17 +196,16 @@ impl FaultRule {
                 status: status.take(),
             })),
             EffectKind::ConnectionReset => Some(Effect::Request(RequestEffect::ConnectionReset)),
-            EffectKind::Hang => Some(Effect::Request(RequestEffect::Hang {
-                delay: delay.take().map(real),
-            })),
+            EffectKind::Hang => {
+                let delay = delay.take().and_then(|d| real(d, p));
+                Some(Effect::Request(RequestEffect::Hang { delay }))
+            }
             EffectKind::Latency => {
                 let jitter = jitter.take();
-                delay.need(kind, "500ms", p).map(|delay| {
-                    Effect::Request(RequestEffect::Latency {
-                        delay: real(delay),
-                        jitter,
-                    })
-                })
+                delay
+                    .need(kind, "500ms", p)
+                    .and_then(|d| real(d, p))
+                    .map(|delay| Effect::Request(RequestEffect::Latency { delay, jitter }))
             }
             EffectKind::RateLimited => {
                 let retry_after = retry_after.take();
@@ -238,9 +245,11 @@ impl FaultRule {
             })),
             EffectKind::Duplicate => Some(Effect::Webhook(WebhookEffect::Duplicate)),
             EffectKind::OutOfOrder => Some(Effect::Webhook(WebhookEffect::OutOfOrder)),
-            EffectKind::Delayed => delay
-                .need(kind, "2h", p)
-                .map(|delay| Effect::Webhook(WebhookEffect::Delayed { delay })),
+            EffectKind::Delayed => delay.need(kind, "2h", p).map(|delay| {
+                Effect::Webhook(WebhookEffect::Delayed {
+                    delay: delay.on_clock,
+                })
+            }),
             EffectKind::Dropped => Some(Effect::Webhook(WebhookEffect::Dropped)),
             EffectKind::BadSignature => Some(Effect::Webhook(WebhookEffect::BadSignature)),
             EffectKind::StockDrift => {
