@@ -162,7 +162,7 @@ impl FaultRule {
             }
             (None, None) => {
                 problems.push(
-                    "a fault needs a target: `node: <node id>` or `persona: <provider>`, e.g. `persona: easypost`"
+                    "a fault needs a target: `node: <node id>` (one node) or `persona: <provider>` (every node of that provider)"
                         .into(),
                 );
                 None
