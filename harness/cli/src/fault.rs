@@ -167,7 +167,10 @@ fn print_list(body: &Value) {
         println!(
             "{:<24} {:<9} {:<22} seen {:>4}  fired {:>4}  when {}",
             escaped(rule["name"].as_str().unwrap_or("?")),
-            rule["persona"].as_str().unwrap_or("?"),
+            rule["node"]
+                .as_str()
+                .or(rule["persona"].as_str())
+                .unwrap_or("?"),
             rule["effect"].as_str().unwrap_or("?"),
             a["seen"],
             a["fired"],

@@ -5,15 +5,14 @@
 
 use std::collections::BTreeMap;
 
+use drydock_core::NodeId;
 use drydock_core::action::{
     Action, CancelOrder, ClockMove, OrderLine, PlaceOrder, SetStock as SetStockAction,
 };
 use drydock_core::faults::FaultRule;
-use drydock_core::{NodeId, Role, WorldSpec};
 use serde_saphyr::Spanned;
 
 use crate::model::Step;
-use crate::parse::Problems;
 
 impl Step {
     /// The action this step performs, with order names resolved through `orders` (the
@@ -62,38 +61,4 @@ impl Step {
 /// A node id the parser has checked.
 fn node(id: Option<&Spanned<String>>) -> Option<NodeId> {
     id.and_then(|id| NodeId::parse(&id.value).ok())
-}
-
-/// Reports a node a step names that is not a node of `role` in the scenario's world.
-pub(crate) fn check_node(
-    id: Option<&Spanned<String>>,
-    role: Role,
-    spec: &WorldSpec,
-    p: &mut Problems<'_>,
-) {
-    let Some(id) = id else { return };
-    let ids: Vec<String> = match role {
-        Role::Channel => spec
-            .channel_nodes()
-            .iter()
-            .map(|n| n.id.to_string())
-            .collect(),
-        Role::Warehouse => spec
-            .warehouse_nodes()
-            .iter()
-            .map(|n| n.id.to_string())
-            .collect(),
-        Role::Carrier => spec
-            .carrier_nodes()
-            .iter()
-            .map(|n| n.id.to_string())
-            .collect(),
-    };
-    if !ids.contains(&id.value) {
-        p.at(
-            id,
-            format!("`{}` is not a {role} of this world", id.value),
-            Some(format!("name one of its {role}s: {}", ids.join(", "))),
-        );
-    }
 }

@@ -10,7 +10,6 @@ use miette::NamedSource;
 use serde_saphyr::Spanned;
 
 use crate::FORMAT_VERSION;
-use crate::action::check_node;
 use crate::condition::Condition;
 use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
 use crate::fault_step::check_fault;
@@ -384,12 +383,12 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 for line in &o.lines {
                     known_sku(&line.sku, &skus, p);
                 }
-                check_node(o.channel.as_ref(), Role::Channel, &spec, p);
+                nodes.check_step(o.channel.as_ref(), Role::Channel, p);
             }
             Step::CancelOrder(c) => known_order(&c.order, &aliases, p),
             Step::SetStock(st) => {
                 known_sku(&st.sku, &skus, p);
-                check_node(st.warehouse.as_ref(), Role::Warehouse, &spec, p);
+                nodes.check_step(st.warehouse.as_ref(), Role::Warehouse, p);
             }
             Step::AdvanceClock(_) => {}
             Step::Fault(spec) => {

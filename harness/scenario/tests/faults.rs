@@ -69,6 +69,15 @@ fn a_real_time_wait_in_days_is_a_type_error_where_it_is_written() {
     assert_eq!((*line, *column), (7, 80), "{message}");
     assert!(message.contains("real time"), "{message}");
     assert!(hint.contains("advance_clock"), "{hint}");
+    let latency_in_days =
+        problems("  - fault: { name: slow, persona: shopify, effect: latency, delay: 2d }\n");
+    assert_eq!(latency_in_days.len(), 1, "{latency_in_days:?}");
+    let (line, column, message, _) = &latency_in_days[0];
+    assert_eq!((*line, *column), (7, 5), "{message}");
+    assert!(
+        message.contains("`delay` of `latency`: `2d` is days or weeks"),
+        "{message}"
+    );
     let virtual_delay = problems(
         "  - fault: { name: late, persona: shipbob, topic: order.shipped, effect: delayed, delay: 2d }\n",
     );
@@ -87,13 +96,13 @@ fn steps_name_nodes_of_their_role() {
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0].0, 8);
     assert!(
-        found[0].1.contains("`shipbob` is not a channel"),
+        found[0].1.contains("the world has no channel `shipbob`"),
         "{found:?}"
     );
     assert!(found[0].2.contains("shopify"), "{found:?}");
     assert_eq!(found[1].0, 9);
     assert!(
-        found[1].1.contains("`wh-mars` is not a warehouse"),
+        found[1].1.contains("the world has no warehouse `wh-mars`"),
         "{found:?}"
     );
 }
@@ -118,4 +127,34 @@ fn a_step_resolves_to_the_action_the_control_api_takes() {
         serde_json::from_value(serde_json::json!({"advance_clock": {"by": "1d"}})).expect("by");
     assert_eq!(actions[1], Some(Ok(clock)));
     assert_eq!(actions[2], None, "an expectation only observes");
+}
+
+#[test]
+fn a_fault_names_the_nodes_its_scenario_declares() {
+    let text = |target: &str| {
+        format!(
+            "version: 1
+name: two-warehouses
+world:
+  catalog:
+    - {{ sku: MUG }}
+  warehouses:
+    - {{ id: wh-east, provider: shipbob, stock: {{ MUG: 3 }} }}
+    - {{ id: wh-eu, provider: shipbob, stock: {{ MUG: 2 }} }}
+steps:
+  - fault: {{ name: f, {target}, effect: backorder }}
+"
+        )
+    };
+    for ok in ["node: wh-eu", "persona: shipbob"] {
+        let parsed = parse_scenario("two.yaml", &text(ok));
+        assert!(
+            parsed.is_ok(),
+            "{ok}: {:?}",
+            parsed.err().map(|e| e.problems)
+        );
+    }
+    let errors = parse_scenario("two.yaml", &text("node: shipbob")).expect_err("not declared");
+    let message = &errors.problems[0].message;
+    assert!(message.contains("wh-east, wh-eu"), "{message}");
 }

@@ -104,9 +104,9 @@ impl<'de, V: Vocabulary> serde::Deserialize<'de> for OrNone<V> {
     }
 }
 
-impl<V: Vocabulary> schemars::JsonSchema for OrNone<V> {
+impl<V: Vocabulary + schemars::JsonSchema> schemars::JsonSchema for OrNone<V> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("{}OrNone", V::WHAT.replace([' ', '-'], "_")).into()
+        format!("{}OrNone", V::schema_name()).into()
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
@@ -144,7 +144,7 @@ pub enum HoldReason {
 }
 
 impl Vocabulary for HoldReason {
-    const WHAT: &'static str = "Shopify fulfillment hold reason";
+    const WHAT: &'static str = "fulfillment hold reason";
     const ALL: &'static [Self] = &[
         HoldReason::AwaitingPayment,
         HoldReason::AwaitingReturnItems,
@@ -299,7 +299,7 @@ mod tests {
         let held: Result<OrNone<HoldReason>, _> = serde_json::from_str("\"bad_address\"");
         let e = held.expect_err("not a reason").to_string();
         assert!(
-            e.starts_with("`bad_address` is not a Shopify fulfillment hold reason"),
+            e.starts_with("`bad_address` is not a fulfillment hold reason"),
             "{e}"
         );
         assert!(e.contains("none, awaiting_payment"), "{e}");

@@ -47,7 +47,7 @@ fn drift(name: &str, target: Target) -> FaultRule {
 #[test]
 fn a_node_target_acts_on_that_node_and_a_persona_on_every_node_of_the_provider() {
     let mut w = world();
-    w.add_fault(drift("eu-count", Target::Node("wh-eu".into())))
+    w.add_fault(drift("eu-count", Target::Node(id("wh-eu"))))
         .expect("wh-eu is a warehouse");
     assert_eq!((on_hand(&w, "wh-east"), on_hand(&w, "wh-eu")), (10, 3));
     w.add_fault(drift("all-count", Target::Persona("shipbob".into())))
@@ -59,16 +59,12 @@ fn a_node_target_acts_on_that_node_and_a_persona_on_every_node_of_the_provider()
 fn a_target_outside_the_world_or_of_the_wrong_role_is_refused() {
     let mut w = world();
     let gone = w
-        .add_fault(drift("x", Target::Node("shipbob".into())))
+        .add_fault(drift("x", Target::Node(id("shipbob"))))
         .expect_err("this world's warehouses are wh-east and wh-eu");
     assert!(gone.to_string().contains("wh-east, wh-eu"), "{gone}");
     let backorder = Effect::Warehouse(WarehouseEffect::Backorder);
     let wrong = w
-        .add_fault(FaultRule::new(
-            "y",
-            Target::Node("easypost".into()),
-            backorder,
-        ))
+        .add_fault(FaultRule::new("y", Target::Node(id("easypost")), backorder))
         .expect_err("a carrier has no warehouse orders");
     assert!(wrong.to_string().contains("node: wh-east"), "{wrong}");
 }

@@ -125,7 +125,7 @@ mod tests {
         let mut w = world();
         let rule = FaultRule::new(
             "down",
-            Target::Node("wh-mars".into()),
+            Target::Node(crate::NodeId::known("wh-mars")),
             Effect::Webhook(crate::faults::WebhookEffect::Dropped),
         );
         let e = w.add_fault(rule).expect_err("no such node").to_string();

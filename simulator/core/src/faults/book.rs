@@ -391,7 +391,7 @@ mod tests {
         let mut book = FaultBook::new(1, start());
         let down = FaultRule::new(
             "down",
-            Target::Node("easypost-eu".into()),
+            Target::Node(crate::NodeId::known("easypost-eu")),
             Effect::Request(outage()),
         );
         add(&mut book, down).expect("valid");

@@ -256,18 +256,18 @@ fn count(out: &mut Vec<String>, name: &str, n: u32) {
 impl FaultRule {
     /// The real rate limit of a `rate_limited` rule with `limit`/`per`.
     pub(crate) fn quota(&self) -> Option<Quota> {
-        match &self.effect {
-            Effect::Request(RequestEffect::RateLimited { quota, .. }) => *quota,
-            _ => None,
-        }
+        let Effect::Request(RequestEffect::RateLimited { quota, .. }) = &self.effect else {
+            return None;
+        };
+        *quota
     }
 
     /// The random extra latency bound of a `latency` rule.
     pub(crate) fn jitter(&self) -> Option<RealDuration> {
-        match &self.effect {
-            Effect::Request(RequestEffect::Latency { jitter, .. }) => *jitter,
-            _ => None,
-        }
+        let Effect::Request(RequestEffect::Latency { jitter, .. }) = &self.effect else {
+            return None;
+        };
+        *jitter
     }
 
     /// Whether a request is one this rule is about (before the trigger is consulted).

@@ -6,13 +6,14 @@
 use serde::Serialize;
 
 use super::effect::{EffectFamily, EffectKind};
+use crate::NodeId;
 
 /// The nodes a rule targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     /// One node, by its id (`wh-eu`, or `shipbob` in the default world).
-    Node(String),
+    Node(NodeId),
     /// Every node of this provider (`shipbob`).
     Persona(String),
 }
@@ -46,9 +47,6 @@ pub struct TargetNode {
     pub provider: String,
 }
 
-/// The alerts node every world has (id and provider): Slack's incoming webhook.
-pub const ALERTS_NODE: &str = "slack";
-
 impl TargetNode {
     pub fn new(id: &str, role: TargetRole, provider: &str) -> TargetNode {
         TargetNode {
@@ -60,7 +58,8 @@ impl TargetNode {
 
     /// The alerts node.
     pub fn alerts() -> TargetNode {
-        TargetNode::new(ALERTS_NODE, TargetRole::Alerts, ALERTS_NODE)
+        let (id, provider) = crate::spec::ALERTS_NODE;
+        TargetNode::new(id, TargetRole::Alerts, provider)
     }
 }
 
@@ -93,7 +92,7 @@ impl Target {
     /// Whether a call to or a webhook from the node `id` of `provider` is targeted.
     pub fn covers(&self, id: &str, provider: &str) -> bool {
         match self {
-            Target::Node(n) => n == id,
+            Target::Node(n) => n.as_str() == id,
             Target::Persona(p) => p == provider,
         }
     }
@@ -212,7 +211,7 @@ mod tests {
         let nodes = nodes.as_slice();
         let shipbob = Target::Persona("shipbob".into());
         assert!(shipbob.problems(EffectKind::StockDrift, nodes).is_empty());
-        let shop = Target::Node("shopify".into());
+        let shop = Target::Node(NodeId::known("shopify"));
         let wrong = shop.problems(EffectKind::StockDrift, nodes).join("\n");
         assert!(wrong.contains("`node: shipbob`"), "{wrong}");
         let slack = Target::Persona("slack".into());
@@ -223,7 +222,7 @@ mod tests {
             unknown.contains("shopify, shipbob, easypost, slack"),
             "{unknown}"
         );
-        let address = Target::Node("shipbob".into());
+        let address = Target::Node(NodeId::known("shipbob"));
         assert!(
             !address
                 .problems(EffectKind::AddressRejected, nodes)
