@@ -256,6 +256,14 @@ impl ShipBobApi {
         }
     }
 
+    /// The same warehouse, asked once per call (no retries): for a poll that repeats.
+    pub(crate) fn probing(&self) -> ShipBobApi {
+        ShipBobApi {
+            http: self.http.single_attempt(),
+            ..self.clone()
+        }
+    }
+
     fn base(&self) -> String {
         self.base
             .lock()

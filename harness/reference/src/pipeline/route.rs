@@ -1,0 +1,122 @@
+//! Step 4a: which warehouse ships the order (the rules are in `crate::routing`), read
+//! from each warehouse's stock; and keeping the label in step with the route — a label
+//! bought from another warehouse's address is refunded before a new one is bought.
+
+use std::collections::HashMap;
+
+use super::{Failure, Pipeline};
+use crate::defects::Defect;
+use crate::routing::{self, Candidate, Route};
+
+impl Pipeline {
+    /// Whether a warehouse that is down may be replaced by another for an order.
+    pub(super) fn may_reroute(&self) -> bool {
+        self.nodes.warehouses.len() > 1 && !self.has(Defect::NoRerouteOnOutage)
+    }
+
+    /// The warehouse for the order, leaving out those found `down` for it.
+    pub(super) async fn choose_warehouse(
+        &self,
+        id: u64,
+        name: &str,
+        down: &[usize],
+    ) -> Result<usize, Failure> {
+        let count = self.nodes.warehouses.len();
+        let nowhere = || Failure {
+            summary: "no warehouse reachable".to_owned(),
+            cause: format!("{} warehouses down", down.len()),
+            retryable: true,
+            unanswered: false,
+        };
+        if count == 1 || self.has(Defect::AlwaysFirstWarehouse) {
+            // DEFECT always-first-warehouse: stock and distance are never looked at.
+            return if down.contains(&0) {
+                Err(nowhere())
+            } else {
+                Ok(0)
+            };
+        }
+        let Some((lines, country)) =
+            self.order(id, |o| (o.lines.clone(), o.address.country.clone()))
+        else {
+            return Err(nowhere());
+        };
+        let mut stock: Vec<Option<HashMap<String, i64>>> = Vec::with_capacity(count);
+        for (index, warehouse) in self.nodes.warehouses.iter().enumerate() {
+            if down.contains(&index) {
+                stock.push(None);
+                continue;
+            }
+            let read = match warehouse.api.inventory_levels().await {
+                Ok(levels) => Some(self.known_stock.record(index, &levels)),
+                Err(err) if self.has(Defect::NoRerouteOnOutage) => {
+                    // DEFECT no-reroute-on-outage: a warehouse that cannot be reached
+                    // keeps its place, routed by the stock it last had.
+                    tracing::warn!(warehouse = %warehouse.id, error = %err, "stock unreadable");
+                    Some(self.known_stock.get(index).unwrap_or_default())
+                }
+                Err(err) => {
+                    tracing::warn!(warehouse = %warehouse.id, error = %err, "warehouse down; not routing there");
+                    None
+                }
+            };
+            stock.push(read);
+        }
+        let candidates: Vec<Candidate<'_>> = self
+            .nodes
+            .warehouses
+            .iter()
+            .zip(&stock)
+            .map(|(w, s)| Candidate {
+                country: &w.ship_from.country,
+                sellable: s.as_ref(),
+            })
+            .collect();
+        let chosen = match routing::route(&lines, &country, &candidates) {
+            Route::Whole(index) | Route::Short(index) => index,
+            // The pipeline keeps one warehouse order per storefront order: the closest
+            // warehouse with a part gets it whole and reports what it lacks.
+            Route::Split(parts) => match parts.first() {
+                Some((index, _)) => *index,
+                None => return Err(nowhere()),
+            },
+            Route::Nowhere => return Err(nowhere()),
+        };
+        let warehouse = self.nodes.warehouse(chosen);
+        tracing::info!(order = name, warehouse = %warehouse.id, region = %warehouse.region, "order routed");
+        Ok(chosen)
+    }
+
+    /// True when the order's label (or a purchase whose outcome is unknown) ships from
+    /// `origin`, or there is none; a label from another warehouse is refunded first.
+    pub(super) async fn label_ships_from(&self, id: u64, origin: usize) -> Result<bool, Failure> {
+        let Some((from, label, pending)) = self.order(id, |o| {
+            (
+                o.label_origin,
+                o.label.clone(),
+                o.purchase_shipment_id.clone(),
+            )
+        }) else {
+            return Ok(false);
+        };
+        if from.is_none_or(|from| from == origin) {
+            return Ok(true);
+        }
+        let carrier = self.carrier(id);
+        let bought = match (label, pending) {
+            (Some(label), _) => Some(label),
+            (None, Some(shipment_id)) => carrier.resume(&shipment_id).await?,
+            (None, None) => None,
+        };
+        if let Some(label) = bought {
+            carrier.refund(&label.shipment_id).await?;
+            tracing::info!(id, shipment = %label.shipment_id, "label from the old route refunded");
+        }
+        self.update(id, |o| {
+            o.label = None;
+            o.purchase_shipment_id = None;
+            o.label_origin = None;
+        });
+        Ok(true)
+    }
+}
