@@ -196,6 +196,16 @@ impl HttpClient {
         client
     }
 
+    /// The provider's last answer was a failure (every caller shares this view).
+    pub(crate) fn failing(&self, service: Service) -> bool {
+        self.with_pacer(service, |p| p.is_failing())
+    }
+
+    /// A call now would first wait for the provider's pacer.
+    pub(crate) fn held_back(&self, service: Service) -> bool {
+        self.with_pacer(service, |p| p.holds_back(Instant::now()))
+    }
+
     fn with_pacer<T>(&self, service: Service, f: impl FnOnce(&mut Pacer) -> T) -> T {
         let mut pacers = self.pacers.lock().unwrap_or_else(PoisonError::into_inner);
         f(pacers.entry(service).or_default())

@@ -1,9 +1,9 @@
-//! Which warehouse ships an order, pure: the closest one that can ship it complete
-//! (same country as the customer first, then the same region group — the EU —, then
-//! declaration order); split across warehouses only when none can ship it complete;
-//! when even together they hold too little, the closest reachable one gets it whole and
-//! reports what it lacks (an out-of-stock hold). Warehouses that are down for this
-//! order are not candidates. No I/O.
+//! Which warehouse ships an order, pure: the closest reachable one that can ship it
+//! complete (same country as the customer first, then the same region group — the EU
+//! —, then declaration order). When none can: wait if a warehouse that is down could
+//! (by the stock it last had); else split across warehouses if together they can; else
+//! the closest reachable one gets it whole and reports what it lacks (an out-of-stock
+//! hold). No I/O.
 
 use std::collections::HashMap;
 
@@ -12,8 +12,10 @@ use std::collections::HashMap;
 pub(crate) struct Candidate<'a> {
     /// Country of the warehouse's ship-from address (ISO 3166-1 alpha-2).
     pub(crate) country: &'a str,
-    /// Sellable units per SKU; `None` when its stock could not be read (it is down).
-    pub(crate) sellable: Option<&'a HashMap<String, i64>>,
+    /// Sellable units per SKU: just read, or as last read when it is down.
+    pub(crate) sellable: &'a HashMap<String, i64>,
+    /// It answers; a warehouse that is down gets no orders.
+    pub(crate) reachable: bool,
 }
 
 /// Order lines, `(sku, quantity)`.
@@ -29,8 +31,9 @@ pub(crate) enum Route {
     Split(Vec<(usize, Lines)>),
     /// Not enough stock anywhere: the closest reachable warehouse gets it whole.
     Short(usize),
-    /// No warehouse can be reached.
-    Nowhere,
+    /// No warehouse can take it now (none reachable, or only one that is down could
+    /// ship it complete): hold it until one is back.
+    Wait,
 }
 
 /// Member states of the European Union: a warehouse there is "near" a customer in any
@@ -69,21 +72,28 @@ fn ships_complete(lines: &[(String, u32)], sellable: &HashMap<String, i64>) -> b
 
 /// Routes `lines` for a customer in `country` over `warehouses` (declaration order).
 pub(crate) fn route(lines: &[(String, u32)], country: &str, warehouses: &[Candidate<'_>]) -> Route {
-    // Reachable warehouses, closest first; ties keep declaration order.
-    let mut reachable: Vec<(usize, &HashMap<String, i64>)> = warehouses
+    // Closest first; ties keep declaration order.
+    let mut by_distance: Vec<(usize, &Candidate<'_>)> = warehouses.iter().enumerate().collect();
+    by_distance.sort_by_key(|(i, w)| (distance(country, w.country), *i));
+    let reachable: Vec<(usize, &HashMap<String, i64>)> = by_distance
         .iter()
-        .enumerate()
-        .filter_map(|(i, w)| Some((i, w.sellable?)))
+        .filter(|(_, w)| w.reachable)
+        .map(|(i, w)| (*i, w.sellable))
         .collect();
-    reachable.sort_by_key(|(i, _)| (distance(country, warehouses[*i].country), *i));
-    let Some(&(closest, _)) = reachable.first() else {
-        return Route::Nowhere;
-    };
     if let Some(&(whole, _)) = reachable
         .iter()
         .find(|(_, sellable)| ships_complete(lines, sellable))
     {
         return Route::Whole(whole);
+    }
+    let Some(&(closest, _)) = reachable.first() else {
+        return Route::Wait;
+    };
+    if by_distance
+        .iter()
+        .any(|(_, w)| !w.reachable && ships_complete(lines, w.sellable))
+    {
+        return Route::Wait;
     }
     split(lines, &reachable).map_or(Route::Short(closest), Route::Split)
 }
@@ -135,98 +145,24 @@ mod tests {
     }
 
     /// Two warehouses, wh-east (US) then wh-eu (NL): `(case, customer country, order,
-    /// wh-east stock, wh-eu stock — "down" when unreachable, expected route)`.
-    const TABLE: [(&str, &str, &str, &str, &str, &str); 13] = [
-        (
-            "US customer, both stocked",
-            "US",
-            "MUG:1",
-            "MUG:9",
-            "MUG:9",
-            "whole 0",
-        ),
-        (
-            "NL customer, both stocked",
-            "NL",
-            "MUG:1",
-            "MUG:9",
-            "MUG:9",
-            "whole 1",
-        ),
-        (
-            "DE customer: same region group",
-            "DE",
-            "MUG:1",
-            "MUG:9",
-            "MUG:9",
-            "whole 1",
-        ),
-        (
-            "JP customer: first declared",
-            "JP",
-            "MUG:1",
-            "MUG:9",
-            "MUG:9",
-            "whole 0",
-        ),
-        (
-            "country in lower case",
-            "nl",
-            "MUG:1",
-            "MUG:9",
-            "MUG:9",
-            "whole 1",
-        ),
-        (
-            "EU short: US ships it whole",
-            "NL",
-            "MUG:3",
-            "MUG:9",
-            "MUG:2",
-            "whole 0",
-        ),
-        (
-            "a line missing in the EU",
-            "NL",
-            "MUG:1 TEE:1",
-            "MUG:9 TEE:9",
-            "MUG:2",
-            "whole 0",
-        ),
-        (
-            "closest down: the next",
-            "NL",
-            "MUG:1",
-            "MUG:9",
-            "down",
-            "whole 0",
-        ),
-        ("all down", "US", "MUG:1", "down", "down", "nowhere"),
-        (
-            "too little: closest reachable",
-            "NL",
-            "MUG:30",
-            "MUG:9",
-            "MUG:2",
-            "short 1",
-        ),
-        (
-            "too little, closest down",
-            "NL",
-            "MUG:30",
-            "MUG:9",
-            "down",
-            "short 0",
-        ),
+    /// wh-east stock, wh-eu stock — "down" first when unreachable, expected route)`.
+    #[rustfmt::skip]
+    const TABLE: [(&str, &str, &str, &str, &str, &str); 15] = [
+        ("US customer", "US", "MUG:1", "MUG:9", "MUG:9", "whole 0"),
+        ("NL customer", "NL", "MUG:1", "MUG:9", "MUG:9", "whole 1"),
+        ("DE: same region group", "DE", "MUG:1", "MUG:9", "MUG:9", "whole 1"),
+        ("JP: first declared", "JP", "MUG:1", "MUG:9", "MUG:9", "whole 0"),
+        ("country in lower case", "nl", "MUG:1", "MUG:9", "MUG:9", "whole 1"),
+        ("EU short: US ships whole", "NL", "MUG:3", "MUG:9", "MUG:2", "whole 0"),
+        ("a line missing in EU", "NL", "MUG:1 TEE:1", "MUG:9 TEE:9", "MUG:2", "whole 0"),
+        ("closest down: the next", "NL", "MUG:1", "MUG:9", "down MUG:9", "whole 0"),
+        ("all down", "US", "MUG:1", "down MUG:9", "down MUG:9", "wait"),
+        ("only a down one has it", "US", "TEE:1", "down TEE:9", "MUG:9", "wait"),
+        ("a down one never had it", "US", "TEE:1", "down MUG:9", "MUG:9", "short 1"),
+        ("too little: closest", "NL", "MUG:30", "MUG:9", "MUG:2", "short 1"),
+        ("too little, closest down", "NL", "MUG:30", "MUG:9", "down MUG:2", "short 0"),
         ("nothing anywhere", "US", "MUG:1", "", "", "short 0"),
-        (
-            "split when none ships it whole",
-            "NL",
-            "MUG:4 TEE:1",
-            "MUG:2 TEE:1",
-            "MUG:2",
-            "split",
-        ),
+        ("split: none ships whole", "NL", "MUG:4 TEE:1", "MUG:2 TEE:1", "MUG:2", "split"),
     ];
 
     #[test]
@@ -237,11 +173,13 @@ mod tests {
             let warehouses = [
                 Candidate {
                     country: "US",
-                    sellable: (east != "down").then_some(&east_stock),
+                    sellable: &east_stock,
+                    reachable: !east.starts_with("down"),
                 },
                 Candidate {
                     country: "NL",
-                    sellable: (eu != "down").then_some(&eu_stock),
+                    sellable: &eu_stock,
+                    reachable: !eu.starts_with("down"),
                 },
             ];
             let expected = match expected {
@@ -249,7 +187,7 @@ mod tests {
                 "whole 1" => Route::Whole(1),
                 "short 0" => Route::Short(0),
                 "short 1" => Route::Short(1),
-                "nowhere" => Route::Nowhere,
+                "wait" => Route::Wait,
                 // Closest first: the EU ships its two mugs, the US the rest.
                 _ => Route::Split(vec![(1, lines("MUG:2")), (0, lines("MUG:2 TEE:1"))]),
             };
@@ -264,11 +202,12 @@ mod tests {
         let plenty = stock("MUG:10");
         let only = [Candidate {
             country: "US",
-            sellable: Some(&plenty),
+            sellable: &plenty,
+            reachable: true,
         }];
         assert_eq!(route(&lines("MUG:1"), "FR", &only), Route::Whole(0));
         assert_eq!(route(&lines("MUG:11"), "US", &only), Route::Short(0));
         assert_eq!(route(&[], "US", &only), Route::Whole(0));
-        assert_eq!(route(&lines("MUG:1"), "US", &[]), Route::Nowhere);
+        assert_eq!(route(&lines("MUG:1"), "US", &[]), Route::Wait);
     }
 }

@@ -146,13 +146,27 @@ impl StockSync {
         }
         let mut all = Vec::new();
         for (index, warehouse) in self.nodes.warehouses.iter().enumerate() {
-            match warehouse.api.probing().inventory_levels().await {
+            // A warehouse still paced after a failure is not waited for: the sync (which
+            // counts as work in hand) would keep the integration busy the whole outage.
+            let answer = if warehouse.api.held_back() {
+                Err(None)
+            } else {
+                warehouse
+                    .api
+                    .probing()
+                    .inventory_levels()
+                    .await
+                    .map_err(Some)
+            };
+            match answer {
                 Ok(levels) => {
                     self.known.record(index, &levels);
                     all.extend(levels);
                 }
                 Err(err) => {
-                    tracing::debug!(warehouse = %warehouse.id, error = %err, "stock unreadable; using what it last said");
+                    if let Some(err) = err {
+                        tracing::debug!(warehouse = %warehouse.id, error = %err, "stock unreadable; using what it last said");
+                    }
                     let last = self.known.get(index).unwrap_or_default();
                     all.extend(
                         last.into_iter()

@@ -23,8 +23,8 @@ impl Pipeline {
     ) -> Result<usize, Failure> {
         let count = self.nodes.warehouses.len();
         let nowhere = || Failure {
-            summary: "no warehouse reachable".to_owned(),
-            cause: format!("{} warehouses down", down.len()),
+            summary: "no warehouse that can ship it is reachable".to_owned(),
+            cause: "waiting for a warehouse to come back".to_owned(),
             retryable: true,
             unanswered: false,
         };
@@ -41,35 +41,44 @@ impl Pipeline {
         else {
             return Err(nowhere());
         };
-        let mut stock: Vec<Option<HashMap<String, i64>>> = Vec::with_capacity(count);
+        // Each warehouse's stock (as last read when it is down) and whether it answers.
+        let mut stock: Vec<(HashMap<String, i64>, bool)> = Vec::with_capacity(count);
         for (index, warehouse) in self.nodes.warehouses.iter().enumerate() {
-            if down.contains(&index) {
-                stock.push(None);
+            let last = || self.known_stock.get(index).unwrap_or_default();
+            if down.contains(&index)
+                || (warehouse.api.failing() && !self.has(Defect::NoRerouteOnOutage))
+            {
+                // Down for this order, or its last answer (often the stock sync's) was a
+                // failure: not a candidate until a call to it succeeds again.
+                stock.push((last(), false));
                 continue;
             }
-            let read = match warehouse.api.inventory_levels().await {
-                Ok(levels) => Some(self.known_stock.record(index, &levels)),
+            match warehouse.api.inventory_levels().await {
+                Ok(levels) => stock.push((self.known_stock.record(index, &levels), true)),
                 Err(err) if self.has(Defect::NoRerouteOnOutage) => {
                     // DEFECT no-reroute-on-outage: a warehouse that cannot be reached
-                    // keeps its place, routed by the stock it last had.
+                    // keeps its place, as if it had what the order needs.
                     tracing::warn!(warehouse = %warehouse.id, error = %err, "stock unreadable");
-                    Some(self.known_stock.get(index).unwrap_or_default())
+                    let assumed = lines
+                        .iter()
+                        .map(|(sku, qty)| (sku.clone(), i64::from(*qty)));
+                    stock.push((assumed.collect(), true));
                 }
                 Err(err) => {
                     tracing::warn!(warehouse = %warehouse.id, error = %err, "warehouse down; not routing there");
-                    None
+                    stock.push((last(), false));
                 }
-            };
-            stock.push(read);
+            }
         }
         let candidates: Vec<Candidate<'_>> = self
             .nodes
             .warehouses
             .iter()
             .zip(&stock)
-            .map(|(w, s)| Candidate {
+            .map(|(w, (sellable, reachable))| Candidate {
                 country: &w.ship_from.country,
-                sellable: s.as_ref(),
+                sellable,
+                reachable: *reachable,
             })
             .collect();
         let chosen = match routing::route(&lines, &country, &candidates) {
@@ -80,7 +89,7 @@ impl Pipeline {
                 Some((index, _)) => *index,
                 None => return Err(nowhere()),
             },
-            Route::Nowhere => return Err(nowhere()),
+            Route::Wait => return Err(nowhere()),
         };
         let warehouse = self.nodes.warehouse(chosen);
         tracing::info!(order = name, warehouse = %warehouse.id, region = %warehouse.region, "order routed");
