@@ -23,6 +23,10 @@ pub(crate) struct OrderRecord {
     pub(crate) label_origin: Option<usize>,
     /// The carrier the label is bought from.
     pub(crate) carrier: usize,
+    /// The carrier's id of the verified destination address.
+    pub(crate) verified_address_id: Option<String>,
+    /// Warehouse orders withdrawn to send the order elsewhere: their cancel is ours.
+    pub(crate) withdrawn: Vec<u64>,
     /// Storefront name, e.g. "#1001".
     pub(crate) name: String,
     /// (sku, quantity) per line; lines without a SKU cannot be fulfilled and are skipped.
@@ -95,6 +99,8 @@ impl OrderRecord {
             warehouse: None,
             label_origin: None,
             carrier: 0,
+            verified_address_id: None,
+            withdrawn: Vec::new(),
             name,
             lines,
             line_skus,

@@ -336,6 +336,9 @@ impl Pipeline {
             .status
             .as_deref()
             .is_some_and(|s| s.to_ascii_lowercase().contains("backorder"));
+        if out_of_stock && self.reroute_out_of_stock(id).await {
+            return;
+        }
         let reason = if out_of_stock {
             HoldReason::InventoryOutOfStock
         } else {
@@ -372,7 +375,11 @@ impl Pipeline {
             tracing::warn!(?shipment.reference_id, "cancelled shipment for an order we cannot identify");
             return;
         };
-        if self.cancelled(id) {
+        let ours = shipment.order_id.is_some_and(|w| {
+            self.order(id, |o| o.withdrawn.contains(&w))
+                .unwrap_or(false)
+        });
+        if self.cancelled(id) || ours {
             tracing::info!(id, "warehouse confirmed our cancel");
             return;
         }

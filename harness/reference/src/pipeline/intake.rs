@@ -13,8 +13,13 @@ use crate::state::OrderRecord;
 /// Parcel weight per unit: no catalog weights, so every unit counts as one pound.
 const OUNCES_PER_UNIT: u32 = 16;
 
+/// The parcel weight of an order of `units` units, in ounces.
+pub(super) fn parcel_weight(units: u32) -> u32 {
+    units.max(1).saturating_mul(OUNCES_PER_UNIT)
+}
+
 /// Where the pipeline left an order that did not fail.
-enum Progress {
+pub(super) enum Progress {
     InWarehouse,
     Stopped,
 }
@@ -180,10 +185,11 @@ impl Pipeline {
         // Steps 4 and 5, per warehouse: route, buy the label from its address, hand it
         // over; a warehouse that turns out to be down is left out and the order routed
         // again (each round leaves one more out, so this ends).
-        let weight = units.max(1).saturating_mul(OUNCES_PER_UNIT);
+        self.update(id, |o| o.verified_address_id = Some(verified.id.clone()));
+        let weight = parcel_weight(units);
         let mut down = Vec::new();
         loop {
-            let warehouse = self.choose_warehouse(id, &name, &down).await?;
+            let warehouse = self.choose_warehouse(id, &name, &down, false).await?;
             let label = self
                 .purchase_label(id, &name, &verified.id, weight, warehouse)
                 .await?;
@@ -223,7 +229,7 @@ impl Pipeline {
         }
     }
 
-    async fn purchase_label(
+    pub(super) async fn purchase_label(
         &self,
         id: u64,
         name: &str,
@@ -311,7 +317,7 @@ impl Pipeline {
     }
 
     /// Step 5: hand the order and its label to the warehouse.
-    async fn hand_to_warehouse(
+    pub(super) async fn hand_to_warehouse(
         &self,
         id: u64,
         name: &str,
@@ -376,7 +382,7 @@ impl Pipeline {
         self.stock.push_soon();
     }
 
-    async fn hold_after_failure(&self, id: u64, name: &str, failure: Failure) {
+    pub(super) async fn hold_after_failure(&self, id: u64, name: &str, failure: Failure) {
         if self.has(Defect::DropsOrderDuringOutage) {
             // DEFECT drops-order-during-outage: the order is forgotten: no hold on the
             // storefront, no alert, no retry; only a log line nobody reads.

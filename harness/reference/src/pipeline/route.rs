@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::intake::parcel_weight;
 use super::{Failure, Pipeline};
 use crate::defects::Defect;
 use crate::routing::{self, Candidate, Route};
@@ -14,12 +15,14 @@ impl Pipeline {
         self.nodes.warehouses.len() > 1 && !self.has(Defect::NoRerouteOnOutage)
     }
 
-    /// The warehouse for the order, leaving out those found `down` for it.
+    /// The warehouse for the order, leaving out those found `down` for it; with
+    /// `whole_only`, only one that can ship it complete.
     pub(super) async fn choose_warehouse(
         &self,
         id: u64,
         name: &str,
         down: &[usize],
+        whole_only: bool,
     ) -> Result<usize, Failure> {
         let count = self.nodes.warehouses.len();
         let nowhere = || Failure {
@@ -82,7 +85,9 @@ impl Pipeline {
             })
             .collect();
         let chosen = match routing::route(&lines, &country, &candidates) {
-            Route::Whole(index) | Route::Short(index) => index,
+            Route::Whole(index) => index,
+            _ if whole_only => return Err(nowhere()),
+            Route::Short(index) => index,
             // The pipeline keeps one warehouse order per storefront order: the closest
             // warehouse with a part gets it whole and reports what it lacks.
             Route::Split(parts) => match parts.first() {
@@ -94,6 +99,60 @@ impl Pipeline {
         let warehouse = self.nodes.warehouse(chosen);
         tracing::info!(order = name, warehouse = %warehouse.id, region = %warehouse.region, "order routed");
         Ok(chosen)
+    }
+
+    /// The warehouse reported the order out of stock: when another warehouse can ship it
+    /// complete, withdraw it from the first and send it there (a new label from there).
+    /// False when there is no such warehouse, or the first would not let it go.
+    pub(super) async fn reroute_out_of_stock(&self, id: u64) -> bool {
+        if self.nodes.warehouses.len() < 2 || self.has(Defect::AlwaysFirstWarehouse) {
+            return false;
+        }
+        let Some((name, Some(from), Some(withdrawn), Some(address), units)) = self.order(id, |o| {
+            (
+                o.name.clone(),
+                o.warehouse,
+                o.warehouse_order_id,
+                o.verified_address_id.clone(),
+                o.units(),
+            )
+        }) else {
+            return false;
+        };
+        let Ok(to) = self.choose_warehouse(id, &name, &[from], true).await else {
+            return false;
+        };
+        // Its units are on their way again until the next warehouse has them.
+        self.update(id, |o| {
+            o.reserved = true;
+            o.withdrawn.push(withdrawn);
+        });
+        self.stock.push_soon();
+        if let Err(err) = self.nodes.warehouse(from).api.cancel_order(withdrawn).await {
+            tracing::warn!(order = %name, error = %err, "the warehouse kept the order; holding it there");
+            self.update(id, |o| {
+                o.reserved = false;
+                o.withdrawn.retain(|w| *w != withdrawn);
+            });
+            return false;
+        }
+        self.update(id, |o| {
+            o.warehouse = None;
+            o.warehouse_order_id = None;
+        });
+        tracing::info!(order = %name, from = %self.nodes.warehouse(from).id,
+            to = %self.nodes.warehouse(to).id, "out of stock; routing the order to another warehouse");
+        let handed = match self
+            .purchase_label(id, &name, &address, parcel_weight(units), to)
+            .await
+        {
+            Ok(label) => self.hand_to_warehouse(id, &name, label, to).await,
+            Err(failure) => Err(failure),
+        };
+        if let Err(failure) = handed {
+            self.hold_after_failure(id, &name, failure).await;
+        }
+        true
     }
 
     /// True when the order's label (or a purchase whose outcome is unknown) ships from
