@@ -445,6 +445,37 @@ mod tests {
         assert_eq!(config.timings, Timings::default());
     }
 
+    /// The default world's manifest, as the simulator renders it for `complete()`.
+    const DEFAULT_MANIFEST: &str = r#"{"version":1,"sut_url":"http://127.0.0.1:38211","nodes":[
+      {"id":"shopify","role":"channel","provider":"shopify","url":"http://127.0.0.1:40001/admin/api/2026-10",
+       "env_prefix":"DRYDOCK_SHOPIFY_","credentials":{"access_token":"shpat_x","shop_domain":"drydock-shop.myshopify.com"},
+       "webhook_secret":"shpss_x"},
+      {"id":"easypost","role":"carrier","provider":"easypost","url":"http://127.0.0.1:40002/v2",
+       "env_prefix":"DRYDOCK_EASYPOST_","credentials":{"api_key":"EZTKx"},"webhook_secret":"s3cret"},
+      {"id":"shipbob","role":"warehouse","provider":"shipbob","url":"http://127.0.0.1:40003/2026-01",
+       "env_prefix":"DRYDOCK_SHIPBOB_","credentials":{"token":"pat","channel_id":"100101"},
+       "webhook_secret":"whsec_aGVsbG8=","region":"US-East",
+       "ship_from":{"name":"Drydock Warehouse","company":"","street1":"1 Dock St","street2":"","city":"Oakland",
+                    "state":"CA","zip":"94607","country":"US","phone":"","email":""}},
+      {"id":"slack","role":"alerts","provider":"slack","url":"http://127.0.0.1:40004/services/T/B/x",
+       "env_prefix":"DRYDOCK_SLACK_","credentials":{}}]}"#;
+
+    #[test]
+    fn the_manifest_and_the_default_variables_describe_the_same_world() {
+        let from_vars = Config::from_vars(&complete()).expect("variables");
+        let mut vars = complete();
+        vars.insert("DRYDOCK_WORLD_JSON".into(), DEFAULT_MANIFEST.into());
+        let from_manifest = Config::from_vars(&vars).expect("manifest");
+        assert_eq!(format!("{from_manifest:?}"), format!("{from_vars:?}"));
+        // The manifest wins over the default variables when both are set.
+        vars.insert("DRYDOCK_SHOPIFY_URL".into(), "http://127.0.0.1:1/x".into());
+        let config = Config::from_vars(&vars).expect("manifest");
+        assert_eq!(
+            config.channels[0].shopify.base_url,
+            "http://127.0.0.1:40001/admin/api/2026-10"
+        );
+    }
+
     #[test]
     fn missing_variable_names_it_and_says_how_to_fix() {
         let mut vars = complete();
