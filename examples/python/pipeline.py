@@ -171,7 +171,9 @@ class Pipeline:
         candidates = []
         for index, warehouse in enumerate(self.warehouses):
             sellable, reachable = self.stock.last_known(index), False
-            if index not in down:
+            # a warehouse whose last answer was a failure waits for the stock poll to
+            # find it back before it gets orders again
+            if index not in down and not warehouse.api.gate.failing():
                 try:
                     sellable, reachable = self.stock.read_warehouse(index), True
                 except ProviderError as error:

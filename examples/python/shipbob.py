@@ -74,13 +74,13 @@ class ShipBob:
     def cancel(self, order_id) -> None:
         self.api.call("POST", f"/order/{order_id}:cancel", {}, repeat_writes=True)
 
-    def sellable(self) -> dict:
+    def sellable(self, attempts: int = 3) -> dict:
         """SKU -> units the warehouse can sell."""
         levels = {}
         query = {"PageSize": 250}
         path = "/inventory-level"
         for _ in range(50):
-            body = self.api.call("GET", path, query=query).body or {}
+            body = self.api.call("GET", path, query=query, attempts=attempts).body or {}
             for item in body.get("items") or []:
                 # ShipBob's "sellable" also leaves out units of orders in Exception; the
                 # fulfillable count is the next best thing where sellable is not served

@@ -50,9 +50,9 @@ class StockSync:
         """A change is waiting to reach the storefronts."""
         return self._dirty.is_set()
 
-    def read_warehouse(self, index: int) -> dict:
+    def read_warehouse(self, index: int, attempts: int = 3) -> dict:
         """SKU -> sellable at one warehouse, read now (and remembered)."""
-        sellable = self.warehouses[index].sellable()
+        sellable = self.warehouses[index].sellable(attempts)
         with self._known_lock:
             self._known[index] = sellable
         return sellable
@@ -93,7 +93,10 @@ class StockSync:
         total = {}
         for index, warehouse in enumerate(self.warehouses):
             try:
-                levels = self.read_warehouse(index)
+                if warehouse.api.gate.closed():
+                    # backing off after a failure: do not hold every storefront up for it
+                    raise ProviderError(f"{warehouse.node.id} is backing off", "shipbob")
+                levels = self.read_warehouse(index, attempts=1)
             except ProviderError as error:
                 log(f"stock of {warehouse.node.id} unreadable ({error}); using what it said last")
                 levels = self.last_known(index)
