@@ -11,6 +11,7 @@ mod invariants;
 mod lifecycle;
 mod personas;
 mod project;
+mod providers;
 mod report;
 mod runner;
 mod sdk;

@@ -1,5 +1,6 @@
 //! `drydock serve` as a user runs it, in a child process: it makes a control token,
-//! prints it, writes it owner-only to `.drydock/serve.env`, refuses the control API
+//! prints it, writes it owner-only to `.drydock/serve.env` (the manifest beside it as
+//! `.drydock/world.json`, every node printed), refuses the control API
 //! without it, and `drydock fault` finds it — and the control API's address — there by
 //! itself; SIGTERM stops it as Ctrl-C does.
 
@@ -81,6 +82,16 @@ fn fault_at(dir: &Path, control: Option<&str>, args: &[&str]) -> Output {
     cmd.output().expect("drydock fault runs")
 }
 
+/// The file holds secrets: mode 0600.
+fn assert_owner_only(file: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{} is owner-only", file.display());
+    }
+}
+
 fn fault(dir: &Path, control: &str, args: &[&str]) -> Output {
     fault_at(dir, Some(control), args)
 }
@@ -98,20 +109,45 @@ async fn serve_makes_a_private_token_and_fault_finds_it_in_serve_env() {
         .expect("the token is in serve.env")
         .to_string();
     assert_eq!(token.len(), 64, "{token}");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&env_file)
-            .expect("meta")
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600, "serve.env is owner-only");
-    }
+    assert_owner_only(&env_file);
     let printed = std::fs::read_to_string(dir.join("serve.out")).unwrap_or_default();
     assert!(
         printed.contains(&format!("control token {token}")),
         "{printed}"
     );
+    // The manifest beside serve.env, owner-only (it holds every credential), and one
+    // printed line per node naming its role, id, provider and URL.
+    let world_file = dir.join(".drydock").join("world.json");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&world_file).expect("world.json written"))
+            .expect("world.json is JSON");
+    assert_owner_only(&world_file);
+    let nodes = manifest["nodes"].as_array().expect("nodes");
+    assert_eq!(nodes.len(), 4, "{manifest}");
+    for node in nodes {
+        let line = format!(
+            "{} {} {} {}",
+            node["role"].as_str().unwrap_or_default(),
+            node["id"].as_str().unwrap_or_default(),
+            node["provider"].as_str().unwrap_or_default(),
+            node["url"].as_str().unwrap_or_default()
+        );
+        assert!(
+            printed
+                .lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == line),
+            "no line `{line}` in {printed}"
+        );
+        let var = format!(
+            "{}URL='{}'",
+            node["env_prefix"].as_str().unwrap_or_default(),
+            node["url"].as_str().unwrap_or_default()
+        );
+        assert!(
+            node["role"] == "alerts" || env.contains(&var),
+            "{var} not in {env}"
+        );
+    }
 
     let client = reqwest::Client::new();
     let worlds = format!("{}/worlds", served.control);

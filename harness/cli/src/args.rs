@@ -99,7 +99,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Control API on this port, personas on the next four (Shopify, EasyPost, ShipBob, Slack).
+    /// Control API on this port; the first channel, carrier and warehouse and the alerts on
+    /// the next four, every further node after them.
     #[arg(long, default_value_t = 4780)]
     pub port_base: u16,
     /// Start the world from this scenario file's `world:` section.

@@ -1,7 +1,7 @@
 //! `docs/reference.md`, generated from the code: the scenario language from its JSON
 //! Schema (the types' own descriptions) and the examples list of `drydock-scenario`, the
-//! invariants from the runner's list, every persona's routes and webhooks from the
-//! persona modules' tables, and the contract's policies. A test fails when the committed
+//! invariants from the runner's list, every provider's routes, webhooks and SDK note from
+//! the provider registry, and the contract's policies. A test fails when the committed
 //! file is stale; `DRYDOCK_WRITE_DOCS=1 cargo test -p drydock reference_docs` rewrites it.
 
 use std::fmt::Write;
@@ -144,15 +144,22 @@ with a reason:\n\n```yaml\nwaive:\n  - { invariant: no_retry_storm, reason: this
 
 fn personas(out: &mut String) {
     out.push_str(
-        "## Personas\n\nEach persona listens on its own loopback port; its base URL and \
-credentials come from the integration's environment (see the README's *integration \
-contract*).\n\n",
+        "## Personas\n\nEach node of a world is a persona of its provider on its own loopback \
+port; its base URL and credentials come from the integration's environment (see the \
+README's *integration contract*) under the node's prefix, and from the manifest \
+`DRYDOCK_WORLD_JSON`. The variables named below are the default world's, whose nodes are \
+named after their providers.\n\n",
     );
-    for s in drydock_simulator::personas::routes::all() {
+    for provider in drydock_simulator::ProviderId::ALL {
+        let provider = provider.get();
+        let s = provider.surface();
         let _ = write!(
             out,
-            "### {}\n\nBase URL: {}.\n\nAuth: {}.\n\n| method | path | request | answer |\n|---|---|---|---|\n",
-            s.persona, s.base, s.auth
+            "### {}\n\nBase URL: {}.\n\nAuth: {}.\n\nSDK: {}.\n\n| method | path | request | answer |\n|---|---|---|---|\n",
+            s.persona,
+            s.base,
+            s.auth,
+            provider.sdk_note()
         );
         for r in s.routes {
             let request = if r.request.is_empty() {

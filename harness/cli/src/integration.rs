@@ -43,7 +43,7 @@ pub struct IntegrationArgs {
     /// every scenario; ids never repeat across runs).
     #[arg(long)]
     pub endpoint: Option<String>,
-    /// With --endpoint: control API on this port, personas on the next four.
+    /// With --endpoint: control API on this port, the nodes on the ports after it.
     #[arg(long, default_value_t = 4780)]
     pub port_base: u16,
     /// Switch on a deliberate defect in the bundled reference integration (repeatable);

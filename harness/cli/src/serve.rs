@@ -1,5 +1,6 @@
 //! `drydock serve`: one world on fixed loopback ports plus the control API, until Ctrl-C.
-//! Prints every persona's URL and credentials and writes the integration's environment.
+//! Prints every node (role, id, provider, URL) and writes the integration's environment
+//! and the world's manifest (`world.json`) beside it.
 
 use std::sync::Arc;
 
@@ -103,13 +104,19 @@ pub async fn serve(a: ServeArgs) -> u8 {
     if let Err(e) = written {
         eprintln!("warning: cannot write {}: {e}", a.env_file.display());
     }
+    // The manifest beside it, for integrations that discover their nodes from a file.
+    let manifest_file = a.env_file.with_file_name(WORLD_FILE);
+    let manifest = serde_json::to_string_pretty(&world.manifest(&a.sut_url)).unwrap_or_default();
+    if let Err(e) = files::write_privately(&manifest_file, format!("{manifest}\n").as_bytes()) {
+        eprintln!("warning: cannot write {}: {e}", manifest_file.display());
+    }
     if a.env_only {
         world.shut_down();
+        eprint!("{}", node_lines(&world));
         eprintln!(
-            "wrote {} (personas on ports {}-{}); start your integration from it, then `drydock run --endpoint URL --port-base {}`",
+            "wrote {} and {}; start your integration from it, then `drydock run --endpoint URL --port-base {}`",
             a.env_file.display(),
-            a.port_base.saturating_add(1),
-            a.port_base.saturating_add(4),
+            manifest_file.display(),
             a.port_base
         );
         return EXIT_PASSED;
@@ -138,10 +145,7 @@ pub async fn serve(a: ServeArgs) -> u8 {
             "warning: --no-control-token: the control API is open to every local process (it can read every credential and delete the world)"
         ),
     }
-    println!("  storefront   Shopify   {}", world.endpoints.shopify);
-    println!("  carrier      EasyPost  {}", world.endpoints.easypost);
-    println!("  warehouse    ShipBob   {}", world.endpoints.shipbob);
-    println!("  alerts       Slack     {}", world.endpoints.slack);
+    print!("{}", node_lines(&world));
     println!();
     println!(
         "Environment for your integration (also written to {}):",
@@ -158,6 +162,26 @@ pub async fn serve(a: ServeArgs) -> u8 {
     }
     world.shut_down();
     EXIT_PASSED
+}
+
+/// The manifest's file name, beside the env file (`.drydock/world.json`).
+pub const WORLD_FILE: &str = "world.json";
+
+/// One line per node: its role, id, provider and URL.
+fn node_lines(world: &drydock_simulator::WorldHandle) -> String {
+    world
+        .personas
+        .iter()
+        .map(|p| {
+            format!(
+                "  {:<10} {:<12} {:<9} {}\n",
+                p.provider().role().name(),
+                p.node,
+                p.provider().name(),
+                p.url
+            )
+        })
+        .collect()
 }
 
 /// What to check when a port is taken.

@@ -93,7 +93,11 @@ pub async fn run_batch(
             ship_to: address.clone(),
             lines: vec![(SKU.to_owned(), 1)],
         };
-        orders.push(world.act(|w| w.place_order(checkout)).await);
+        orders.push(
+            world
+                .act(|w| w.place_order(&w.default_channel(), checkout))
+                .await,
+        );
     }
     let busy_limit = Duration::from_secs(10) + Duration::from_millis(40) * addresses.len() as u32;
     world.settle_within(busy_limit).await;

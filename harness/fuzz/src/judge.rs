@@ -119,17 +119,18 @@ pub fn decided(world: &World, order_id: u64) -> bool {
 
 /// Judges the order placed for `sent` (the address the customer gave the storefront).
 pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
-    let Some(order) = world.storefront.orders.get(&order_id) else {
+    let Some(order) = world.channels.first().orders.get(&order_id) else {
         return Verdict::not_placed(format!("order {order_id} is not in the storefront"));
     };
     let label = facts::paid_labels(world, order)
         .last()
-        .and_then(|s| world.carrier.addresses.get(&s.to_address_id));
+        .and_then(|s| world.carriers.first().addresses.get(&s.to_address_id));
     if let Some(to) = label {
         return judge_label(&to.address, sent);
     }
     let hold = world
-        .storefront
+        .channels
+        .first()
         .fulfillment_orders
         .values()
         .filter(|fo| fo.order_id == order_id)

@@ -10,7 +10,6 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::personas::PersonaKind;
 
 /// Where drydock keeps a project's state (logs, the secret, the id-space counter).
 pub const PROJECT_DIR: &str = ".drydock";
@@ -97,16 +96,19 @@ integration again from the new serve.env)",
 /// The first persona port of the plan starting at `port_base` that something else
 /// already listens on, as a sentence naming it.
 pub fn port_in_use(port_base: u16) -> Option<String> {
-    PersonaKind::ALL.iter().find_map(|kind| {
-        let port = drydock_simulator::PortPlan::Base(port_base).persona(*kind);
-        match std::net::TcpListener::bind(("127.0.0.1", port)) {
-            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => Some(format!(
-                "port {port} (the {} persona) is already in use",
-                kind.name()
-            )),
-            _ => None,
-        }
-    })
+    let plan = drydock_simulator::PortPlan::Base(port_base);
+    let default_world = drydock_core::WorldSpec::default();
+    drydock_simulator::registry::planned_ports(&default_world, plan)
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(
+            |(node, _, port)| match std::net::TcpListener::bind(("127.0.0.1", port)) {
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => Some(format!(
+                    "port {port} (the {node} persona) is already in use"
+                )),
+                _ => None,
+            },
+        )
 }
 
 #[cfg(test)]

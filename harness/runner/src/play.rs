@@ -255,7 +255,10 @@ async fn play_step(
                     .map(|l| (l.sku.value.clone(), l.quantity.value))
                     .collect(),
             };
-            match world.act(|w| w.place_order(checkout)).await {
+            match world
+                .act(|w| w.place_order(&w.default_channel(), checkout))
+                .await
+            {
                 Ok(id) => {
                     orders.insert(o.alias.value.clone(), id);
                     None
@@ -275,7 +278,10 @@ async fn play_step(
                 return failed(format!("order `{}` was never placed", c.order.value));
             };
             let reason = c.reason.clone().unwrap_or_else(|| "customer".into());
-            match world.act(|w| w.cancel_order(id, &reason, true)).await {
+            match world
+                .act(|w| w.cancel_order(&w.default_channel(), id, &reason, true))
+                .await
+            {
                 Ok(()) => None,
                 Err(e) => failed(format!(
                     "cancel_order `{}`: the storefront refused: {e}",
@@ -284,7 +290,7 @@ async fn play_step(
             }
         }
         Step::SetStock(s) => match world
-            .act(|w| w.set_on_hand(&s.sku.value, s.on_hand.value))
+            .act(|w| w.set_on_hand(&w.default_warehouse(), &s.sku.value, s.on_hand.value))
             .await
         {
             Ok(()) => None,
@@ -371,7 +377,7 @@ fn in_world_terms(c: &Condition, world: &WorldHandle, orders: &BTreeMap<String, 
         ids.sort_unstable();
         let names: Vec<String> = world.read(|w| {
             ids.iter()
-                .filter_map(|id| w.storefront.orders.get(id).map(|o| o.name.clone()))
+                .filter_map(|id| w.channels.first().orders.get(id).map(|o| o.name.clone()))
                 .collect()
         });
         for (i, name) in names.iter().enumerate().rev() {

@@ -25,8 +25,8 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         "# drydock snapshot of scenario `{scenario}` (volatile values redacted)"
     );
     let _ = writeln!(out, "stock:");
-    for (sku, level) in &world.warehouse.stock {
-        let shown = world.storefront.available(sku);
+    for (sku, level) in &world.warehouses.first().stock {
+        let shown = world.channels.first().available(sku);
         let storefront = match shown {
             Some(v) if stock::acceptable_storefront(world, sku).contains(&v) => {
                 "follows the warehouse".to_string()
@@ -46,11 +46,11 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
     let mut by_id: Vec<(&String, &u64)> = orders.iter().collect();
     by_id.sort_by_key(|(_, id)| **id);
     for (alias, id) in by_id {
-        let Some(order) = world.storefront.orders.get(id) else {
+        let Some(order) = world.channels.first().orders.get(id) else {
             continue;
         };
         let _ = writeln!(out, "  {alias} ({}):", redactor.order_name(&order.name));
-        let timeline = customer_timeline(&world.storefront, order.id);
+        let timeline = customer_timeline(world.channels.first(), order.id);
         if let Some(last) = timeline.last() {
             let _ = writeln!(out, "    status: {}", last.stage.label());
         }
@@ -68,7 +68,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         let eta = order
             .fulfillment_ids
             .iter()
-            .filter_map(|f| world.storefront.fulfillments.get(f))
+            .filter_map(|f| world.channels.first().fulfillments.get(f))
             .find_map(|f| f.estimated_delivery_at);
         let moving =
             facts::tracker(world, order).is_some_and(|t| delivery::parcel_moving(t.status));
@@ -99,7 +99,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
             let left: Vec<String> = order
                 .fulfillment_order_ids
                 .iter()
-                .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+                .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
                 .flat_map(|fo| &fo.line_items)
                 .filter(|l| l.remaining() > 0)
                 .map(|l| {

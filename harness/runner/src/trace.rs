@@ -184,18 +184,16 @@ impl Recorder {
     /// the journal. `aliases` maps the scenario's order names to storefront ids.
     pub fn finish(mut self, world: &WorldHandle, aliases: &BTreeMap<String, u64>) -> Trace {
         self.push(world, "end".into());
-        let origins = [
-            ("shopify", &world.endpoints.shopify),
-            ("easypost", &world.endpoints.easypost),
-            ("shipbob", &world.endpoints.shipbob),
-            ("slack", &world.endpoints.slack),
-        ]
-        .into_iter()
-        .map(|(persona, url)| (persona.to_string(), origin(url)))
-        .collect();
+        // Journal lanes are node ids: every node's origin, however many the world has.
+        let origins = world
+            .personas
+            .iter()
+            .map(|p| (p.node.to_string(), origin(&p.url)))
+            .collect();
         let (orders, alerts, ended) = world.read(|w| {
             let orders = w
-                .storefront
+                .channels
+                .first()
                 .orders
                 .values()
                 .map(|o| order_trace(w, o, aliases))
@@ -241,13 +239,8 @@ fn stock_levels(w: &World) -> BTreeMap<String, StockPoint> {
     w.catalog
         .values()
         .map(|p| {
-            let storefront = w
-                .storefront
-                .inventory
-                .get(&p.inventory_item_id)
-                .map(|l| l.available)
-                .unwrap_or(0);
-            let level = w.warehouse.stock.get(&p.sku);
+            let storefront = w.channels.first().available(&p.sku).unwrap_or(0);
+            let level = w.warehouses.first().stock.get(&p.sku);
             let point = StockPoint {
                 storefront,
                 on_hand: level.map(|l| l.on_hand).unwrap_or(0),
@@ -269,7 +262,7 @@ fn order_trace(w: &World, order: &Order, aliases: &BTreeMap<String, u64>) -> Ord
             detail,
         })
     };
-    for entry in customer_timeline(&w.storefront, order.id) {
+    for entry in customer_timeline(w.channels.first(), order.id) {
         let milestone = match entry.stage {
             Stage::Received => Milestone::Received,
             Stage::Processing => Milestone::Processing,

@@ -592,6 +592,7 @@ impl Scenario {
                     .unwrap_or(wh.ship),
             },
             ship_from: w.ship_from.as_ref().cloned().unwrap_or(defaults.ship_from),
+            ..defaults
         }
     }
 }

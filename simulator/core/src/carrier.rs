@@ -1,6 +1,6 @@
-//! The carrier (EasyPost-style aggregator over USPS-like services): addresses and their
+//! A carrier node (EasyPost-style aggregator over USPS-like services): addresses and their
 //! verification, shipments with rates, label purchase, trackers whose status moves on the
-//! virtual clock once the warehouse hands the parcel over.
+//! virtual clock once a warehouse hands the parcel over.
 
 use std::collections::BTreeMap;
 
@@ -9,10 +9,15 @@ use serde::Serialize;
 use crate::address::{Address, Verification, verify_delivery};
 use crate::clock::Scheduled;
 use crate::limits;
-use crate::{Duration, Timestamp, World, WorldError, WorldEventKind};
+use crate::nodes::{Node, NodeId, Role, not_a};
+pub use crate::tracking::{TEST_TRACKING_CODES, Tracker, TrackingDetail, TrackingStatus};
+use crate::{Duration, Timestamp, World, WorldError};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Carrier {
+    pub id: NodeId,
+    /// The provider this carrier is an instance of (the shell knows what it means).
+    pub provider: String,
     pub addresses: BTreeMap<String, CarrierAddress>,
     pub shipments: BTreeMap<String, CarrierShipment>,
     pub trackers: BTreeMap<String, Tracker>,
@@ -82,63 +87,6 @@ impl CarrierShipment {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TrackingStatus {
-    Unknown,
-    PreTransit,
-    InTransit,
-    OutForDelivery,
-    AvailableForPickup,
-    Delivered,
-    ReturnToSender,
-    Failure,
-    Cancelled,
-    Error,
-}
-
-impl TrackingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TrackingStatus::Unknown => "unknown",
-            TrackingStatus::PreTransit => "pre_transit",
-            TrackingStatus::InTransit => "in_transit",
-            TrackingStatus::OutForDelivery => "out_for_delivery",
-            TrackingStatus::AvailableForPickup => "available_for_pickup",
-            TrackingStatus::Delivered => "delivered",
-            TrackingStatus::ReturnToSender => "return_to_sender",
-            TrackingStatus::Failure => "failure",
-            TrackingStatus::Cancelled => "cancelled",
-            TrackingStatus::Error => "error",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TrackingDetail {
-    pub status: TrackingStatus,
-    pub message: String,
-    pub datetime: Timestamp,
-    pub city: String,
-    pub state: String,
-    pub zip: String,
-    pub country: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Tracker {
-    pub id: String,
-    pub tracking_code: String,
-    pub carrier: String,
-    pub status: TrackingStatus,
-    pub shipment_id: Option<String>,
-    pub est_delivery_date: Option<Timestamp>,
-    pub delivery_days: u32,
-    pub details: Vec<TrackingDetail>,
-    pub created_at: Timestamp,
-    pub updated_at: Timestamp,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CarrierWebhook {
     pub id: String,
@@ -147,17 +95,6 @@ pub struct CarrierWebhook {
     pub secret: Option<String>,
     pub created_at: Timestamp,
 }
-
-/// EasyPost's documented test tracking codes and the status each one reports.
-pub const TEST_TRACKING_CODES: &[(&str, TrackingStatus)] = &[
-    ("EZ1000000001", TrackingStatus::PreTransit),
-    ("EZ2000000002", TrackingStatus::InTransit),
-    ("EZ3000000003", TrackingStatus::OutForDelivery),
-    ("EZ4000000004", TrackingStatus::Delivered),
-    ("EZ5000000005", TrackingStatus::ReturnToSender),
-    ("EZ6000000006", TrackingStatus::Failure),
-    ("EZ7000000007", TrackingStatus::Unknown),
-];
 
 /// An address a shipment names: one stored before (`{"id": ...}`) or given inline, which
 /// is stored with the shipment.
@@ -230,6 +167,15 @@ impl Carrier {
     }
 }
 
+impl Node for Carrier {
+    fn id(&self) -> &NodeId {
+        &self.id
+    }
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+}
+
 /// Verification failures a fault can force: code, field, message.
 pub const REJECTION_CODES: &[(&str, &str, &str)] = &[
     ("E.ADDRESS.NOT_FOUND", "address", "Address not found"),
@@ -252,7 +198,13 @@ pub const REJECTION_CODES: &[(&str, &str, &str)] = &[
 impl World {
     /// Stores an address; with `verify`, judges it for delivery as the carrier does and
     /// keeps the normalized form when it passes.
-    pub fn create_carrier_address(&mut self, address: Address, verify: bool) -> String {
+    pub fn create_carrier_address(
+        &mut self,
+        carrier: &NodeId,
+        address: Address,
+        verify: bool,
+    ) -> Result<String, WorldError> {
+        self.carrier(carrier)?;
         let id = self.ids.easypost("adr");
         let verification = verify.then(|| verify_delivery(&address));
         let address = match verification.as_ref().and_then(|v| v.normalized.clone()) {
@@ -260,7 +212,7 @@ impl World {
             None => address,
         };
         let created_at = self.now();
-        self.carrier.addresses.insert(
+        self.carrier_mut(carrier)?.addresses.insert(
             id.clone(),
             CarrierAddress {
                 id: id.clone(),
@@ -269,14 +221,18 @@ impl World {
                 created_at,
             },
         );
-        id
+        Ok(id)
     }
 
     /// The id of an address a shipment names, storing an inline one (unverified).
-    fn stored_address(&mut self, address: AddressRef) -> String {
+    fn stored_address(
+        &mut self,
+        carrier: &NodeId,
+        address: AddressRef,
+    ) -> Result<String, WorldError> {
         match address {
-            AddressRef::Stored(id) => id,
-            AddressRef::Inline(a) => self.create_carrier_address(*a, false),
+            AddressRef::Stored(id) => Ok(id),
+            AddressRef::Inline(a) => self.create_carrier_address(carrier, *a, false),
         }
     }
 
@@ -284,11 +240,12 @@ impl World {
     /// with `code` (one of [`REJECTION_CODES`]; unknown codes read as not found).
     pub fn reject_carrier_address(
         &mut self,
+        carrier: &NodeId,
         id: &str,
         code: &str,
     ) -> Result<Verification, WorldError> {
         let stored = self
-            .carrier
+            .carrier_mut(carrier)?
             .addresses
             .get_mut(id)
             .ok_or_else(|| WorldError::not_found("address", id))?;
@@ -311,9 +268,13 @@ impl World {
     }
 
     /// Verifies a stored address (again) and keeps the result.
-    pub fn verify_carrier_address(&mut self, id: &str) -> Result<Verification, WorldError> {
+    pub fn verify_carrier_address(
+        &mut self,
+        carrier: &NodeId,
+        id: &str,
+    ) -> Result<Verification, WorldError> {
         let stored = self
-            .carrier
+            .carrier_mut(carrier)?
             .addresses
             .get_mut(id)
             .ok_or_else(|| WorldError::not_found("address", id))?;
@@ -327,13 +288,18 @@ impl World {
 
     /// Creates a shipment and rates it for every service that reaches the destination.
     /// Everything is checked first: a refused shipment stores no address either.
-    pub fn create_shipment(&mut self, req: ShipmentRequest) -> Result<String, WorldError> {
+    pub fn create_shipment(
+        &mut self,
+        carrier: &NodeId,
+        req: ShipmentRequest,
+    ) -> Result<String, WorldError> {
+        let node = self.carrier(carrier)?;
         let to = match &req.to {
-            AddressRef::Stored(id) => self.carrier.address(id)?.address.clone(),
+            AddressRef::Stored(id) => node.address(id)?.address.clone(),
             AddressRef::Inline(a) => (**a).clone(),
         };
         if let AddressRef::Stored(id) = &req.from {
-            self.carrier.address(id)?;
+            node.address(id)?;
         }
         limits::parcel_weight_oz(req.weight_oz)
             .map_err(|m| WorldError::invalid("parcel.weight", m))?;
@@ -346,8 +312,8 @@ impl World {
                 limits::parcel_dimension_in(inches).map_err(|m| WorldError::invalid(name, m))?;
             }
         }
-        let to_address_id = self.stored_address(req.to);
-        let from_address_id = self.stored_address(req.from);
+        let to_address_id = self.stored_address(carrier, req.to)?;
+        let from_address_id = self.stored_address(carrier, req.from)?;
         let services = if to.country.eq_ignore_ascii_case("US") || to.country.is_empty() {
             DOMESTIC_SERVICES
         } else {
@@ -373,7 +339,7 @@ impl World {
             height_in: req.height_in,
         };
         let now = self.now();
-        self.carrier.shipments.insert(
+        self.carrier_mut(carrier)?.shipments.insert(
             id.clone(),
             CarrierShipment {
                 id: id.clone(),
@@ -395,9 +361,15 @@ impl World {
     }
 
     /// Buys the label for one of the shipment's rates. A shipment has one label at most.
-    pub fn buy_label(&mut self, shipment_id: &str, rate_id: &str) -> Result<(), WorldError> {
+    pub fn buy_label(
+        &mut self,
+        carrier: &NodeId,
+        shipment_id: &str,
+        rate_id: &str,
+    ) -> Result<(), WorldError> {
         let now = self.now();
-        let shipment = self.carrier.shipment(shipment_id)?;
+        let node = self.carrier(carrier)?;
+        let shipment = node.shipment(shipment_id)?;
         if shipment.postage_label.is_some() {
             return Err(WorldError::conflict(
                 "SHIPMENT.POSTAGE.EXISTS",
@@ -410,11 +382,7 @@ impl World {
                 "The rate does not belong to this shipment.",
             ));
         };
-        let from = self
-            .carrier
-            .address(&shipment.from_address_id)?
-            .address
-            .clone();
+        let from = node.address(&shipment.from_address_id)?.address.clone();
         let label_id = self.ids.easypost("pl");
         let code = self.ids.tracking_number();
         let tracker_id = self.ids.easypost("trk");
@@ -423,7 +391,8 @@ impl World {
             now,
             Duration::from_hours(i64::from(rate.delivery_days) * 24 + 24),
         );
-        self.carrier.trackers.insert(
+        let node = self.carrier_mut(carrier)?;
+        node.trackers.insert(
             tracker_id.clone(),
             Tracker {
                 id: tracker_id.clone(),
@@ -446,7 +415,7 @@ impl World {
                 updated_at: now,
             },
         );
-        if let Some(s) = self.carrier.shipments.get_mut(shipment_id) {
+        if let Some(s) = node.shipments.get_mut(shipment_id) {
             s.selected_rate = Some(rate.id);
             s.postage_label = Some(PostageLabel {
                 id: label_id.clone(),
@@ -461,9 +430,10 @@ impl World {
     }
 
     /// Asks for the label's money back; only possible before the parcel is scanned.
-    pub fn refund_label(&mut self, shipment_id: &str) -> Result<(), WorldError> {
+    pub fn refund_label(&mut self, carrier: &NodeId, shipment_id: &str) -> Result<(), WorldError> {
         let now = self.now();
-        let shipment = self.carrier.shipment(shipment_id)?;
+        let node = self.carrier(carrier)?;
+        let shipment = node.shipment(shipment_id)?;
         let Some(tracker_id) = shipment.tracker_id.clone() else {
             return Err(WorldError::conflict(
                 "SHIPMENT.REFUND.UNAVAILABLE",
@@ -476,8 +446,7 @@ impl World {
                 "A refund was already requested.",
             ));
         }
-        let scanned = self
-            .carrier
+        let scanned = node
             .trackers
             .get(&tracker_id)
             .is_some_and(|t| t.status != TrackingStatus::PreTransit);
@@ -488,80 +457,31 @@ impl World {
             ));
         }
         self.agenda.retain(|item| !matches!(item, Scheduled::CarrierScan { tracker_id: t, .. } if *t == tracker_id));
-        if let Some(s) = self.carrier.shipments.get_mut(shipment_id) {
+        let node = self.carrier_mut(carrier)?;
+        if let Some(s) = node.shipments.get_mut(shipment_id) {
             s.refund_status = Some("submitted".into());
             s.updated_at = now;
         }
-        if let Some(t) = self.carrier.trackers.get_mut(&tracker_id) {
+        if let Some(t) = node.trackers.get_mut(&tracker_id) {
             t.status = TrackingStatus::Cancelled;
             t.updated_at = now;
         }
         Ok(())
     }
 
-    /// Starts tracking a code: an existing label's tracker, one of the documented test
-    /// codes, or an unknown parcel.
-    pub fn create_tracker(
-        &mut self,
-        code: &str,
-        carrier: Option<&str>,
-    ) -> Result<String, WorldError> {
-        let code = code.trim();
-        if code.is_empty() {
-            return Err(WorldError::invalid("tracker.tracking_code", "is required"));
-        }
-        if let Some(t) = self.carrier.tracker_by_code(code) {
-            return Ok(t.id.clone());
-        }
-        let status = TEST_TRACKING_CODES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map(|(_, s)| *s)
-            .unwrap_or(TrackingStatus::Unknown);
-        let now = self.now();
-        let id = self.ids.easypost("trk");
-        let details = if status == TrackingStatus::Unknown {
-            Vec::new()
-        } else {
-            vec![TrackingDetail {
-                status,
-                message: format!("Test tracker: {}", status.as_str()),
-                datetime: now,
-                city: "SAN FRANCISCO".into(),
-                state: "CA".into(),
-                zip: "94104".into(),
-                country: "US".into(),
-            }]
-        };
-        self.carrier.trackers.insert(
-            id.clone(),
-            Tracker {
-                id: id.clone(),
-                tracking_code: code.to_string(),
-                carrier: carrier.unwrap_or("USPS").to_string(),
-                status,
-                shipment_id: None,
-                est_delivery_date: None,
-                delivery_days: 0,
-                details,
-                created_at: now,
-                updated_at: now,
-            },
-        );
-        Ok(id)
-    }
-
     pub fn subscribe_carrier(
         &mut self,
+        carrier: &NodeId,
         url: &str,
         secret: Option<String>,
     ) -> Result<String, WorldError> {
+        self.carrier(carrier)?;
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(WorldError::invalid("webhook.url", "must be an http(s) URL"));
         }
         let id = self.ids.easypost("hook");
         let created_at = self.now();
-        self.carrier.webhooks.push(CarrierWebhook {
+        self.carrier_mut(carrier)?.webhooks.push(CarrierWebhook {
             id: id.clone(),
             url: url.to_string(),
             secret,
@@ -570,113 +490,21 @@ impl World {
         Ok(id)
     }
 
-    pub fn unsubscribe_carrier(&mut self, id: &str) -> Result<(), WorldError> {
-        let before = self.carrier.webhooks.len();
-        self.carrier.webhooks.retain(|w| w.id != id);
-        if before == self.carrier.webhooks.len() {
+    pub fn unsubscribe_carrier(&mut self, carrier: &NodeId, id: &str) -> Result<(), WorldError> {
+        let node = self.carrier_mut(carrier)?;
+        let before = node.webhooks.len();
+        node.webhooks.retain(|w| w.id != id);
+        if before == node.webhooks.len() {
             return Err(WorldError::not_found("webhook", id));
         }
         Ok(())
     }
 
-    /// The warehouse gives the parcel to the carrier: the scans are scheduled.
-    pub(crate) fn hand_over_parcel(&mut self, code: &str) {
-        let now = self.now();
-        let Some(tracker) = self.carrier.tracker_by_code(code) else {
-            return;
-        };
-        if tracker.status != TrackingStatus::PreTransit {
-            return;
-        }
-        let tracker_id = tracker.id.clone();
-        let days = i64::from(tracker.delivery_days.max(1));
-        let delivered_at = limits::later(now, Duration::from_hours(days * 24 - 3));
-        if let Some(t) = self.carrier.trackers.get_mut(&tracker_id) {
-            t.est_delivery_date = Some(delivered_at);
-        }
-        let scans = [
-            (
-                Duration::from_hours(2),
-                TrackingStatus::InTransit,
-                "Accepted at USPS Origin Facility",
-            ),
-            (
-                Duration::from_hours(14),
-                TrackingStatus::InTransit,
-                "Departed USPS Regional Facility",
-            ),
-            (
-                Duration::from_hours(days * 24 - 8),
-                TrackingStatus::OutForDelivery,
-                "Out for Delivery",
-            ),
-            (
-                Duration::from_hours(days * 24 - 3),
-                TrackingStatus::Delivered,
-                "Delivered, In/At Mailbox",
-            ),
-        ];
-        for (after, status, message) in scans {
-            self.agenda.schedule(
-                limits::later(now, after),
-                Scheduled::CarrierScan {
-                    tracker_id: tracker_id.clone(),
-                    status,
-                    message: message.into(),
-                },
-            );
-        }
-    }
-
-    /// A scan fired by the clock: the tracker moves and `tracker.updated` is sent.
-    pub(crate) fn carrier_scan(&mut self, tracker_id: &str, status: TrackingStatus, message: &str) {
-        let now = self.now();
-        let Some(tracker) = self.carrier.trackers.get(tracker_id) else {
-            return;
-        };
-        let previous_status = tracker.status;
-        // The parcel is at the origin until the first scan, at the destination for the last.
-        let place = match tracker
-            .shipment_id
-            .as_deref()
-            .and_then(|s| self.carrier.shipments.get(s))
-        {
-            Some(s) if status >= TrackingStatus::OutForDelivery => {
-                self.carrier.addresses.get(&s.to_address_id)
-            }
-            Some(s) => self.carrier.addresses.get(&s.from_address_id),
-            None => None,
-        }
-        .map(|a| a.address.clone())
-        .unwrap_or_default();
-        let Some(tracker) = self.carrier.trackers.get_mut(tracker_id) else {
-            return;
-        };
-        tracker.status = status;
-        tracker.updated_at = now;
-        tracker.details.push(TrackingDetail {
-            status,
-            message: message.to_string(),
-            datetime: now,
-            city: place.city,
-            state: place.state,
-            zip: place.zip,
-            country: place.country,
-        });
-        let code = tracker.tracking_code.clone();
-        self.emit(WorldEventKind::TrackerUpdated {
-            tracker_id: tracker_id.to_string(),
-            previous_status,
-        });
-        if status == TrackingStatus::Delivered {
-            let shipped = self.warehouse.orders.values().find(|o| {
-                o.tracking
-                    .as_ref()
-                    .is_some_and(|t| t.tracking_number == code)
-            });
-            if let Some(order_id) = shipped.map(|o| o.id) {
-                self.emit(WorldEventKind::WarehouseOrderDelivered { order_id });
-            }
-        }
+    /// The carrier `id` to change; naming another role's node or none is an error.
+    pub(crate) fn carrier_mut(&mut self, id: &NodeId) -> Result<&mut Carrier, WorldError> {
+        let role = self.role_of(id);
+        self.carriers
+            .get_mut(id)
+            .ok_or_else(|| not_a(Role::Carrier, id, role))
     }
 }

@@ -1,5 +1,5 @@
-//! The catalog: what can be sold, known by SKU everywhere, with the storefront's product,
-//! variant and inventory item ids that the Shopify dialect needs.
+//! The catalog: what can be sold, known by SKU everywhere, and each channel's listing of
+//! a SKU: the product, variant and inventory item ids that channel knows it by.
 
 use serde::Serialize;
 
@@ -11,6 +11,11 @@ pub struct Product {
     pub price_cents: i64,
     /// Shipping weight of one unit, in ounces.
     pub weight_oz: u32,
+}
+
+/// A SKU as one storefront channel lists it: its own ids, so two channels never share one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Listing {
     pub product_id: u64,
     pub variant_id: u64,
     pub inventory_item_id: u64,

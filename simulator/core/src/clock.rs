@@ -21,8 +21,12 @@ pub enum Scheduled {
         message: String,
     },
     /// A webhook delivery that failed is due to be tried again. The id belongs to the
-    /// shell that delivers webhooks; the core only keeps the time.
-    Redelivery { delivery_id: u64 },
+    /// shell that delivers webhooks; the core only keeps the time and the node whose
+    /// webhook it is.
+    Redelivery {
+        node: crate::nodes::NodeId,
+        delivery_id: u64,
+    },
 }
 
 /// The virtual clock: the current instant and what is due later.
@@ -101,6 +105,13 @@ impl Agenda {
 mod tests {
     use super::*;
 
+    fn redelivery(delivery_id: u64) -> Scheduled {
+        Scheduled::Redelivery {
+            node: crate::nodes::NodeId::known("shopify"),
+            delivery_id,
+        }
+    }
+
     fn ts(s: &str) -> Timestamp {
         s.parse().expect("test timestamp")
     }
@@ -108,21 +119,12 @@ mod tests {
     #[test]
     fn due_items_fire_in_time_then_insertion_order() {
         let mut agenda = Agenda::starting_at(ts("2026-01-01T00:00:00Z"));
-        agenda.schedule(
-            ts("2026-01-01T02:00:00Z"),
-            Scheduled::Redelivery { delivery_id: 2 },
-        );
-        agenda.schedule(
-            ts("2026-01-01T01:00:00Z"),
-            Scheduled::Redelivery { delivery_id: 1 },
-        );
-        agenda.schedule(
-            ts("2026-01-01T02:00:00Z"),
-            Scheduled::Redelivery { delivery_id: 3 },
-        );
+        agenda.schedule(ts("2026-01-01T02:00:00Z"), redelivery(2));
+        agenda.schedule(ts("2026-01-01T01:00:00Z"), redelivery(1));
+        agenda.schedule(ts("2026-01-01T02:00:00Z"), redelivery(3));
         let until = ts("2026-01-01T03:00:00Z");
         let mut fired = vec![];
-        while let Some(Scheduled::Redelivery { delivery_id }) = agenda.pop_due(until) {
+        while let Some(Scheduled::Redelivery { delivery_id, .. }) = agenda.pop_due(until) {
             fired.push((delivery_id, agenda.now()));
         }
         assert_eq!(
@@ -138,10 +140,7 @@ mod tests {
     #[test]
     fn items_after_the_horizon_stay_pending_and_clock_never_goes_back() {
         let mut agenda = Agenda::starting_at(ts("2026-01-01T00:00:00Z"));
-        agenda.schedule(
-            ts("2026-01-02T00:00:00Z"),
-            Scheduled::Redelivery { delivery_id: 1 },
-        );
+        agenda.schedule(ts("2026-01-02T00:00:00Z"), redelivery(1));
         assert!(agenda.pop_due(ts("2026-01-01T12:00:00Z")).is_none());
         agenda.move_to(ts("2026-01-01T12:00:00Z"));
         agenda.move_to(ts("2026-01-01T06:00:00Z"));
@@ -152,10 +151,7 @@ mod tests {
     #[test]
     fn scheduling_in_the_past_means_now() {
         let mut agenda = Agenda::starting_at(ts("2026-01-01T10:00:00Z"));
-        agenda.schedule(
-            ts("2026-01-01T09:00:00Z"),
-            Scheduled::Redelivery { delivery_id: 1 },
-        );
+        agenda.schedule(ts("2026-01-01T09:00:00Z"), redelivery(1));
         assert_eq!(agenda.next_due(), Some(ts("2026-01-01T10:00:00Z")));
     }
 }

@@ -1,14 +1,17 @@
 //! What happened in the world that the outside may hear about. The core appends events;
-//! the persona shell drains them and turns each into the provider's webhook.
+//! the persona shell drains them and turns each into the webhooks of the node it names.
 
 use serde::Serialize;
 
 use crate::Timestamp;
 use crate::carrier::TrackingStatus;
+use crate::nodes::NodeId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WorldEvent {
     pub at: Timestamp,
+    /// The node whose subscribers hear about it.
+    pub node: NodeId,
     pub kind: WorldEventKind,
 }
 

@@ -4,22 +4,47 @@
 
 use std::collections::BTreeMap;
 
+use crate::nodes::NodeId;
 use crate::storefront::{
     FulfilledLine, Fulfillment, FulfillmentEvent, FulfillmentOrderStatus, FulfillmentScope,
-    FulfillmentState, ShipmentStatus, TrackingInfo, status_word,
+    FulfillmentState, ShipmentStatus, TrackingInfo, channel_mut, status_word,
 };
 use crate::{Timestamp, World, WorldError, WorldEventKind};
+
+/// Where a parcel is, as an integration reports it on a fulfillment (Shopify's
+/// fulfillment event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipmentProgress {
+    pub status: ShipmentStatus,
+    /// When it happened; the request's virtual time when absent.
+    pub happened_at: Option<Timestamp>,
+    pub estimated_delivery_at: Option<Timestamp>,
+    pub message: String,
+}
+
+impl ShipmentProgress {
+    /// `status`, now, with no estimate and no message.
+    pub fn new(status: ShipmentStatus) -> Self {
+        ShipmentProgress {
+            status,
+            happened_at: None,
+            estimated_delivery_at: None,
+            message: String::new(),
+        }
+    }
+}
 
 impl World {
     /// Fulfills whole fulfillment orders of one order (all that is left of each),
     /// optionally with tracking.
     pub fn create_fulfillment(
         &mut self,
+        channel: &NodeId,
         fo_ids: &[u64],
         tracking: Option<TrackingInfo>,
     ) -> Result<u64, WorldError> {
         let scopes: Vec<FulfillmentScope> = fo_ids.iter().map(|id| (*id, None)).collect();
-        self.fulfill(&scopes, tracking)
+        self.fulfill(channel, &scopes, tracking)
     }
 
     /// Fulfills part or all of fulfillment orders of one order: per fulfillment order,
@@ -27,23 +52,25 @@ impl World {
     /// A fulfillment order closes when nothing is left to fulfill.
     pub fn fulfill(
         &mut self,
+        channel: &NodeId,
         scopes: &[FulfillmentScope],
         tracking: Option<TrackingInfo>,
     ) -> Result<u64, WorldError> {
         let now = self.now();
+        let sf = self.channel(channel)?;
         let Some(&(first, _)) = scopes.first() else {
             return Err(WorldError::invalid(
                 "line_items_by_fulfillment_order",
                 "must not be empty",
             ));
         };
-        let order_id = self.storefront.fulfillment_order(first)?.order_id;
+        let order_id = sf.fulfillment_order(first)?.order_id;
         let mut lines: Vec<FulfilledLine> = Vec::new();
         // Units asked of each fulfillment order line over the whole request, so that
         // naming a line (or a fulfillment order) twice cannot fulfill more than is left.
         let mut asked: BTreeMap<(u64, u64), u64> = BTreeMap::new();
         for (id, wanted) in scopes {
-            let fo = self.storefront.fulfillment_order(*id)?;
+            let fo = sf.fulfillment_order(*id)?;
             if fo.order_id != order_id {
                 return Err(WorldError::invalid(
                     "line_items_by_fulfillment_order",
@@ -104,15 +131,12 @@ impl World {
                 "nothing is left to fulfill",
             ));
         }
-        let id = self.ids.shopify();
-        let order = self.storefront.order(order_id)?;
+        let order = sf.order(order_id)?;
         let name = format!("{}.{}", order.name, order.fulfillment_ids.len() + 1);
+        let id = self.ids.shopify();
+        let sf = channel_mut(&mut self.channels, channel)?;
         for line in &lines {
-            if let Some(fo) = self
-                .storefront
-                .fulfillment_orders
-                .get_mut(&line.fulfillment_order_id)
-            {
+            if let Some(fo) = sf.fulfillment_orders.get_mut(&line.fulfillment_order_id) {
                 if let Some(l) = fo
                     .line_items
                     .iter_mut()
@@ -132,7 +156,7 @@ impl World {
         let mut fo_ids: Vec<u64> = lines.iter().map(|l| l.fulfillment_order_id).collect();
         fo_ids.dedup();
         let shipment_status = tracking.as_ref().map(|_| ShipmentStatus::Confirmed);
-        self.storefront.fulfillments.insert(
+        sf.fulfillments.insert(
             id,
             Fulfillment {
                 id,
@@ -149,22 +173,23 @@ impl World {
                 updated_at: now,
             },
         );
-        if let Some(order) = self.storefront.orders.get_mut(&order_id) {
+        if let Some(order) = sf.orders.get_mut(&order_id) {
             order.fulfillment_ids.push(id);
             order.updated_at = now;
         }
-        self.emit(WorldEventKind::OrderUpdated { order_id });
+        self.emit(channel, WorldEventKind::OrderUpdated { order_id });
         Ok(id)
     }
 
     pub fn update_tracking(
         &mut self,
+        channel: &NodeId,
         fulfillment_id: u64,
         tracking: TrackingInfo,
     ) -> Result<(), WorldError> {
         let now = self.now();
-        let f = self
-            .storefront
+        self.channel(channel)?;
+        let f = channel_mut(&mut self.channels, channel)?
             .fulfillments
             .get_mut(&fulfillment_id)
             .ok_or_else(|| WorldError::not_found("fulfillment", fulfillment_id))?;
@@ -176,16 +201,20 @@ impl World {
     /// Records where the parcel is, as the customer will see it.
     pub fn add_fulfillment_event(
         &mut self,
+        channel: &NodeId,
         order_id: u64,
         fulfillment_id: u64,
-        status: ShipmentStatus,
-        happened_at: Option<Timestamp>,
-        estimated_delivery_at: Option<Timestamp>,
-        message: &str,
+        progress: ShipmentProgress,
     ) -> Result<u64, WorldError> {
+        let ShipmentProgress {
+            status,
+            happened_at,
+            estimated_delivery_at,
+            message,
+        } = progress;
         let now = self.now();
         if self
-            .storefront
+            .channel(channel)?
             .fulfillments
             .get(&fulfillment_id)
             .is_none_or(|f| f.order_id != order_id)
@@ -193,8 +222,7 @@ impl World {
             return Err(WorldError::not_found("fulfillment", fulfillment_id));
         }
         let id = self.ids.shopify();
-        let f = self
-            .storefront
+        let f = channel_mut(&mut self.channels, channel)?
             .fulfillments
             .get_mut(&fulfillment_id)
             .ok_or_else(|| WorldError::not_found("fulfillment", fulfillment_id))?;
@@ -204,7 +232,7 @@ impl World {
             happened_at: happened_at.unwrap_or(now),
             created_at: now,
             estimated_delivery_at,
-            message: message.to_string(),
+            message,
         });
         f.shipment_status = Some(status);
         if estimated_delivery_at.is_some() {

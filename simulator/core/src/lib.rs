@@ -1,5 +1,6 @@
-//! The simulated world of drydock: one consistent model of catalog, storefront, warehouse,
-//! carrier and alerts, moved only by explicit operations and by a virtual clock.
+//! The simulated world of drydock: one consistent model of catalog, storefront channels,
+//! warehouses, carriers and alerts — named nodes by role — moved only by explicit
+//! operations and by a virtual clock.
 //!
 //! **Architecture invariant:** this crate does no I/O. Time comes from the world's
 //! [`clock::Agenda`], randomness from the seeded [`ids::IdGen`]. Wire formats live in the
@@ -7,8 +8,10 @@
 
 pub mod address;
 pub mod alerts;
+mod build;
 pub mod carrier;
 pub mod catalog;
+pub mod checkout;
 pub mod clock;
 pub mod consistency;
 pub mod duration;
@@ -18,7 +21,7 @@ pub mod faults;
 pub mod fulfillment;
 pub mod ids;
 pub mod limits;
-pub mod signing;
+pub mod nodes;
 pub mod spec;
 pub mod storefront;
 pub mod warehouse;
@@ -27,6 +30,7 @@ pub mod world;
 pub use duration::VirtualDuration;
 pub use error::WorldError;
 pub use events::{WorldEvent, WorldEventKind};
+pub use nodes::{NodeId, Nodes, Role};
 pub use spec::WorldSpec;
 pub use world::World;
 
@@ -35,3 +39,4 @@ pub type Timestamp = jiff::Timestamp;
 /// Durations on the virtual clock.
 pub type Duration = jiff::SignedDuration;
 pub mod timeline;
+pub mod tracking;

@@ -1,19 +1,33 @@
-//! The storefront (Shopify-style): orders placed by customers, fulfillment orders, the
-//! fulfillments an integration creates with tracking, fulfillment events that tell the
+//! A storefront channel (Shopify-style): orders placed by customers, fulfillment orders,
+//! the fulfillments an integration creates with tracking, fulfillment events that tell the
 //! customer where the parcel is, stock levels per inventory item, webhook subscriptions.
+//! Each channel lists the catalog under its own ids at its own location.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::address::Address;
+use crate::catalog::Listing;
 use crate::limits;
-use crate::{Timestamp, World, WorldError, WorldEventKind};
+use crate::nodes::{Node, NodeId, Nodes, Role};
+use crate::{Timestamp, World, WorldError};
+
+pub use crate::checkout::{Checkout, split_name};
+pub use crate::fulfillment::ShipmentProgress;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Storefront {
+    pub id: NodeId,
+    /// The provider this channel is an instance of (the shell knows what it means).
+    pub provider: String,
     pub shop_domain: String,
     pub location_id: u64,
+    /// Each catalog SKU under this channel's own product, variant and inventory item ids.
+    pub listings: BTreeMap<String, Listing>,
+    /// What order names carry before their number: empty on the first channel (`#1001`),
+    /// the id upper-cased on the others (`#SHOP-EU-1001`).
+    pub order_prefix: String,
     pub orders: BTreeMap<u64, Order>,
     pub fulfillment_orders: BTreeMap<u64, FulfillmentOrder>,
     pub fulfillments: BTreeMap<u64, Fulfillment>,
@@ -264,14 +278,6 @@ pub const WEBHOOK_TOPICS: &[&str] = &[
     "inventory_levels/update",
 ];
 
-/// What a customer submits at checkout.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Checkout {
-    pub email: String,
-    pub ship_to: Address,
-    pub lines: Vec<(String, u32)>,
-}
-
 impl Storefront {
     pub fn order(&self, id: u64) -> Result<&Order, WorldError> {
         self.orders
@@ -314,186 +320,41 @@ impl Storefront {
             .find(|l| l.sku == sku)
             .map(|l| l.available)
     }
+
+    /// This channel's ids for `sku`.
+    pub fn listing(&self, sku: &str) -> Option<&Listing> {
+        self.listings.get(sku)
+    }
+}
+
+impl Node for Storefront {
+    fn id(&self) -> &NodeId {
+        &self.id
+    }
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+}
+
+/// The channel `id` to change, once the caller has checked that it exists.
+pub(crate) fn channel_mut<'a>(
+    channels: &'a mut Nodes<Storefront>,
+    id: &NodeId,
+) -> Result<&'a mut Storefront, WorldError> {
+    channels
+        .get_mut(id)
+        .ok_or_else(|| WorldError::not_found(Role::Channel.as_str(), id))
 }
 
 impl World {
-    /// A customer checks out: the order is created, stock is committed (available drops),
-    /// one fulfillment order is submitted to the fulfillment location, `orders/create` fires.
-    pub fn place_order(&mut self, checkout: Checkout) -> Result<u64, WorldError> {
-        if checkout.lines.is_empty() {
-            return Err(WorldError::invalid(
-                "line_items",
-                "must have at least one line",
-            ));
-        }
-        let now = self.now();
-        // Everything is checked before anything changes: units are summed in u64 (no
-        // wrap-around), each line and the whole order stay within the domain's bounds.
-        let mut wanted: BTreeMap<&str, u64> = BTreeMap::new();
-        let mut units: u64 = 0;
-        for (sku, qty) in &checkout.lines {
-            limits::line_quantity(u64::from(*qty))
-                .map_err(|m| WorldError::invalid("quantity", format!("of {sku} {m}")))?;
-            if !self.catalog.contains_key(sku) {
-                return Err(WorldError::not_found("sku", sku));
-            }
-            *wanted.entry(sku).or_default() += u64::from(*qty);
-            units += u64::from(*qty);
-            limits::order_units(units).map_err(|m| WorldError::invalid("line_items", m))?;
-        }
-        for (sku, qty) in &wanted {
-            let available = self.storefront.available(sku).unwrap_or(0);
-            if available < 0 || (available as u64) < *qty {
-                return Err(WorldError::conflict(
-                    "insufficient_stock",
-                    format!("only {available} of {sku} available, {qty} requested"),
-                ));
-            }
-        }
-        let order_id = self.ids.shopify();
-        let number = self.storefront.next_order_number;
-        self.storefront.next_order_number += 1;
-        let mut line_items = Vec::new();
-        for (sku, qty) in &checkout.lines {
-            let p = &self.catalog[sku];
-            line_items.push(LineItem {
-                id: self.ids.shopify(),
-                sku: sku.clone(),
-                title: p.title.clone(),
-                quantity: *qty,
-                price_cents: p.price_cents,
-                product_id: p.product_id,
-                variant_id: p.variant_id,
-                inventory_item_id: p.inventory_item_id,
-            });
-        }
-        for line in &line_items {
-            if let Some(level) = self.storefront.inventory.get_mut(&line.inventory_item_id) {
-                level.available -= i64::from(line.quantity);
-                level.updated_at = now;
-            }
-        }
-        let fo_id = self.ids.shopify();
-        let fo_lines = line_items
-            .iter()
-            .map(|l| FulfillmentOrderLine {
-                id: 0,
-                line_item_id: l.id,
-                inventory_item_id: l.inventory_item_id,
-                variant_id: l.variant_id,
-                quantity: l.quantity,
-                fulfilled: 0,
-            })
-            .collect::<Vec<_>>();
-        let fo_lines = fo_lines
-            .into_iter()
-            .map(|mut l| {
-                l.id = self.ids.shopify();
-                l
-            })
-            .collect();
-        self.storefront.fulfillment_orders.insert(
-            fo_id,
-            FulfillmentOrder {
-                id: fo_id,
-                order_id,
-                status: FulfillmentOrderStatus::Open,
-                request_status: RequestStatus::Submitted,
-                accepted_at: None,
-                holds: Vec::new(),
-                released_holds: Vec::new(),
-                line_items: fo_lines,
-                created_at: now,
-                updated_at: now,
-            },
-        );
-        let (first_name, last_name) = split_name(&checkout.ship_to.name);
-        let customer = Customer {
-            id: self.ids.shopify(),
-            first_name,
-            last_name,
-            email: checkout.email.clone(),
-        };
-        self.storefront.orders.insert(
-            order_id,
-            Order {
-                id: order_id,
-                number,
-                name: format!("#{number}"),
-                customer,
-                created_at: now,
-                updated_at: now,
-                cancelled_at: None,
-                cancel_reason: None,
-                line_items,
-                shipping_address: checkout.ship_to,
-                fulfillment_order_ids: vec![fo_id],
-                fulfillment_ids: Vec::new(),
-            },
-        );
-        self.emit(WorldEventKind::OrderCreated { order_id });
-        Ok(order_id)
-    }
-
-    /// Cancels an order that has not been fulfilled; restocking returns its units to
-    /// `available`. Fires `orders/cancelled`.
-    pub fn cancel_order(
+    /// The fulfillment service accepts a submitted fulfillment request: work begins.
+    pub fn accept_fulfillment_request(
         &mut self,
-        order_id: u64,
-        reason: &str,
-        restock: bool,
+        channel: &NodeId,
+        fo_id: u64,
     ) -> Result<(), WorldError> {
         let now = self.now();
-        let order = self.storefront.order(order_id)?;
-        if order.cancelled_at.is_some() {
-            return Err(WorldError::conflict(
-                "already_cancelled",
-                "order has already been cancelled",
-            ));
-        }
-        let active_fulfillment = order.fulfillment_ids.iter().any(|id| {
-            self.storefront
-                .fulfillments
-                .get(id)
-                .is_some_and(|f| f.status == FulfillmentState::Success)
-        });
-        if active_fulfillment {
-            return Err(WorldError::conflict(
-                "fulfilled",
-                "cannot cancel an order with active fulfillments",
-            ));
-        }
-        let lines = order.line_items.clone();
-        let fo_ids = order.fulfillment_order_ids.clone();
-        if restock {
-            for line in &lines {
-                if let Some(level) = self.storefront.inventory.get_mut(&line.inventory_item_id) {
-                    // Bounded: a line holds at most MAX_LINE_QUANTITY units.
-                    level.available = level.available.saturating_add(i64::from(line.quantity));
-                    level.updated_at = now;
-                }
-            }
-        }
-        for fo_id in fo_ids {
-            if let Some(fo) = self.storefront.fulfillment_orders.get_mut(&fo_id) {
-                fo.status = FulfillmentOrderStatus::Cancelled;
-                fo.updated_at = now;
-            }
-        }
-        if let Some(order) = self.storefront.orders.get_mut(&order_id) {
-            order.cancelled_at = Some(now);
-            order.cancel_reason = Some(reason.to_string());
-            order.updated_at = now;
-        }
-        self.emit(WorldEventKind::OrderUpdated { order_id });
-        self.emit(WorldEventKind::OrderCancelled { order_id });
-        Ok(())
-    }
-
-    /// The fulfillment service accepts a submitted fulfillment request: work begins.
-    pub fn accept_fulfillment_request(&mut self, fo_id: u64) -> Result<(), WorldError> {
-        let now = self.now();
-        let fo = self.fulfillment_order_mut(fo_id)?;
+        let fo = self.fulfillment_order_mut(channel, fo_id)?;
         if fo.status != FulfillmentOrderStatus::Open
             || fo.request_status != RequestStatus::Submitted
         {
@@ -512,12 +373,13 @@ impl World {
     /// Puts a fulfillment order on hold with a reason the merchant can see.
     pub fn hold_fulfillment_order(
         &mut self,
+        channel: &NodeId,
         fo_id: u64,
         reason: &str,
         notes: &str,
     ) -> Result<(), WorldError> {
         let now = self.now();
-        let fo = self.fulfillment_order_mut(fo_id)?;
+        let fo = self.fulfillment_order_mut(channel, fo_id)?;
         if matches!(
             fo.status,
             FulfillmentOrderStatus::Closed | FulfillmentOrderStatus::Cancelled
@@ -540,9 +402,13 @@ impl World {
         Ok(())
     }
 
-    pub fn release_fulfillment_hold(&mut self, fo_id: u64) -> Result<(), WorldError> {
+    pub fn release_fulfillment_hold(
+        &mut self,
+        channel: &NodeId,
+        fo_id: u64,
+    ) -> Result<(), WorldError> {
         let now = self.now();
-        let fo = self.fulfillment_order_mut(fo_id)?;
+        let fo = self.fulfillment_order_mut(channel, fo_id)?;
         if fo.status != FulfillmentOrderStatus::OnHold {
             return Err(WorldError::conflict(
                 "invalid_transition",
@@ -563,13 +429,14 @@ impl World {
 
     pub fn set_available(
         &mut self,
+        channel: &NodeId,
         inventory_item_id: u64,
         location_id: u64,
         available: i64,
     ) -> Result<(), WorldError> {
         let now = self.now();
         limits::available(available).map_err(|m| WorldError::invalid("available", m))?;
-        let level = self.inventory_level_mut(inventory_item_id, location_id)?;
+        let level = self.inventory_level_mut(channel, inventory_item_id, location_id)?;
         level.available = available;
         level.updated_at = now;
         Ok(())
@@ -577,13 +444,14 @@ impl World {
 
     pub fn adjust_available(
         &mut self,
+        channel: &NodeId,
         inventory_item_id: u64,
         location_id: u64,
         delta: i64,
     ) -> Result<(), WorldError> {
         let now = self.now();
         limits::available(delta).map_err(|m| WorldError::invalid("available_adjustment", m))?;
-        let level = self.inventory_level_mut(inventory_item_id, location_id)?;
+        let level = self.inventory_level_mut(channel, inventory_item_id, location_id)?;
         let adjusted = level.available.saturating_add(delta);
         limits::available(adjusted).map_err(|m| {
             WorldError::invalid(
@@ -596,15 +464,20 @@ impl World {
         Ok(())
     }
 
-    pub fn subscribe_storefront(&mut self, topic: &str, address: &str) -> Result<u64, WorldError> {
+    pub fn subscribe_storefront(
+        &mut self,
+        channel: &NodeId,
+        topic: &str,
+        address: &str,
+    ) -> Result<u64, WorldError> {
+        let sf = self.channel(channel)?;
         if !WEBHOOK_TOPICS.contains(&topic) {
             return Err(WorldError::invalid("topic", "Invalid topic specified."));
         }
         if !(address.starts_with("http://") || address.starts_with("https://")) {
             return Err(WorldError::invalid("address", "is invalid"));
         }
-        if self
-            .storefront
+        if sf
             .webhooks
             .iter()
             .any(|w| w.topic == topic && w.address == address)
@@ -616,26 +489,35 @@ impl World {
         }
         let id = self.ids.shopify();
         let created_at = self.now();
-        self.storefront.webhooks.push(WebhookSubscription {
-            id,
-            topic: topic.to_string(),
-            address: address.to_string(),
-            created_at,
-        });
+        channel_mut(&mut self.channels, channel)?
+            .webhooks
+            .push(WebhookSubscription {
+                id,
+                topic: topic.to_string(),
+                address: address.to_string(),
+                created_at,
+            });
         Ok(id)
     }
 
-    pub fn unsubscribe_storefront(&mut self, id: u64) -> Result<(), WorldError> {
-        let before = self.storefront.webhooks.len();
-        self.storefront.webhooks.retain(|w| w.id != id);
-        if self.storefront.webhooks.len() == before {
+    pub fn unsubscribe_storefront(&mut self, channel: &NodeId, id: u64) -> Result<(), WorldError> {
+        self.channel(channel)?;
+        let sf = channel_mut(&mut self.channels, channel)?;
+        let before = sf.webhooks.len();
+        sf.webhooks.retain(|w| w.id != id);
+        if sf.webhooks.len() == before {
             return Err(WorldError::not_found("webhook", id));
         }
         Ok(())
     }
 
-    fn fulfillment_order_mut(&mut self, id: u64) -> Result<&mut FulfillmentOrder, WorldError> {
-        self.storefront
+    fn fulfillment_order_mut(
+        &mut self,
+        channel: &NodeId,
+        id: u64,
+    ) -> Result<&mut FulfillmentOrder, WorldError> {
+        self.channel(channel)?;
+        channel_mut(&mut self.channels, channel)?
             .fulfillment_orders
             .get_mut(&id)
             .ok_or_else(|| WorldError::not_found("fulfillment order", id))
@@ -643,13 +525,14 @@ impl World {
 
     fn inventory_level_mut(
         &mut self,
+        channel: &NodeId,
         item: u64,
         location: u64,
     ) -> Result<&mut InventoryLevel, WorldError> {
-        if location != self.storefront.location_id {
+        if location != self.channel(channel)?.location_id {
             return Err(WorldError::not_found("location", location));
         }
-        self.storefront
+        channel_mut(&mut self.channels, channel)?
             .inventory
             .get_mut(&item)
             .ok_or_else(|| WorldError::not_found("inventory item", item))
@@ -663,14 +546,5 @@ pub(crate) fn status_word(status: FulfillmentOrderStatus) -> &'static str {
         FulfillmentOrderStatus::OnHold => "on hold",
         FulfillmentOrderStatus::Closed => "closed",
         FulfillmentOrderStatus::Cancelled => "cancelled",
-    }
-}
-
-/// Splits "Ada King Lovelace" into ("Ada King", "Lovelace"), as storefronts store names.
-pub fn split_name(name: &str) -> (String, String) {
-    let name = name.trim();
-    match name.rsplit_once(' ') {
-        Some((first, last)) => (first.trim().to_string(), last.to_string()),
-        None => (name.to_string(), String::new()),
     }
 }

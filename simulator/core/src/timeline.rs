@@ -201,28 +201,33 @@ mod hold_tests {
         });
         let mut w = World::new(&spec).expect("world");
         let order = w
-            .place_order(Checkout {
-                email: String::new(),
-                ship_to: crate::address::Address {
-                    name: "A".into(),
-                    street1: "1 Main St".into(),
-                    city: "X".into(),
-                    state: "CA".into(),
-                    zip: "94104".into(),
-                    country: "US".into(),
-                    ..Default::default()
+            .place_order(
+                &w.default_channel(),
+                Checkout {
+                    email: String::new(),
+                    ship_to: crate::address::Address {
+                        name: "A".into(),
+                        street1: "1 Main St".into(),
+                        city: "X".into(),
+                        state: "CA".into(),
+                        zip: "94104".into(),
+                        country: "US".into(),
+                        ..Default::default()
+                    },
+                    lines: vec![("MUG".into(), 1)],
                 },
-                lines: vec![("MUG".into(), 1)],
-            })
+            )
             .expect("order");
-        let fo = w.storefront.orders[&order].fulfillment_order_ids[0];
-        w.accept_fulfillment_request(fo).expect("accept");
+        let fo = w.channels.first().orders[&order].fulfillment_order_ids[0];
+        w.accept_fulfillment_request(&w.default_channel(), fo)
+            .expect("accept");
         for _ in 0..3 {
-            w.hold_fulfillment_order(fo, "other", "carrier down")
+            w.hold_fulfillment_order(&w.default_channel(), fo, "other", "carrier down")
                 .expect("hold");
-            w.release_fulfillment_hold(fo).expect("release");
+            w.release_fulfillment_hold(&w.default_channel(), fo)
+                .expect("release");
         }
-        let stages: Vec<Stage> = customer_timeline(&w.storefront, order)
+        let stages: Vec<Stage> = customer_timeline(w.channels.first(), order)
             .into_iter()
             .map(|e| e.stage)
             .collect();
@@ -235,6 +240,9 @@ mod hold_tests {
                 Stage::Processing
             ]
         );
-        assert_eq!(current_stage(&w.storefront, order), Some(Stage::Processing));
+        assert_eq!(
+            current_stage(w.channels.first(), order),
+            Some(Stage::Processing)
+        );
     }
 }

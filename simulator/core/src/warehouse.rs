@@ -1,6 +1,6 @@
-//! The warehouse (3PL/WMS, ShipBob-style): stock per SKU (on hand, committed to open
+//! A warehouse node (3PL/WMS, ShipBob-style): stock per SKU (on hand, committed to open
 //! orders), orders that are picked, packed and shipped on the virtual clock, and the
-//! handover of each parcel to the carrier.
+//! handover of each parcel to the carrier that holds its tracking code.
 
 use std::collections::BTreeMap;
 
@@ -10,10 +10,18 @@ use crate::address::Address;
 use crate::clock::Scheduled;
 use crate::faults::Effect;
 use crate::limits;
+use crate::nodes::{Node, NodeId, Nodes, Role};
 use crate::{Timestamp, World, WorldError, WorldEventKind};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Warehouse {
+    pub id: NodeId,
+    /// The provider this warehouse is an instance of (the shell knows what it means).
+    pub provider: String,
+    /// A free label, shown in the manifest (`US-East`, `EU`).
+    pub region: String,
+    /// Where its parcels leave from.
+    pub ship_from: Address,
     pub channel_id: u64,
     pub location_name: String,
     pub orders: BTreeMap<u64, WarehouseOrder>,
@@ -157,20 +165,53 @@ impl Warehouse {
     }
 }
 
+impl Node for Warehouse {
+    fn id(&self) -> &NodeId {
+        &self.id
+    }
+    fn provider(&self) -> &str {
+        &self.provider
+    }
+}
+
+/// The warehouse `id`, once the caller has checked that it exists (a borrow of the
+/// warehouses alone, so the caller may change the rest of the world meanwhile).
+fn warehouse_ref<'a>(
+    warehouses: &'a Nodes<Warehouse>,
+    id: &NodeId,
+) -> Result<&'a Warehouse, WorldError> {
+    warehouses
+        .get(id)
+        .ok_or_else(|| WorldError::not_found(Role::Warehouse.as_str(), id))
+}
+
+/// The warehouse `id` to change, once the caller has checked that it exists.
+pub(crate) fn warehouse_mut<'a>(
+    warehouses: &'a mut Nodes<Warehouse>,
+    id: &NodeId,
+) -> Result<&'a mut Warehouse, WorldError> {
+    warehouses
+        .get_mut(id)
+        .ok_or_else(|| WorldError::not_found(Role::Warehouse.as_str(), id))
+}
+
 impl World {
     /// Accepts an order into the warehouse. Stock is committed at once; if it is short the
     /// order goes to Exception (`order.shipment.exception`) and waits.
     pub fn create_warehouse_order(
         &mut self,
+        warehouse: &NodeId,
         req: WarehouseOrderRequest,
     ) -> Result<u64, WorldError> {
+        self.warehouse(warehouse)?;
+        let wh = warehouse_ref(&self.warehouses, warehouse)?;
         if req.reference_id.trim().is_empty() {
             return Err(WorldError::invalid(
                 "ReferenceId",
                 "The ReferenceId field is required.",
             ));
         }
-        if self.warehouse.by_reference(&req.reference_id).is_some() {
+        if wh.by_reference(&req.reference_id).is_some() {
             return Err(WorldError::conflict(
                 "duplicate_reference",
                 format!(
@@ -205,7 +246,7 @@ impl World {
             units += u64::from(*qty);
             limits::order_units(units)
                 .map_err(|m| WorldError::invalid("Products", format!("The products {m}.")))?;
-            if !self.warehouse.stock.contains_key(sku) {
+            if !wh.stock.contains_key(sku) {
                 return Err(WorldError::invalid(
                     "Products.ReferenceId",
                     format!("No product with reference id {sku} exists."),
@@ -222,16 +263,17 @@ impl World {
         let short = backordered.as_deref().map(|sku| (sku, 0)).or_else(|| {
             wanted
                 .iter()
-                .find(|(sku, qty)| self.warehouse.stock[**sku].fulfillable() < **qty)
+                .find(|(sku, qty)| wh.stock.get(**sku).map_or(0, StockLevel::fulfillable) < **qty)
                 .map(|(sku, qty)| (*sku, *qty))
         });
         let id = self.ids.shipbob();
         let shipment_id = self.ids.shipbob();
+        let wh = warehouse_mut(&mut self.warehouses, warehouse)?;
         let (stage, exception_reason) = match short {
             Some((sku, _)) => (Stage::Exception, Some(format!("OutOfStock: {sku}"))),
             None => {
                 for (sku, qty) in &wanted {
-                    if let Some(level) = self.warehouse.stock.get_mut(*sku) {
+                    if let Some(level) = wh.stock.get_mut(*sku) {
                         level.committed += qty;
                     }
                 }
@@ -248,30 +290,35 @@ impl World {
                 shipped: 0,
             });
         }
-        self.warehouse.orders.insert(
-            id,
-            WarehouseOrder {
+        warehouse_mut(&mut self.warehouses, warehouse)?
+            .orders
+            .insert(
                 id,
-                shipment_id,
-                reference_id: req.reference_id,
-                order_number: req.order_number,
-                order_type: req.order_type,
-                shipping_method: req.shipping_method,
-                recipient: req.recipient,
-                lines,
-                tags: req.tags,
-                stage,
-                exception_reason,
-                created_at: now,
-                updated_at: now,
-                picked_at: None,
-                packed_at: None,
-                shipped_at: None,
-                tracking: None,
-            },
-        );
+                WarehouseOrder {
+                    id,
+                    shipment_id,
+                    reference_id: req.reference_id,
+                    order_number: req.order_number,
+                    order_type: req.order_type,
+                    shipping_method: req.shipping_method,
+                    recipient: req.recipient,
+                    lines,
+                    tags: req.tags,
+                    stage,
+                    exception_reason,
+                    created_at: now,
+                    updated_at: now,
+                    picked_at: None,
+                    packed_at: None,
+                    shipped_at: None,
+                    tracking: None,
+                },
+            );
         if stage == Stage::Exception {
-            self.emit(WorldEventKind::WarehouseOrderException { order_id: id });
+            self.emit(
+                warehouse,
+                WorldEventKind::WarehouseOrderException { order_id: id },
+            );
         } else {
             let at = limits::later(now, self.warehouse_handling.pick);
             self.agenda
@@ -281,9 +328,13 @@ impl World {
     }
 
     /// Cancels an order that has not left the building; committed stock is released.
-    pub fn cancel_warehouse_order(&mut self, id: u64) -> Result<(), WorldError> {
+    pub fn cancel_warehouse_order(
+        &mut self,
+        warehouse: &NodeId,
+        id: u64,
+    ) -> Result<(), WorldError> {
         let now = self.now();
-        let order = self.warehouse.order(id)?;
+        let order = self.warehouse(warehouse)?.order(id)?;
         match order.stage {
             Stage::Shipped => {
                 return Err(WorldError::conflict(
@@ -301,28 +352,38 @@ impl World {
         }
         let committed = order.stage != Stage::Exception;
         let lines = order.lines.clone();
+        let wh = warehouse_mut(&mut self.warehouses, warehouse)?;
         if committed {
             for line in &lines {
-                if let Some(level) = self.warehouse.stock.get_mut(&line.sku) {
+                if let Some(level) = wh.stock.get_mut(&line.sku) {
                     level.committed = (level.committed - i64::from(line.quantity)).max(0);
                 }
             }
         }
-        if let Some(order) = self.warehouse.orders.get_mut(&id) {
+        if let Some(order) = wh.orders.get_mut(&id) {
             order.stage = Stage::Cancelled;
             order.updated_at = now;
         }
         self.agenda
             .retain(|item| *item != Scheduled::WarehouseStep { order_id: id });
-        self.emit(WorldEventKind::WarehouseOrderCancelled { order_id: id });
+        self.emit(
+            warehouse,
+            WorldEventKind::WarehouseOrderCancelled { order_id: id },
+        );
         Ok(())
     }
 
-    /// A cycle count or a receipt: the shelves now hold `on_hand` units of `sku`.
-    pub fn set_on_hand(&mut self, sku: &str, on_hand: i64) -> Result<(), WorldError> {
+    /// A cycle count or a receipt at `warehouse`: the shelves now hold `on_hand` units of
+    /// `sku`.
+    pub fn set_on_hand(
+        &mut self,
+        warehouse: &NodeId,
+        sku: &str,
+        on_hand: i64,
+    ) -> Result<(), WorldError> {
+        self.warehouse(warehouse)?;
         limits::on_hand(on_hand).map_err(|m| WorldError::invalid("on_hand", m))?;
-        let level = self
-            .warehouse
+        let level = warehouse_mut(&mut self.warehouses, warehouse)?
             .stock
             .get_mut(sku)
             .ok_or_else(|| WorldError::not_found("sku", sku))?;
@@ -332,10 +393,12 @@ impl World {
 
     pub fn subscribe_warehouse(
         &mut self,
+        warehouse: &NodeId,
         topics: &[String],
         url: &str,
         description: &str,
     ) -> Result<String, WorldError> {
+        self.warehouse(warehouse)?;
         if topics.is_empty() {
             return Err(WorldError::invalid(
                 "Topics",
@@ -359,30 +422,53 @@ impl World {
         }
         let id = self.ids.shipbob().to_string();
         let created_at = self.now();
-        self.warehouse.webhooks.push(WarehouseSubscription {
-            id: id.clone(),
-            topics: topics.to_vec(),
-            url: url.to_string(),
-            description: description.to_string(),
-            created_at,
-        });
+        warehouse_mut(&mut self.warehouses, warehouse)?
+            .webhooks
+            .push(WarehouseSubscription {
+                id: id.clone(),
+                topics: topics.to_vec(),
+                url: url.to_string(),
+                description: description.to_string(),
+                created_at,
+            });
         Ok(id)
     }
 
-    pub fn unsubscribe_warehouse(&mut self, id: &str) -> Result<(), WorldError> {
-        let before = self.warehouse.webhooks.len();
-        self.warehouse.webhooks.retain(|w| w.id != id);
-        if before == self.warehouse.webhooks.len() {
+    pub fn unsubscribe_warehouse(
+        &mut self,
+        warehouse: &NodeId,
+        id: &str,
+    ) -> Result<(), WorldError> {
+        self.warehouse(warehouse)?;
+        let wh = warehouse_mut(&mut self.warehouses, warehouse)?;
+        let before = wh.webhooks.len();
+        wh.webhooks.retain(|w| w.id != id);
+        if before == wh.webhooks.len() {
             return Err(WorldError::not_found("webhook", id));
         }
         Ok(())
+    }
+
+    /// The warehouse that holds order `id` (ids are unique across warehouses).
+    pub fn warehouse_holding(&self, id: u64) -> Option<&NodeId> {
+        self.warehouses
+            .iter()
+            .find(|w| w.orders.contains_key(&id))
+            .map(|w| &w.id)
     }
 
     /// The next stage of a warehouse order, fired by the clock.
     pub(crate) fn warehouse_step(&mut self, id: u64) {
         let now = self.now();
         let handling = self.warehouse_handling.clone();
-        let Some(order) = self.warehouse.orders.get_mut(&id) else {
+        let Some(node) = self.warehouse_holding(id).cloned() else {
+            return;
+        };
+        let Some(order) = self
+            .warehouses
+            .get_mut(&node)
+            .and_then(|w| w.orders.get_mut(&id))
+        else {
             return;
         };
         order.updated_at = now;
@@ -403,14 +489,17 @@ impl World {
                     Scheduled::WarehouseStep { order_id: id },
                 );
             }
-            Stage::Packed => self.ship_warehouse_order(id),
+            Stage::Packed => self.ship_warehouse_order(&node, id),
             Stage::Shipped | Stage::Cancelled | Stage::Exception => {}
         }
     }
 
-    fn ship_warehouse_order(&mut self, id: u64) {
+    fn ship_warehouse_order(&mut self, node: &NodeId, id: u64) {
         let now = self.now();
-        let Some(order) = self.warehouse.orders.get_mut(&id) else {
+        let Ok(wh) = warehouse_mut(&mut self.warehouses, node) else {
+            return;
+        };
+        let Some(order) = wh.orders.get_mut(&id) else {
             return;
         };
         order.stage = Stage::Shipped;
@@ -424,7 +513,10 @@ impl World {
         if let Some(fired) =
             self.faults
                 .on_warehouse_order(Effect::ShortPick, &reference, &sku_refs, now)
-            && let Some(order) = self.warehouse.orders.get_mut(&id)
+            && let Some(order) = self
+                .warehouses
+                .get_mut(node)
+                .and_then(|w| w.orders.get_mut(&id))
         {
             // The picker could not find the units: they ship short and are written off.
             let missing = fired.rule.missing.unwrap_or(1);
@@ -437,13 +529,17 @@ impl World {
                 line.shipped = line.quantity.saturating_sub(missing);
             }
         }
-        let Some(order) = self.warehouse.orders.get(&id) else {
+        let Ok(wh) = warehouse_mut(&mut self.warehouses, node) else {
+            return;
+        };
+        let Some(order) = wh.orders.get(&id) else {
             return;
         };
         let code = order.tag(TRACKING_TAG).map(str::to_string);
+        let carrier = order.tag(CARRIER_TAG).unwrap_or("USPS").to_string();
         let lines = order.lines.clone();
         for line in &lines {
-            if let Some(level) = self.warehouse.stock.get_mut(&line.sku) {
+            if let Some(level) = wh.stock.get_mut(&line.sku) {
                 // A count below what was promised leaves nothing on the shelves, never
                 // less than nothing.
                 let quantity = i64::from(line.quantity);
@@ -452,9 +548,13 @@ impl World {
             }
         }
         if let Some(code) = code {
-            let carrier = order.tag(CARRIER_TAG).unwrap_or("USPS").to_string();
-            let url = self.carrier.public_tracking_url(&code);
-            if let Some(order) = self.warehouse.orders.get_mut(&id) {
+            let url = self
+                .carriers
+                .iter()
+                .find(|c| c.tracker_by_code(&code).is_some())
+                .unwrap_or(self.carriers.first())
+                .public_tracking_url(&code);
+            if let Some(order) = wh.orders.get_mut(&id) {
                 order.tracking = Some(ShipmentTracking {
                     carrier,
                     tracking_number: code.clone(),
@@ -463,6 +563,6 @@ impl World {
             }
             self.hand_over_parcel(&code);
         }
-        self.emit(WorldEventKind::WarehouseOrderShipped { order_id: id });
+        self.emit(node, WorldEventKind::WarehouseOrderShipped { order_id: id });
     }
 }

@@ -1,6 +1,7 @@
-//! The world: every persona's state on one virtual clock. Operations live beside the
-//! state they change (storefront.rs, warehouse.rs, carrier.rs); this file holds the
-//! world itself, its construction from a spec and the clock.
+//! The world: every node's state on one virtual clock. Operations live beside the
+//! state they change (storefront.rs, warehouse.rs, carrier.rs) and name the node they act
+//! on; this file holds the world itself, its nodes by role and the clock (construction
+//! from a spec is in build.rs).
 
 use std::collections::BTreeMap;
 
@@ -10,11 +11,12 @@ use crate::alerts::Alert;
 use crate::carrier::Carrier;
 use crate::catalog::Product;
 use crate::clock::{Agenda, Scheduled};
-use crate::ids::{IdGen, STABLE_LOCATION_ID, stable_catalog_ids};
+use crate::ids::IdGen;
 use crate::limits;
+use crate::nodes::{NodeId, Nodes, Role, not_a};
 use crate::spec::{WarehouseSpec, WorldSpec};
-use crate::storefront::{InventoryLevel, Storefront};
-use crate::warehouse::{StockLevel, Warehouse};
+use crate::storefront::Storefront;
+use crate::warehouse::Warehouse;
 use crate::{Timestamp, WorldError, WorldEvent, WorldEventKind};
 
 #[derive(Debug, Clone, Serialize)]
@@ -22,10 +24,14 @@ pub struct World {
     pub name: String,
     pub seed: u64,
     pub catalog: BTreeMap<String, Product>,
-    pub storefront: Storefront,
-    pub warehouse: Warehouse,
-    pub carrier: Carrier,
+    /// Storefront channels, in declaration order.
+    pub channels: Nodes<Storefront>,
+    /// Warehouses (3PL nodes), in declaration order.
+    pub warehouses: Nodes<Warehouse>,
+    /// Carriers, in declaration order.
+    pub carriers: Nodes<Carrier>,
     pub alerts: Vec<Alert>,
+    /// The world's ship-from address (a warehouse that names none ships from here).
     pub ship_from: crate::address::Address,
     /// The fault rules in force and every time one fired.
     pub faults: crate::faults::FaultBook,
@@ -34,7 +40,7 @@ pub struct World {
     #[serde(skip)]
     pub(crate) ids: IdGen,
     #[serde(skip)]
-    outbox: Vec<WorldEvent>,
+    pub(crate) outbox: Vec<WorldEvent>,
 }
 
 impl World {
@@ -49,123 +55,6 @@ impl World {
     /// catalog's ids, the location and the shop's domain are the same in every space.
     pub fn in_id_space(spec: &WorldSpec, space: u64) -> Result<World, WorldError> {
         World::build(spec, Some(space))
-    }
-
-    fn build(spec: &WorldSpec, space: Option<u64>) -> Result<World, WorldError> {
-        limits::start(spec.clock).map_err(|m| WorldError::invalid("clock", m))?;
-        for (stage, d) in [
-            ("pick", spec.warehouse.pick),
-            ("pack", spec.warehouse.pack),
-            ("ship", spec.warehouse.ship),
-        ] {
-            limits::core_duration(d)
-                .map_err(|m| WorldError::invalid(format!("warehouse.{stage}"), m))?;
-        }
-        let mut ids = match space {
-            Some(space) => IdGen::in_space(spec.seed, space),
-            None => IdGen::new(spec.seed),
-        };
-        let location_id = match space {
-            Some(_) => STABLE_LOCATION_ID,
-            None => ids.shopify(),
-        };
-        let mut catalog = BTreeMap::new();
-        let mut inventory = BTreeMap::new();
-        let mut stock = BTreeMap::new();
-        for p in &spec.catalog {
-            let sku = p.sku.trim();
-            if sku.is_empty() {
-                return Err(WorldError::invalid("catalog.sku", "must not be empty"));
-            }
-            if catalog.contains_key(sku) {
-                return Err(WorldError::invalid(
-                    "catalog.sku",
-                    format!("{sku} appears twice"),
-                ));
-            }
-            let field = |name: &str| format!("catalog.{name} of {sku}");
-            limits::on_hand(p.stock).map_err(|m| WorldError::invalid(field("stock"), m))?;
-            limits::price_cents(p.price_cents)
-                .map_err(|m| WorldError::invalid(field("price_cents"), m))?;
-            limits::unit_weight_oz(p.weight_oz)
-                .map_err(|m| WorldError::invalid(field("weight_oz"), m))?;
-            let (product_id, variant_id, inventory_item_id, shipbob_item) = match space {
-                Some(_) => stable_catalog_ids(sku),
-                None => (ids.shopify(), ids.shopify(), ids.shopify(), 0),
-            };
-            let product = Product {
-                sku: sku.to_string(),
-                title: if p.title.is_empty() {
-                    sku.to_string()
-                } else {
-                    p.title.clone()
-                },
-                price_cents: p.price_cents,
-                weight_oz: p.weight_oz,
-                product_id,
-                variant_id,
-                inventory_item_id,
-            };
-            inventory.insert(
-                product.inventory_item_id,
-                InventoryLevel {
-                    sku: sku.to_string(),
-                    available: p.stock,
-                    updated_at: spec.clock,
-                },
-            );
-            stock.insert(
-                sku.to_string(),
-                StockLevel {
-                    inventory_id: match space {
-                        Some(_) => shipbob_item,
-                        None => ids.shipbob(),
-                    },
-                    on_hand: p.stock,
-                    committed: 0,
-                },
-            );
-            catalog.insert(sku.to_string(), product);
-        }
-        let shop_domain = match space {
-            Some(_) => "drydock-shop.myshopify.com".to_string(),
-            None => format!("{}.myshopify.com", slug(&spec.name)),
-        };
-        Ok(World {
-            name: spec.name.clone(),
-            seed: spec.seed,
-            catalog,
-            storefront: Storefront {
-                shop_domain,
-                location_id,
-                orders: BTreeMap::new(),
-                fulfillment_orders: BTreeMap::new(),
-                fulfillments: BTreeMap::new(),
-                inventory,
-                webhooks: Vec::new(),
-                next_order_number: 1001 + space.map_or(0, |s| (s % 1_000_000) * 1_000),
-            },
-            warehouse: Warehouse {
-                channel_id: 100_101,
-                location_name: "Drydock East (NJ)".into(),
-                orders: BTreeMap::new(),
-                stock,
-                webhooks: Vec::new(),
-            },
-            carrier: Carrier {
-                addresses: BTreeMap::new(),
-                shipments: BTreeMap::new(),
-                trackers: BTreeMap::new(),
-                webhooks: Vec::new(),
-            },
-            alerts: Vec::new(),
-            ship_from: spec.ship_from.clone(),
-            faults: crate::faults::FaultBook::new(spec.seed, spec.clock),
-            agenda: Agenda::starting_at(spec.clock),
-            warehouse_handling: spec.warehouse.clone(),
-            ids,
-            outbox: Vec::new(),
-        })
     }
 
     /// The virtual now.
@@ -194,8 +83,8 @@ impl World {
             } => {
                 self.carrier_scan(&tracker_id, status, &message);
             }
-            Scheduled::Redelivery { delivery_id } => {
-                self.emit(WorldEventKind::RedeliveryDue { delivery_id })
+            Scheduled::Redelivery { node, delivery_id } => {
+                self.emit(&node, WorldEventKind::RedeliveryDue { delivery_id })
             }
         }
         true
@@ -219,10 +108,15 @@ impl World {
         Ok(to)
     }
 
-    /// Schedules a retry of a webhook delivery owned by the shell.
-    pub fn schedule_redelivery(&mut self, at: Timestamp, delivery_id: u64) {
-        self.agenda
-            .schedule(at, Scheduled::Redelivery { delivery_id });
+    /// Schedules a retry of a webhook delivery owned by the shell, of `node`'s webhooks.
+    pub fn schedule_redelivery(&mut self, node: &NodeId, at: Timestamp, delivery_id: u64) {
+        self.agenda.schedule(
+            at,
+            Scheduled::Redelivery {
+                node: node.clone(),
+                delivery_id,
+            },
+        );
     }
 
     /// Events since the last call, in the order they happened.
@@ -255,32 +149,66 @@ impl World {
         });
     }
 
-    pub(crate) fn emit(&mut self, kind: WorldEventKind) {
+    pub(crate) fn emit(&mut self, node: &NodeId, kind: WorldEventKind) {
         let at = self.now();
-        self.outbox.push(WorldEvent { at, kind });
+        self.outbox.push(WorldEvent {
+            at,
+            node: node.clone(),
+            kind,
+        });
     }
 
     /// What is still scheduled (for state dumps and tests).
     pub fn pending_happenings(&self) -> usize {
         self.agenda.pending_len()
     }
-}
 
-fn slug(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let s = s.trim_matches('-').to_string();
-    if s.is_empty() {
-        "drydock".into()
-    } else {
-        format!("drydock-{s}")
+    /// The role of the node `id`, if the world has one by that id.
+    pub fn role_of(&self, id: &NodeId) -> Option<Role> {
+        if self.channels.get(id).is_some() {
+            Some(Role::Channel)
+        } else if self.warehouses.get(id).is_some() {
+            Some(Role::Warehouse)
+        } else if self.carriers.get(id).is_some() {
+            Some(Role::Carrier)
+        } else {
+            None
+        }
+    }
+
+    /// The channel `id`; naming another role's node or none is an error that says so.
+    pub fn channel(&self, id: &NodeId) -> Result<&Storefront, WorldError> {
+        self.channels
+            .get(id)
+            .ok_or_else(|| not_a(Role::Channel, id, self.role_of(id)))
+    }
+
+    /// The warehouse `id`; naming another role's node or none is an error that says so.
+    pub fn warehouse(&self, id: &NodeId) -> Result<&Warehouse, WorldError> {
+        self.warehouses
+            .get(id)
+            .ok_or_else(|| not_a(Role::Warehouse, id, self.role_of(id)))
+    }
+
+    /// The carrier `id`; naming another role's node or none is an error that says so.
+    pub fn carrier(&self, id: &NodeId) -> Result<&Carrier, WorldError> {
+        self.carriers
+            .get(id)
+            .ok_or_else(|| not_a(Role::Carrier, id, self.role_of(id)))
+    }
+
+    /// The first channel: where a step that names no channel acts.
+    pub fn default_channel(&self) -> NodeId {
+        self.channels.first().id.clone()
+    }
+
+    /// The first warehouse: where a step that names no warehouse acts.
+    pub fn default_warehouse(&self) -> NodeId {
+        self.warehouses.first().id.clone()
+    }
+
+    /// The first carrier: where a step that names no carrier acts.
+    pub fn default_carrier(&self) -> NodeId {
+        self.carriers.first().id.clone()
     }
 }

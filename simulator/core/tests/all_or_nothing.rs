@@ -6,7 +6,7 @@ use drydock_core::address::Address;
 use drydock_core::carrier::{AddressRef, ShipmentRequest};
 use drydock_core::faults::{Effect, FaultRule, Provider, Trigger};
 use drydock_core::spec::{ProductSpec, WorldSpec};
-use drydock_core::storefront::Checkout;
+use drydock_core::storefront::{Checkout, ShipmentProgress};
 use drydock_core::warehouse::WarehouseOrderRequest;
 use drydock_core::{Duration, VirtualDuration, World, WorldError};
 
@@ -25,10 +25,13 @@ fn world() -> World {
     });
     let mut w = World::new(&spec).expect("world");
     // Some state to leave untouched: an order in the storefront and in the warehouse.
-    w.place_order(checkout(vec![("MUG".into(), 2)]))
+    w.place_order(&w.default_channel(), checkout(vec![("MUG".into(), 2)]))
         .expect("order");
-    w.create_warehouse_order(warehouse_order("R1", vec![("MUG".into(), "Mug".into(), 2)]))
-        .expect("warehouse order");
+    w.create_warehouse_order(
+        &w.default_warehouse(),
+        warehouse_order("R1", vec![("MUG".into(), "Mug".into(), 2)]),
+    )
+    .expect("warehouse order");
     w.take_events();
     w
 }
@@ -98,75 +101,99 @@ fn refused_after<S, T: std::fmt::Debug>(
 #[test]
 fn two_lines_of_2_pow_31_units_do_not_wrap_to_nothing() {
     refused("place_order 2^31 + 2^31", |w| {
-        w.place_order(checkout(vec![
-            ("MUG".into(), 1 << 31),
-            ("MUG".into(), 1 << 31),
-        ]))
+        w.place_order(
+            &w.default_channel(),
+            checkout(vec![("MUG".into(), 1 << 31), ("MUG".into(), 1 << 31)]),
+        )
     });
     refused("place_order u32::MAX", |w| {
-        w.place_order(checkout(vec![("MUG".into(), u32::MAX)]))
+        w.place_order(
+            &w.default_channel(),
+            checkout(vec![("MUG".into(), u32::MAX)]),
+        )
     });
     refused("place_order more than in stock", |w| {
-        w.place_order(checkout(vec![("MUG".into(), 40), ("MUG".into(), 40)]))
+        w.place_order(
+            &w.default_channel(),
+            checkout(vec![("MUG".into(), 40), ("MUG".into(), 40)]),
+        )
     });
     refused("place_order zero", |w| {
-        w.place_order(checkout(vec![("MUG".into(), 0)]))
+        w.place_order(&w.default_channel(), checkout(vec![("MUG".into(), 0)]))
     });
     refused("place_order unknown sku, after a valid line", |w| {
-        w.place_order(checkout(vec![("MUG".into(), 1), ("NOPE".into(), 1)]))
+        w.place_order(
+            &w.default_channel(),
+            checkout(vec![("MUG".into(), 1), ("NOPE".into(), 1)]),
+        )
     });
 }
 
 #[test]
 fn stock_levels_and_adjustments_stay_in_bounds() {
     refused("adjust by i64::MAX", |w| {
-        let item = w.catalog["MUG"].inventory_item_id;
-        let location = w.storefront.location_id;
-        w.adjust_available(item, location, i64::MAX)
+        let item = w.channels.first().listings["MUG"].inventory_item_id;
+        let location = w.channels.first().location_id;
+        w.adjust_available(&w.default_channel(), item, location, i64::MAX)
     });
     refused_after(
         "adjust past the maximum",
         |w| {
-            let item = w.catalog["MUG"].inventory_item_id;
-            let location = w.storefront.location_id;
-            w.set_available(item, location, drydock_core::limits::MAX_STOCK)
-                .expect("the maximum is allowed");
+            let item = w.channels.first().listings["MUG"].inventory_item_id;
+            let location = w.channels.first().location_id;
+            w.set_available(
+                &w.default_channel(),
+                item,
+                location,
+                drydock_core::limits::MAX_STOCK,
+            )
+            .expect("the maximum is allowed");
             (item, location)
         },
-        |w, (item, location)| w.adjust_available(item, location, 1),
+        |w, (item, location)| w.adjust_available(&w.default_channel(), item, location, 1),
     );
     refused("set available to i64::MIN", |w| {
-        let item = w.catalog["MUG"].inventory_item_id;
-        let location = w.storefront.location_id;
-        w.set_available(item, location, i64::MIN)
+        let item = w.channels.first().listings["MUG"].inventory_item_id;
+        let location = w.channels.first().location_id;
+        w.set_available(&w.default_channel(), item, location, i64::MIN)
     });
     refused("set on hand to i64::MAX", |w| {
-        w.set_on_hand("MUG", i64::MAX)
+        w.set_on_hand(&w.default_warehouse(), "MUG", i64::MAX)
     });
-    refused("set on hand negative", |w| w.set_on_hand("MUG", -1));
+    refused("set on hand negative", |w| {
+        w.set_on_hand(&w.default_warehouse(), "MUG", -1)
+    });
 }
 
 #[test]
 fn warehouse_orders_are_all_or_nothing() {
     refused("huge quantity", |w| {
-        w.create_warehouse_order(warehouse_order(
-            "R2",
-            vec![("MUG".into(), "Mug".into(), u32::MAX)],
-        ))
+        w.create_warehouse_order(
+            &w.default_warehouse(),
+            warehouse_order("R2", vec![("MUG".into(), "Mug".into(), u32::MAX)]),
+        )
     });
     refused("second line unknown", |w| {
-        w.create_warehouse_order(warehouse_order(
-            "R2",
-            vec![
-                ("MUG".into(), "Mug".into(), 1),
-                ("NOPE".into(), "?".into(), 1),
-            ],
-        ))
+        w.create_warehouse_order(
+            &w.default_warehouse(),
+            warehouse_order(
+                "R2",
+                vec![
+                    ("MUG".into(), "Mug".into(), 1),
+                    ("NOPE".into(), "?".into(), 1),
+                ],
+            ),
+        )
     });
     refused("duplicate reference", |w| {
-        w.create_warehouse_order(warehouse_order("R1", vec![("MUG".into(), "Mug".into(), 1)]))
+        w.create_warehouse_order(
+            &w.default_warehouse(),
+            warehouse_order("R1", vec![("MUG".into(), "Mug".into(), 1)]),
+        )
     });
-    refused("cancel unknown", |w| w.cancel_warehouse_order(999));
+    refused("cancel unknown", |w| {
+        w.cancel_warehouse_order(&w.default_warehouse(), 999)
+    });
 }
 
 #[test]
@@ -181,23 +208,35 @@ fn a_huge_parcel_gets_no_rate_and_stores_no_address() {
         reference: None,
     };
     refused("1e18 oz", |w| {
-        w.create_shipment(shipment(1e18, AddressRef::Inline(Box::new(address()))))
+        w.create_shipment(
+            &w.default_carrier(),
+            shipment(1e18, AddressRef::Inline(Box::new(address()))),
+        )
     });
     refused("NaN oz", |w| {
-        w.create_shipment(shipment(f64::NAN, AddressRef::Inline(Box::new(address()))))
+        w.create_shipment(
+            &w.default_carrier(),
+            shipment(f64::NAN, AddressRef::Inline(Box::new(address()))),
+        )
     });
     refused("from an unknown address id", |w| {
-        w.create_shipment(shipment(16.0, AddressRef::Stored("adr_nope".into())))
+        w.create_shipment(
+            &w.default_carrier(),
+            shipment(16.0, AddressRef::Stored("adr_nope".into())),
+        )
     });
     let mut w = world();
     let id = w
-        .create_shipment(shipment(
-            drydock_core::limits::MAX_PARCEL_WEIGHT_OZ,
-            AddressRef::Inline(Box::new(address())),
-        ))
+        .create_shipment(
+            &w.default_carrier(),
+            shipment(
+                drydock_core::limits::MAX_PARCEL_WEIGHT_OZ,
+                AddressRef::Inline(Box::new(address())),
+            ),
+        )
         .expect("the heaviest parcel is rated");
     assert!(
-        w.carrier.shipments[&id]
+        w.carriers.first().shipments[&id]
             .rates
             .iter()
             .all(|r| r.rate_cents > 0)
@@ -205,37 +244,54 @@ fn a_huge_parcel_gets_no_rate_and_stores_no_address() {
     refused_after(
         "buy with a foreign rate",
         |w| {
-            w.create_shipment(shipment(16.0, AddressRef::Inline(Box::new(address()))))
-                .expect("shipment")
+            w.create_shipment(
+                &w.default_carrier(),
+                shipment(16.0, AddressRef::Inline(Box::new(address()))),
+            )
+            .expect("shipment")
         },
-        |w, id| w.buy_label(&id, "rate_nope"),
+        |w, id| w.buy_label(&w.default_carrier(), &id, "rate_nope"),
     );
 }
 
 #[test]
 fn storefront_operations_on_missing_things_leave_no_trace() {
     refused("fulfillment event of a missing fulfillment", |w| {
-        let order = *w.storefront.orders.keys().next().expect("order");
+        let order = *w.channels.first().orders.keys().next().expect("order");
         w.add_fulfillment_event(
+            &w.default_channel(),
             order,
             42,
-            drydock_core::storefront::ShipmentStatus::InTransit,
-            None,
-            None,
-            "",
+            ShipmentProgress::new(drydock_core::storefront::ShipmentStatus::InTransit),
         )
     });
     refused("fulfill one line twice in one request", |w| {
-        let fo = w.storefront.fulfillment_orders.values().next().expect("fo");
+        let fo = w
+            .channels
+            .first()
+            .fulfillment_orders
+            .values()
+            .next()
+            .expect("fo");
         let (fo_id, line) = (fo.id, fo.line_items[0].id);
-        w.fulfill(&[(fo_id, Some(vec![(line, 2), (line, 2)]))], None)
+        w.fulfill(
+            &w.default_channel(),
+            &[(fo_id, Some(vec![(line, 2), (line, 2)]))],
+            None,
+        )
     });
     refused("fulfill the same fulfillment order twice", |w| {
-        let fo_id = *w.storefront.fulfillment_orders.keys().next().expect("fo");
-        w.fulfill(&[(fo_id, None), (fo_id, None)], None)
+        let fo_id = *w
+            .channels
+            .first()
+            .fulfillment_orders
+            .keys()
+            .next()
+            .expect("fo");
+        w.fulfill(&w.default_channel(), &[(fo_id, None), (fo_id, None)], None)
     });
     refused("cancel a missing order", |w| {
-        w.cancel_order(7, "other", true)
+        w.cancel_order(&w.default_channel(), 7, "other", true)
     });
 }
 
@@ -252,8 +308,11 @@ fn the_clock_refuses_moves_beyond_its_range_instead_of_panicking() {
     let mut w = world();
     w.settle_clock(jiff::Timestamp::MAX);
     assert_eq!(w.now(), drydock_core::limits::LATEST_INSTANT);
-    w.create_warehouse_order(warehouse_order("R9", vec![("MUG".into(), "Mug".into(), 1)]))
-        .expect("scheduled at the latest instant");
+    w.create_warehouse_order(
+        &w.default_warehouse(),
+        warehouse_order("R9", vec![("MUG".into(), "Mug".into(), 1)]),
+    )
+    .expect("scheduled at the latest instant");
     while w.fire_next(jiff::Timestamp::MAX) {}
     assert_eq!(w.check_consistency(), Vec::<String>::new());
 }

@@ -89,6 +89,7 @@ pub fn router(state: ControlState) -> Router {
         .route("/worlds/{id}/state", get(world_state))
         .route("/worlds/{id}/journal", get(journal))
         .route("/worlds/{id}/env", get(env))
+        .route("/worlds/{id}/world", get(manifest))
         .route("/worlds/{id}/clock/advance", post(advance))
         .route("/worlds/{id}/orders", post(place_order))
         .route("/worlds/{id}/orders/{order_id}/cancel", post(cancel_order))
@@ -273,13 +274,30 @@ async fn env(
     Query(q): Query<EnvQuery>,
 ) -> Reply {
     let w = world(&state, &id)?;
+    let (sut_url, port) = sut(q);
+    Ok(Json(json!(w.sut_env(&sut_url, port))))
+}
+
+/// The integration's URL (`?sut_url=`, default `http://127.0.0.1:8080`) and its port.
+fn sut(q: EnvQuery) -> (String, u16) {
     let sut_url = q.sut_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
     let port = sut_url
         .rsplit(':')
         .next()
         .and_then(|p| p.trim_end_matches('/').parse().ok())
         .unwrap_or(8080);
-    Ok(Json(json!(w.sut_env(&sut_url, port))))
+    (sut_url, port)
+}
+
+/// The world's manifest (`DRYDOCK_WORLD_JSON`) as a JSON object.
+async fn manifest(
+    State(state): State<ControlState>,
+    Path(id): Path<String>,
+    Query(q): Query<EnvQuery>,
+) -> Reply {
+    let w = world(&state, &id)?;
+    let (sut_url, _) = sut(q);
+    Ok(Json(w.manifest(&sut_url)))
 }
 
 /// A JSON body read by hand, so that a bad value (a duration such as `6x`) is explained in
@@ -358,12 +376,13 @@ async fn place_order(
             .collect(),
     };
     let order_id = w
-        .act(|world| world.place_order(checkout))
+        .act(|world| world.place_order(&world.default_channel(), checkout))
         .await
         .map_err(|e| rejected(format!("place order: {e}")))?;
     let name = w.read(|world| {
         world
-            .storefront
+            .channels
+            .first()
             .orders
             .get(&order_id)
             .map(|o| o.name.clone())
@@ -386,7 +405,7 @@ async fn cancel_order(
     let reason = body
         .and_then(|b| b.0.reason)
         .unwrap_or_else(|| "customer".into());
-    w.act(|world| world.cancel_order(order_id, &reason, true))
+    w.act(|world| world.cancel_order(&world.default_channel(), order_id, &reason, true))
         .await
         .map_err(|e| rejected(format!("cancel order: {e}")))?;
     Ok(Json(json!({"order_id": order_id, "cancelled": true})))
@@ -405,7 +424,7 @@ async fn set_stock(
     Json(body): Json<StockBody>,
 ) -> Reply {
     let w = world(&state, &id)?;
-    w.act(|world| world.set_on_hand(&body.sku, body.on_hand))
+    w.act(|world| world.set_on_hand(&world.default_warehouse(), &body.sku, body.on_hand))
         .await
         .map_err(|e| rejected(format!("set stock: {e}")))?;
     Ok(Json(json!({"sku": body.sku, "on_hand": body.on_hand})))

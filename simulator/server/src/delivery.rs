@@ -6,18 +6,21 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use drydock_core::faults::Effect;
-use drydock_core::{Duration, Timestamp, WorldEvent, WorldEventKind};
+use drydock_core::{NodeId, Timestamp, World, WorldEvent, WorldEventKind};
 
-use crate::handle::WorldHandle;
+use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::{Direction, JournalEntry, body_text, keep_headers};
-use crate::personas::{self, PersonaKind};
+use crate::persona::{self, Persona};
+use crate::providers::ProviderId;
 
 /// A webhook on its way, kept between attempts. Its id and provider webhook id stay the
 /// same across retries, as the providers' do.
 #[derive(Debug, Clone)]
 pub struct PendingDelivery {
     pub id: u64,
-    pub persona: PersonaKind,
+    /// The node that sends it (its journal lane, its signing secret).
+    pub node: NodeId,
+    pub provider: ProviderId,
     pub topic: String,
     pub url: String,
     pub body: Vec<u8>,
@@ -33,12 +36,50 @@ pub struct PendingDelivery {
 /// A webhook the persona wants sent, before it has a delivery id.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
-    pub persona: PersonaKind,
+    pub node: NodeId,
+    pub provider: ProviderId,
     pub topic: String,
     pub url: String,
     pub body: Vec<u8>,
     pub webhook_id: String,
     pub secret: Option<String>,
+}
+
+/// Every webhook an event causes at the node it concerns (`event.node`), one per
+/// subscriber of that node, rendered in its provider's format. A node with no
+/// subscriptions at all delivers to the default webhook base, if set.
+pub(crate) fn render_event(
+    world: &World,
+    personas: &[Arc<Persona>],
+    event: &WorldEvent,
+    settings: &WorldSettings,
+) -> Vec<Outgoing> {
+    let mut out = Vec::new();
+    for persona in personas.iter().filter(|p| p.node == event.node) {
+        let provider = persona.provider();
+        let Some((topic, body)) = provider.webhook(world, &persona.node, event) else {
+            continue;
+        };
+        let mut targets = provider.subscribers(world, &persona.node, topic);
+        if let Some(base) = &settings.default_webhook_base
+            && !provider.has_subscriptions(world, &persona.node)
+        {
+            targets.push((
+                format!("{}/webhooks/{}", base.trim_end_matches('/'), persona.node),
+                None,
+            ));
+        }
+        out.extend(targets.into_iter().map(|(url, secret)| Outgoing {
+            node: persona.node.clone(),
+            provider: persona.provider,
+            topic: topic.to_string(),
+            url,
+            body: body.clone(),
+            webhook_id: String::new(),
+            secret,
+        }));
+    }
+    out
 }
 
 /// Delivers everything `events` call for, one after another, in event order.
@@ -55,7 +96,8 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
                 pending.into_iter().map(|d| (d, false)).collect::<Vec<_>>()
             }
             _ => {
-                let outgoing = handle.read(|w| personas::render_event(w, &event, &handle.settings));
+                let outgoing =
+                    handle.read(|w| render_event(w, &handle.personas, &event, &handle.settings));
                 let outgoing = handle.with_world(|w| {
                     outgoing
                         .into_iter()
@@ -72,7 +114,8 @@ pub async fn deliver_all(handle: &Arc<WorldHandle>, events: Vec<WorldEvent>) {
                     .into_iter()
                     .map(|o| PendingDelivery {
                         id: handle.next_delivery_id(),
-                        persona: o.persona,
+                        node: o.node,
+                        provider: o.provider,
                         topic: o.topic,
                         url: o.url,
                         body: o.body,
@@ -104,23 +147,28 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
         }
         let body = String::from_utf8_lossy(&delivery.body);
         let now = w.now();
-        w.faults
-            .on_webhook(delivery.persona.provider(), &delivery.topic, &body, now)
+        w.faults.on_webhook(
+            delivery.provider.fault_target(),
+            &delivery.topic,
+            &body,
+            now,
+        )
     });
     let Some(fired) = fired else {
         return attempt(handle, delivery).await;
     };
-    personas::journal_fault(handle, delivery.persona.name(), &fired);
+    persona::journal_fault(handle, delivery.node.as_str(), &fired);
     match fired.effect() {
         Effect::Dropped => {}
         Effect::Delayed => {
             let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
             let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
+            let node = delivery.node.clone();
             if let Ok(mut pending) = handle.pending.lock() {
                 pending.insert(id, delivery);
             }
-            handle.with_world(|w| w.schedule_redelivery(due, id));
+            handle.with_world(|w| w.schedule_redelivery(&node, due, id));
         }
         Effect::Duplicate => {
             let copy = PendingDelivery {
@@ -154,7 +202,22 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
                 release_held(handle).await;
             }
         }
-        _ => attempt(handle, delivery).await,
+        // Request, world-change and warehouse effects never fire on a webhook.
+        Effect::Outage
+        | Effect::HtmlError
+        | Effect::ConnectionReset
+        | Effect::Hang
+        | Effect::Latency
+        | Effect::RateLimited
+        | Effect::TimeoutAfterCommit
+        | Effect::TruncatedJson
+        | Effect::WrongContentType
+        | Effect::MissingField
+        | Effect::ApiVersionRetired
+        | Effect::AddressRejected
+        | Effect::StockDrift
+        | Effect::ShortPick
+        | Effect::Backorder => attempt(handle, delivery).await,
     }
 }
 
@@ -171,28 +234,22 @@ pub async fn release_held(handle: &Arc<WorldHandle>) {
     }
 }
 
-/// Replaces the signature with a well-formed one that does not match the body.
-fn forge(headers: &mut [(String, String)]) {
-    for (name, value) in headers.iter_mut() {
-        match name.as_str() {
-            "x-shopify-hmac-sha256" => {
-                *value = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()
-            }
-            "x-hmac-signature" => *value = format!("hmac-sha256-hex={}", "0".repeat(64)),
-            "webhook-signature" => {
-                *value = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".into()
-            }
-            _ => {}
-        }
-    }
-}
-
 async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     delivery.attempt += 1;
     let now = handle.now();
-    let mut headers = personas::webhook_headers(handle, &delivery, now);
-    if delivery.forged {
-        forge(&mut headers);
+    let provider = delivery.provider.get();
+    let mut headers = match handle.persona(delivery.node.as_str()) {
+        Some(persona) => provider.webhook_headers(handle, &persona, &delivery),
+        None => Vec::new(),
+    };
+    if delivery.forged
+        && let Some((name, wrong)) = provider.forged_signature()
+    {
+        for (n, value) in headers.iter_mut() {
+            if *n == name {
+                value.clone_from(&wrong);
+            }
+        }
     }
     let mut request = handle.http.post(&delivery.url).body(delivery.body.clone());
     for (name, value) in &headers {
@@ -226,7 +283,7 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     handle.journal.record(JournalEntry {
         seq: 0,
         direction: Direction::Webhook,
-        persona: delivery.persona.name().to_string(),
+        persona: delivery.node.to_string(),
         virtual_time: now,
         real_ms: handle.real_ms(),
         method: "POST".into(),
@@ -247,16 +304,17 @@ async fn attempt(handle: &Arc<WorldHandle>, mut delivery: PendingDelivery) {
     if delivered || delivery.forged || refused.is_some() {
         return;
     }
-    let schedule = delivery.persona.retry_schedule();
+    let schedule = provider.retry_schedule();
     let Some(wait) = schedule.get(delivery.attempt as usize - 1).copied() else {
         tracing::info!(url = %delivery.url, topic = %delivery.topic, "webhook given up after {} attempts", delivery.attempt);
         return;
     };
     let id = delivery.id;
+    let node = delivery.node.clone();
     if let Ok(mut pending) = handle.pending.lock() {
         pending.insert(id, delivery);
     }
-    handle.with_world(|w| w.schedule_redelivery(drydock_core::limits::later(now, wait), id));
+    handle.with_world(|w| w.schedule_redelivery(&node, drydock_core::limits::later(now, wait), id));
 }
 
 fn describe(e: &reqwest::Error) -> String {
@@ -268,36 +326,3 @@ fn describe(e: &reqwest::Error) -> String {
         format!("request failed: {e}")
     }
 }
-
-/// Shopify: 8 retries over about 4 hours, doubling.
-pub const SHOPIFY_RETRIES: &[Duration] = &[
-    Duration::from_secs(60),
-    Duration::from_secs(120),
-    Duration::from_secs(240),
-    Duration::from_secs(480),
-    Duration::from_secs(960),
-    Duration::from_secs(1920),
-    Duration::from_secs(3840),
-    Duration::from_secs(4800),
-];
-
-/// ShipBob: immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-pub const SHIPBOB_RETRIES: &[Duration] = &[
-    Duration::from_secs(0),
-    Duration::from_secs(5),
-    Duration::from_secs(300),
-    Duration::from_secs(1800),
-    Duration::from_secs(7200),
-    Duration::from_secs(18000),
-    Duration::from_secs(36000),
-    Duration::from_secs(36000),
-];
-
-/// EasyPost retries failed events with growing gaps (schedule unverified: a reasonable default).
-pub const EASYPOST_RETRIES: &[Duration] = &[
-    Duration::from_secs(60),
-    Duration::from_secs(300),
-    Duration::from_secs(1800),
-    Duration::from_secs(3600),
-    Duration::from_secs(7200),
-];

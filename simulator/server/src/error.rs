@@ -17,6 +17,18 @@ pub enum SimulatorError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "node `{node}`: `{provider}` is not a {role} provider drydock knows (known: {})",
+        known.join(", ")
+    )]
+    UnknownProvider {
+        node: String,
+        role: &'static str,
+        provider: String,
+        known: Vec<&'static str>,
+    },
+    #[error("invalid node: {0}")]
+    BadNode(String),
     #[error("world {0} does not exist")]
     UnknownWorld(String),
     #[error("invalid world: {0}")]

@@ -1,13 +1,13 @@
-//! How a persona carries out a request fault that fired: each effect rendered in the
-//! provider's own dialect (status, headers, error body), or as a broken connection.
+//! How a persona carries out a request fault that fired: the effect's parameters read
+//! from the rule, rendered by the provider in its own dialect (status, headers, error
+//! body, see [`Provider`]), or as a broken connection.
 
 use std::time::Duration;
 
 use drydock_core::faults::{Effect, Fired};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::personas::PersonaKind;
-use crate::refusal::{Dialect, refusal};
+use crate::providers::Provider;
 use crate::wire::WireResponse;
 
 /// A hang or a latency never outlasts this, so a forgotten client cannot pin a task
@@ -45,13 +45,13 @@ fn ms(d: Option<drydock_core::VirtualDuration>) -> Option<Duration> {
     d.map(|d| d.as_std())
 }
 
-/// Decides what `fired` means for a call to `kind`.
-pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
+/// Decides what `fired` means for a call to `provider`.
+pub fn plan(provider: &dyn Provider, fired: &Fired) -> Plan {
     let rule = &fired.rule;
     match fired.effect() {
         Effect::Outage => {
             let status = rule.status.unwrap_or(503);
-            Plan::Answer(outage(kind, status, ms(rule.retry_after)))
+            Plan::Answer(outage(provider, status, ms(rule.retry_after)))
         }
         Effect::HtmlError => Plan::Answer(html_error(rule.status.unwrap_or(502))),
         Effect::ConnectionReset => Plan::Cut,
@@ -63,7 +63,7 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
                 .min(HANG_LIMIT),
         ),
         Effect::RateLimited => Plan::Answer(rate_limited(
-            kind,
+            provider,
             fired
                 .wait_ms
                 .map(Duration::from_millis)
@@ -76,27 +76,31 @@ pub fn plan(kind: PersonaKind, fired: &Fired) -> Plan {
         Effect::MissingField => {
             Plan::Spoil(Spoil::RemoveField(rule.field.clone().unwrap_or_default()))
         }
-        Effect::ApiVersionRetired if kind == PersonaKind::ShipBob => {
-            let version = rule.version.clone().unwrap_or_default();
-            let successor = rule.successor.clone().unwrap_or_default();
-            Plan::Answer(
-                WireResponse::json(
-                    410,
-                    &json!({
-                        "statusCode": 410,
-                        "message": format!("API version {version} has been retired. Use {successor}."),
-                    }),
-                )
-                .header("link", format!("</{successor}>; rel=\"successor-version\"")),
-            )
+        Effect::ApiVersionRetired => {
+            let version = rule.version.as_deref().unwrap_or_default();
+            let successor = rule.successor.as_deref().unwrap_or_default();
+            match provider.retired_version(version, successor) {
+                Some(answer) => Plan::Answer(answer),
+                // The version falls forward: the persona serves the successor itself.
+                None => Plan::Persona,
+            }
         }
-        // Shopify's version fall-forward and an address rejection are carried out by the
-        // persona itself; webhook and warehouse effects never reach a request.
-        _ => Plan::Persona,
+        // The carrier's own verification fails: the persona reads the rule's code.
+        Effect::AddressRejected => Plan::Persona,
+        // Webhook, world-change and warehouse effects never fire on a request.
+        Effect::Duplicate
+        | Effect::OutOfOrder
+        | Effect::Delayed
+        | Effect::Dropped
+        | Effect::BadSignature
+        | Effect::StockDrift
+        | Effect::ShortPick
+        | Effect::Backorder => Plan::Persona,
     }
 }
 
-fn reason(status: u16) -> &'static str {
+/// The reason phrase of a 5xx status.
+pub fn reason(status: u16) -> &'static str {
     match status {
         500 => "Internal Server Error",
         501 => "Not Implemented",
@@ -107,54 +111,22 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// A 5xx in the provider's own error shape.
-pub fn outage(kind: PersonaKind, status: u16, retry_after: Option<Duration>) -> WireResponse {
-    let phrase = reason(status);
-    let message = match kind {
-        PersonaKind::EasyPost => format!("{phrase}. Please try again later."),
-        _ => phrase.to_string(),
-    };
-    let mut response = refusal(Dialect::Persona(kind), status, &message);
-    if let Some(wait) = retry_after {
-        response = with_retry_after(kind, response, wait);
-    }
-    response
-}
-
-/// Shopify writes Retry-After as float seconds, ShipBob uses its own `x-retry-after`,
-/// the others whole seconds.
-fn with_retry_after(kind: PersonaKind, response: WireResponse, wait: Duration) -> WireResponse {
-    let whole = wait.as_secs_f64().ceil().max(1.0) as u64;
-    match kind {
-        PersonaKind::Shopify => {
-            response.header("retry-after", format!("{:.1}", wait.as_secs_f64()))
-        }
-        PersonaKind::ShipBob => response
-            .header("x-retry-after", whole.to_string())
-            .header("x-remaining-calls", "0"),
-        _ => response.header("retry-after", whole.to_string()),
+pub fn outage(provider: &dyn Provider, status: u16, retry_after: Option<Duration>) -> WireResponse {
+    let response = provider.outage(status, reason(status));
+    match retry_after {
+        Some(wait) => provider.retry_after(response, wait),
+        None => response,
     }
 }
 
 /// 429 with the provider's rate-limit headers.
-pub fn rate_limited(kind: PersonaKind, wait: Duration) -> WireResponse {
-    let whole = wait.as_secs_f64().ceil().max(1.0) as u64;
-    let response = match kind {
-        PersonaKind::Shopify => WireResponse::json(
-            429,
-            &json!({"errors": "Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service."}),
-        )
-        .header("x-shopify-shop-api-call-limit", "40/40"),
-        PersonaKind::EasyPost => WireResponse::json(
-            429,
-            &json!({"error": {"code": "RATE_LIMITED", "message": "You have sent too many requests. Please wait and try again.", "errors": []}}),
-        ),
-        PersonaKind::ShipBob => WireResponse::json(
-            429,
-            &json!({"statusCode": 429, "message": format!("Rate limit is exceeded. Try again in {whole} seconds.")}),
-        ),
-        PersonaKind::Slack => WireResponse::text(429, "rate_limited"),
-    };
-    with_retry_after(kind, response, wait)
+pub fn rate_limited(provider: &dyn Provider, wait: Duration) -> WireResponse {
+    provider.retry_after(provider.rate_limited(wait), wait)
+}
+
+/// Whole seconds to wait, at least one: what most providers' headers say.
+pub fn whole_seconds(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 /// What a load balancer in front of any provider answers when the backend is gone.
@@ -216,11 +188,19 @@ fn remove_field(value: &mut Value, field: &str) {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    use crate::providers::ProviderId;
 
     #[test]
     fn outage_bodies_speak_each_dialect() {
-        let shopify = outage(PersonaKind::Shopify, 503, Some(Duration::from_millis(1500)));
+        let shopify = outage(
+            ProviderId::Shopify.get(),
+            503,
+            Some(Duration::from_millis(1500)),
+        );
         assert_eq!(
             shopify.body_json(),
             json!({"errors": "Service Unavailable"})
@@ -230,9 +210,9 @@ mod tests {
                 .headers
                 .contains(&("retry-after".into(), "1.5".into()))
         );
-        let easypost = outage(PersonaKind::EasyPost, 502, None);
+        let easypost = outage(ProviderId::EasyPost.get(), 502, None);
         assert_eq!(easypost.body_json()["error"]["code"], "BAD_GATEWAY");
-        let shipbob = rate_limited(PersonaKind::ShipBob, Duration::from_secs(2));
+        let shipbob = rate_limited(ProviderId::ShipBob.get(), Duration::from_secs(2));
         assert_eq!(shipbob.status, 429);
         assert!(
             shipbob

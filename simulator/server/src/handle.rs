@@ -15,10 +15,12 @@ use crate::activity::Activity;
 use crate::credentials::Credentials;
 use crate::delivery::{self, PendingDelivery};
 use crate::journal::Journal;
+use crate::persona::Persona;
+use crate::providers::ProviderId;
 use crate::settle::{SettlePolicy, Settling};
 use crate::webhook_targets::WebhookTargets;
 
-/// Where each persona of a world listens.
+/// Where the first node of each provider listens (the default world's personas).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Endpoints {
     /// Shopify Admin REST base, e.g. `http://127.0.0.1:40001/admin/api/2026-10`.
@@ -29,6 +31,26 @@ pub struct Endpoints {
     pub shipbob: String,
     /// Slack incoming-webhook URL for alerts.
     pub slack: String,
+}
+
+impl Endpoints {
+    /// The first node of each of the default world's providers among `personas` (a later
+    /// provider's nodes are in the manifest only).
+    pub fn of(personas: &[Arc<Persona>]) -> Endpoints {
+        let url = |name: &str| {
+            personas
+                .iter()
+                .find(|p| p.provider.name() == name)
+                .map(|p| p.url.clone())
+                .unwrap_or_default()
+        };
+        Endpoints {
+            shopify: url("shopify"),
+            easypost: url("easypost"),
+            shipbob: url("shipbob"),
+            slack: url("slack"),
+        }
+    }
 }
 
 /// Timing of the shell around a world (real time, not virtual).
@@ -81,6 +103,9 @@ pub struct WorldHandle {
     pub activity: Activity,
     /// The settle oracle: when the clock may move on.
     pub settling: Settling,
+    /// Every node of the world as it is served, in declaration order.
+    pub personas: Vec<Arc<Persona>>,
+    /// The first node of each provider's credentials and URL, by field.
     pub credentials: Credentials,
     pub endpoints: Endpoints,
     pub settings: WorldSettings,
@@ -97,8 +122,7 @@ impl WorldHandle {
     pub(crate) fn new(
         id: String,
         world: World,
-        credentials: Credentials,
-        endpoints: Endpoints,
+        personas: Vec<Arc<Persona>>,
         settings: WorldSettings,
         journal: Journal,
     ) -> WorldHandle {
@@ -116,8 +140,9 @@ impl WorldHandle {
             journal,
             activity: Activity::new(settling.reactions()),
             settling,
-            credentials,
-            endpoints,
+            credentials: Credentials::of(&personas),
+            endpoints: Endpoints::of(&personas),
+            personas,
             settings,
             started: Instant::now(),
             http,
@@ -126,6 +151,19 @@ impl WorldHandle {
             next_delivery: AtomicU64::new(1),
             tasks: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The persona serving node `node`.
+    pub fn persona(&self, node: &str) -> Option<Arc<Persona>> {
+        self.personas.iter().find(|p| p.node == node).cloned()
+    }
+
+    /// The first node of `provider`.
+    pub fn first(&self, provider: ProviderId) -> Option<Arc<Persona>> {
+        self.personas
+            .iter()
+            .find(|p| p.provider == provider)
+            .cloned()
     }
 
     pub(crate) fn add_task(&self, task: JoinHandle<()>) {
@@ -246,52 +284,44 @@ impl WorldHandle {
     }
 
     /// The variables an integration needs to find and authenticate to this world's
-    /// personas (the integration contract), given where the integration itself listens.
+    /// personas (the integration contract), given where the integration itself listens:
+    /// each node's under its env prefix, the first warehouse's ship-from address, and the
+    /// manifest.
     pub fn sut_env(&self, sut_url: &str, port: u16) -> BTreeMap<String, String> {
-        let (ship_from, shop_domain) =
-            self.read(|w| (w.ship_from.clone(), w.storefront.shop_domain.clone()));
-        let c = &self.credentials;
-        let e = &self.endpoints;
-        let pairs = [
-            ("PORT", port.to_string()),
-            ("DRYDOCK_SUT_URL", sut_url.to_string()),
-            ("DRYDOCK_SHOPIFY_URL", e.shopify.clone()),
-            ("DRYDOCK_SHOPIFY_SHOP_DOMAIN", shop_domain),
-            (
-                "DRYDOCK_SHOPIFY_ACCESS_TOKEN",
-                c.shopify_access_token.clone(),
-            ),
-            (
-                "DRYDOCK_SHOPIFY_WEBHOOK_SECRET",
-                c.shopify_webhook_secret.clone(),
-            ),
-            ("DRYDOCK_EASYPOST_URL", e.easypost.clone()),
-            ("DRYDOCK_EASYPOST_API_KEY", c.easypost_api_key.clone()),
-            (
-                "DRYDOCK_EASYPOST_WEBHOOK_SECRET",
-                c.easypost_webhook_secret.clone(),
-            ),
-            ("DRYDOCK_SHIPBOB_URL", e.shipbob.clone()),
-            ("DRYDOCK_SHIPBOB_TOKEN", c.shipbob_token.clone()),
-            (
-                "DRYDOCK_SHIPBOB_CHANNEL_ID",
-                self.read(|w| w.warehouse.channel_id.to_string()),
-            ),
-            (
-                "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",
-                c.shipbob_webhook_secret.clone(),
-            ),
-            ("DRYDOCK_SLACK_WEBHOOK_URL", e.slack.clone()),
-            ("DRYDOCK_SHIP_FROM_NAME", ship_from.name),
-            ("DRYDOCK_SHIP_FROM_COMPANY", ship_from.company),
-            ("DRYDOCK_SHIP_FROM_STREET1", ship_from.street1),
-            ("DRYDOCK_SHIP_FROM_CITY", ship_from.city),
-            ("DRYDOCK_SHIP_FROM_STATE", ship_from.state),
-            ("DRYDOCK_SHIP_FROM_ZIP", ship_from.zip),
-            ("DRYDOCK_SHIP_FROM_COUNTRY", ship_from.country),
-            ("DRYDOCK_SHIP_FROM_PHONE", ship_from.phone),
-        ];
-        pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        let mut env = BTreeMap::new();
+        env.insert("PORT".to_string(), port.to_string());
+        env.insert("DRYDOCK_SUT_URL".to_string(), sut_url.to_string());
+        self.read(|w| {
+            for persona in &self.personas {
+                let prefix = persona.env_prefix();
+                for (suffix, value) in persona.provider().env(w, persona) {
+                    env.insert(format!("{prefix}{suffix}"), value);
+                }
+            }
+            let s = &w.warehouses.first().ship_from;
+            for (suffix, value) in [
+                ("NAME", &s.name),
+                ("COMPANY", &s.company),
+                ("STREET1", &s.street1),
+                ("CITY", &s.city),
+                ("STATE", &s.state),
+                ("ZIP", &s.zip),
+                ("COUNTRY", &s.country),
+                ("PHONE", &s.phone),
+            ] {
+                env.insert(format!("DRYDOCK_SHIP_FROM_{suffix}"), value.clone());
+            }
+            env.insert(
+                crate::manifest::ENV_NAME.to_string(),
+                crate::manifest::manifest(w, &self.personas, sut_url).to_string(),
+            );
+        });
+        env
+    }
+
+    /// The manifest of this world's nodes (`DRYDOCK_WORLD_JSON`) as a JSON object.
+    pub fn manifest(&self, sut_url: &str) -> serde_json::Value {
+        self.read(|w| crate::manifest::manifest(w, &self.personas, sut_url))
     }
 
     pub(crate) fn real_ms(&self) -> u64 {

@@ -42,6 +42,8 @@ pub enum Direction {
 pub struct JournalEntry {
     pub seq: u64,
     pub direction: Direction,
+    /// The node whose lane this is (`shipbob`, `wh-eu`): who was called, who sent the
+    /// webhook, or whose listener a fault fired on.
     pub persona: String,
     pub virtual_time: Timestamp,
     /// Milliseconds since the world was created (real time).
@@ -327,9 +329,10 @@ pub fn keep_headers<'a>(
             )
         })
         .map(|(name, value)| {
-            let masked = match name {
-                "authorization" | "x-shopify-access-token" => mask(value),
-                _ => cap_str(value, HEADER_VALUE_LIMIT),
+            let masked = if crate::providers::credential_headers().any(|h| h == name) {
+                mask(value)
+            } else {
+                cap_str(value, HEADER_VALUE_LIMIT)
             };
             (cap_str(name, HEADER_VALUE_LIMIT), masked)
         })
@@ -344,6 +347,19 @@ fn mask(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_providers_credential_headers_are_masked() {
+        let secrets = [
+            ("x-shopify-access-token", "shpat_0123456789abcdef"),
+            ("authorization", "Bearer sbpat_0123456789abcdef"),
+            ("content-type", "application/json; charset=utf-8"),
+        ];
+        let kept = keep_headers(secrets.into_iter());
+        assert_eq!(kept[0].1, "shpat_0123…");
+        assert_eq!(kept[1].1, "Bearer sbp…");
+        assert_eq!(kept[2].1, "application/json; charset=utf-8");
+    }
 
     fn inbound(body: String) -> JournalEntry {
         JournalEntry {

@@ -1,7 +1,8 @@
 //! The simulator's HTTP shell. It owns the registry of worlds; each world has its own
-//! personas (one loopback port each), journal, credentials and webhook deliveries.
+//! personas (one node each, on its own loopback port), journal, credentials and webhook
+//! deliveries. What each provider knows lives in `providers/`, behind one trait.
 //!
-//! **Architecture invariant:** the persona modules only translate between a provider's
+//! **Architecture invariant:** the provider modules only translate between a provider's
 //! wire format and `drydock_core` operations; all state changes happen in the core.
 
 pub mod activity;
@@ -16,7 +17,9 @@ pub mod handle;
 pub mod journal;
 mod journal_file;
 pub mod listen;
-pub mod personas;
+pub mod manifest;
+pub mod persona;
+pub mod providers;
 pub mod reactions;
 pub mod refusal;
 pub mod registry;
@@ -26,11 +29,13 @@ pub mod severable;
 pub mod webhook_targets;
 pub mod wire;
 
-pub use credentials::Credentials;
+pub use credentials::{Credentials, NodeCredentials};
 pub use error::SimulatorError;
 pub use handle::{Endpoints, WorldHandle};
 pub use journal::{Journal, JournalEntry, JournalPage};
 pub use listen::PortPlan;
+pub use persona::Persona;
+pub use providers::{ProviderId, Role};
 pub use registry::Simulator;
 pub use serving::ConnectionLimits;
 pub use webhook_targets::WebhookTargets;

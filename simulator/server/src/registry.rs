@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use drydock_core::{World, WorldSpec};
+use drydock_core::{NodeId, World, WorldSpec};
 
 use crate::SimulatorError;
-use crate::credentials::Credentials;
-use crate::handle::{Endpoints, WorldHandle, WorldSettings};
+use crate::credentials;
+use crate::handle::{WorldHandle, WorldSettings};
 use crate::journal::Journal;
 use crate::listen::{PortPlan, bind_loopback};
-use crate::personas::{self, PersonaKind};
+use crate::persona::{self, Persona};
+use crate::providers::{ProviderId, Role};
 use crate::refusal::Dialect;
 use crate::serving;
 
@@ -38,34 +39,28 @@ impl Simulator {
             Some(space) => World::in_id_space(spec, space)?,
             None => World::new(spec)?,
         };
-        let credentials = Credentials::for_seed(settings.credentials_seed.unwrap_or(spec.seed));
+        let secrets = settings.credentials_seed.unwrap_or(spec.seed);
         let mut listeners = Vec::new();
-        for kind in PersonaKind::ALL {
-            let listener =
-                bind_loopback(ports.persona(kind), &format!("the {} persona", kind.name())).await?;
+        for (node, provider, port) in planned_ports(spec, ports)? {
+            let what = format!("the {node} persona");
+            let listener = bind_loopback(port, &what).await?;
             let addr = listener
                 .local_addr()
                 .map_err(|source| SimulatorError::Bind {
-                    what: kind.name().to_string(),
+                    what,
                     addr: ([127, 0, 0, 1], 0).into(),
                     source,
                 })?;
-            listeners.push((kind, listener, addr));
+            let credentials = credentials::for_node(secrets, &node, provider);
+            let url = format!("http://{addr}{}", provider.get().base_path(&credentials));
+            let persona = Persona {
+                node,
+                provider,
+                url,
+                credentials,
+            };
+            listeners.push((Arc::new(persona), listener));
         }
-        let url = |kind: PersonaKind| {
-            let addr = listeners
-                .iter()
-                .find(|(k, _, _)| *k == kind)
-                .map(|(_, _, a)| *a);
-            let addr = addr.map(|a| a.to_string()).unwrap_or_default();
-            format!("http://{addr}{}", kind.base_path(&credentials.slack_token))
-        };
-        let endpoints = Endpoints {
-            shopify: url(PersonaKind::Shopify),
-            easypost: url(PersonaKind::EasyPost),
-            shipbob: url(PersonaKind::ShipBob),
-            slack: url(PersonaKind::Slack),
-        };
         let n = self.next.fetch_add(1, Ordering::SeqCst) + 1;
         let id = format!("w{n}");
         let journal = match &settings.journal_dir {
@@ -81,20 +76,21 @@ impl Simulator {
                 source,
             }),
         }?;
+        let personas = listeners.iter().map(|(p, _)| Arc::clone(p)).collect();
         let handle = Arc::new(WorldHandle::new(
             id.clone(),
             world,
-            credentials,
-            endpoints,
+            personas,
             settings,
             journal,
         ));
-        for (kind, listener, _) in listeners {
-            let app = personas::router(Arc::clone(&handle), kind);
+        for (persona, listener) in listeners {
+            let dialect = Dialect::Persona(persona.provider);
+            let app = persona::router(Arc::clone(&handle), persona);
             handle.add_task(tokio::spawn(serving::serve(
                 listener,
                 app,
-                Dialect::Persona(kind),
+                dialect,
                 handle.settings.connections,
             )));
         }
@@ -126,4 +122,61 @@ impl Simulator {
             None => false,
         }
     }
+}
+
+/// Each node of the world `spec` describes (channels, warehouses, carriers in
+/// declaration order, then the alerts), its provider and the port it will listen on.
+/// A provider drydock does not know, or one that plays another role, is refused.
+pub fn planned_ports(
+    spec: &WorldSpec,
+    ports: PortPlan,
+) -> Result<Vec<(NodeId, ProviderId, u16)>, SimulatorError> {
+    let declared = spec
+        .channel_nodes()
+        .into_iter()
+        .map(|n| (n.id, n.provider, Role::Channel))
+        .chain(
+            spec.warehouse_nodes()
+                .into_iter()
+                .map(|n| (n.id, n.provider, Role::Warehouse)),
+        )
+        .chain(
+            spec.carrier_nodes()
+                .into_iter()
+                .map(|n| (n.id, n.provider, Role::Carrier)),
+        );
+    let mut nodes = Vec::new();
+    for (id, name, role) in declared {
+        let provider = ProviderId::from_name(&name)
+            .filter(|p| p.get().role() == role)
+            .ok_or_else(|| SimulatorError::UnknownProvider {
+                node: id.to_string(),
+                role: role.name(),
+                provider: name.clone(),
+                known: providers_of(role),
+            })?;
+        nodes.push((id, provider));
+    }
+    let alerts = NodeId::parse(ProviderId::Slack.name()).map_err(SimulatorError::BadNode)?;
+    if nodes.iter().any(|(id, _)| *id == alerts) {
+        return Err(SimulatorError::BadNode(format!(
+            "`{alerts}` is the alerts node's id; name the node otherwise"
+        )));
+    }
+    nodes.push((alerts, ProviderId::Slack));
+    let roles: Vec<_> = nodes.iter().map(|(_, p)| p.get().role()).collect();
+    Ok(nodes
+        .into_iter()
+        .zip(ports.nodes(&roles))
+        .map(|((node, provider), port)| (node, provider, port))
+        .collect())
+}
+
+/// The names of the providers that play `role`, for a scenario's hints.
+pub fn providers_of(role: Role) -> Vec<&'static str> {
+    ProviderId::ALL
+        .into_iter()
+        .filter(|p| p.get().role() == role)
+        .map(ProviderId::name)
+        .collect()
 }

@@ -2,8 +2,8 @@
 //! request, acting on ids of things the world holds (or on ids that name nothing).
 
 use axum::http::Method;
+use drydock_simulator::ProviderId;
 use drydock_simulator::WorldHandle;
-use drydock_simulator::personas::PersonaKind;
 use serde_json::{Value, json};
 
 use super::draw::{Draw, obj};
@@ -30,8 +30,8 @@ pub(crate) struct Known {
 
 pub(crate) fn known(world: &WorldHandle) -> Known {
     world.read(|w| {
-        let sf = &w.storefront;
-        let c = &w.carrier;
+        let sf = &w.channels.first();
+        let c = w.carriers.first();
         Known {
             orders: sf.orders.keys().map(|k| json!(k)).collect(),
             fulfillment_orders: sf.fulfillment_orders.keys().map(|k| json!(k)).collect(),
@@ -53,14 +53,27 @@ pub(crate) fn known(world: &WorldHandle) -> Known {
             addresses: c.addresses.keys().map(|k| json!(k)).collect(),
             trackers: c.trackers.keys().cloned().collect(),
             carrier_hooks: c.webhooks.iter().map(|h| h.id.clone()).collect(),
-            warehouse_orders: w.warehouse.orders.keys().map(u64::to_string).collect(),
+            warehouse_orders: w
+                .warehouses
+                .first()
+                .orders
+                .keys()
+                .map(u64::to_string)
+                .collect(),
             inventory: w
-                .warehouse
+                .warehouses
+                .first()
                 .stock
                 .values()
                 .map(|l| l.inventory_id.to_string())
                 .collect(),
-            warehouse_hooks: w.warehouse.webhooks.iter().map(|h| h.id.clone()).collect(),
+            warehouse_hooks: w
+                .warehouses
+                .first()
+                .webhooks
+                .iter()
+                .map(|h| h.id.clone())
+                .collect(),
         }
     })
 }
@@ -92,8 +105,8 @@ fn address(d: &mut Draw) -> Value {
 pub(crate) const ENDPOINTS: u32 = 44;
 
 /// The `n`-th endpoint with generated values: persona, method, path (with query), body.
-pub(crate) fn request(n: u32, d: &mut Draw, k: &Known) -> (PersonaKind, Method, String, Value) {
-    use PersonaKind::{EasyPost, ShipBob, Shopify, Slack};
+pub(crate) fn request(n: u32, d: &mut Draw, k: &Known) -> (ProviderId, Method, String, Value) {
+    use ProviderId::{EasyPost, ShipBob, Shopify, Slack};
     let order = d.segment(&segs(&k.orders));
     let fo = d.segment(&segs(&k.fulfillment_orders));
     let fulfillment = d.segment(&segs(&k.fulfillments));

@@ -16,7 +16,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use drydock_core::warehouse::WarehouseOrderRequest;
 use drydock_simulator::handle::WorldSettings;
-use drydock_simulator::personas::{self, PersonaKind};
+use drydock_simulator::persona;
+use drydock_simulator::providers::{self, ProviderId};
 use drydock_simulator::wire::{WireRequest, WireResponse};
 use drydock_simulator::{PortPlan, Simulator, WorldHandle};
 use serde_json::Value;
@@ -33,15 +34,18 @@ pub(crate) async fn stocked_world() -> Arc<WorldHandle> {
     crate::personas::place_order(&world, &[(MUG, 2), (TEE, 1)]).await;
     world
         .act(|w| {
-            w.create_warehouse_order(WarehouseOrderRequest {
-                reference_id: "1001".into(),
-                order_number: "#1001".into(),
-                order_type: "DTC".into(),
-                shipping_method: "Standard".into(),
-                recipient: ship_to(),
-                lines: vec![(MUG.into(), MUG.into(), 2)],
-                tags: Vec::new(),
-            })
+            w.create_warehouse_order(
+                &w.default_warehouse(),
+                WarehouseOrderRequest {
+                    reference_id: "1001".into(),
+                    order_number: "#1001".into(),
+                    order_type: "DTC".into(),
+                    shipping_method: "Standard".into(),
+                    recipient: ship_to(),
+                    lines: vec![(MUG.into(), MUG.into(), 2)],
+                    tags: Vec::new(),
+                },
+            )
         })
         .await
         .expect("warehouse order");
@@ -51,7 +55,7 @@ pub(crate) async fn stocked_world() -> Arc<WorldHandle> {
 /// One request to a persona, authenticated as its SDK would, answered in-process.
 pub(crate) fn call(
     world: &Arc<WorldHandle>,
-    kind: PersonaKind,
+    kind: ProviderId,
     method: Method,
     path: &str,
     body: impl Into<Bytes>,
@@ -66,21 +70,24 @@ pub(crate) fn call(
     };
     header("content-type", "application/json".into());
     let path = match kind {
-        PersonaKind::Shopify => {
+        ProviderId::Shopify => {
             header("x-shopify-access-token", c.shopify_access_token.clone());
-            format!("/admin/api/{}/{path}", personas::shopify::CURRENT_VERSION)
+            format!("/admin/api/{}/{path}", providers::shopify::CURRENT_VERSION)
         }
-        PersonaKind::EasyPost => {
+        ProviderId::EasyPost => {
             header("authorization", format!("Bearer {}", c.easypost_api_key));
             format!("/v2{path}")
         }
-        PersonaKind::ShipBob => {
+        ProviderId::ShipBob => {
             header("authorization", format!("Bearer {}", c.shipbob_token));
-            let channel = world.read(|w| w.warehouse.channel_id);
+            let channel = world.read(|w| w.warehouses.first().channel_id);
             header("shipbob_channel_id", channel.to_string());
-            format!("/{}{path}", personas::shipbob::CURRENT_VERSION)
+            format!("/{}{path}", providers::shipbob::CURRENT_VERSION)
         }
-        PersonaKind::Slack => format!("{}{path}", kind.base_path(&c.slack_token)),
+        ProviderId::Slack => {
+            let slack = world.first(kind).expect("the alerts");
+            format!("{}{path}", kind.get().base_path(&slack.credentials))
+        }
     };
     let request = WireRequest {
         method,
@@ -90,20 +97,21 @@ pub(crate) fn call(
         body: body.into(),
         fault: None,
     };
-    personas::call(world, kind, &request)
+    let persona = world.first(kind).expect("a node of every provider");
+    persona::call(world, &persona, &request)
 }
 
 /// Whether a 4xx answer is in the provider's own error shape: Shopify `{"errors": ...}`,
 /// EasyPost `{"error": {"code", "message"}}`, ShipBob a validation map
 /// (`{"Field": ["message"]}`), ProblemDetails or `{"message"}`, Slack plain text.
-pub(crate) fn in_provider_shape(kind: PersonaKind, response: &WireResponse) -> bool {
+pub(crate) fn in_provider_shape(kind: ProviderId, response: &WireResponse) -> bool {
     let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     match kind {
-        PersonaKind::Shopify => body.get("errors").is_some(),
-        PersonaKind::EasyPost => {
+        ProviderId::Shopify => body.get("errors").is_some(),
+        ProviderId::EasyPost => {
             body["error"]["code"].is_string() && body["error"]["message"].is_string()
         }
-        PersonaKind::ShipBob => match &body {
+        ProviderId::ShipBob => match &body {
             Value::Object(map) if !map.is_empty() => {
                 let problem = map.get("title").is_some() && map.get("status").is_some();
                 let message = map.get("message").is_some_and(Value::is_string);
@@ -115,7 +123,7 @@ pub(crate) fn in_provider_shape(kind: PersonaKind, response: &WireResponse) -> b
             }
             _ => false,
         },
-        PersonaKind::Slack => {
+        ProviderId::Slack => {
             response
                 .headers
                 .iter()

@@ -5,7 +5,7 @@
 use axum::http::Method;
 use drydock_core::limits::LATEST_INSTANT;
 use drydock_runner::suite::{SuiteError, load};
-use drydock_simulator::personas::PersonaKind;
+use drydock_simulator::ProviderId;
 use serde_json::{Value, json};
 
 use super::{call, in_provider_shape, stocked_world};
@@ -112,25 +112,29 @@ async fn the_control_api_refuses_wrapping_orders_endless_advances_and_huge_fault
 }
 
 fn level(world: &drydock_simulator::WorldHandle) -> Value {
-    world.read(|w| serde_json::to_value(&w.storefront.inventory).unwrap_or(Value::Null))
+    world.read(|w| serde_json::to_value(&w.channels.first().inventory).unwrap_or(Value::Null))
 }
 
 #[tokio::test]
 async fn shopify_refuses_an_adjustment_that_would_wrap() {
     let world = stocked_world().await;
-    let (item, location) =
-        world.read(|w| (w.catalog[MUG].inventory_item_id, w.storefront.location_id));
+    let (item, location) = world.read(|w| {
+        (
+            w.channels.first().listings[MUG].inventory_item_id,
+            w.channels.first().location_id,
+        )
+    });
     let before = level(&world);
     let adjust = json!({"location_id": location, "inventory_item_id": item, "available_adjustment": i64::MAX});
     let r = call(
         &world,
-        PersonaKind::Shopify,
+        ProviderId::Shopify,
         Method::POST,
         "inventory_levels/adjust.json",
         adjust.to_string(),
     );
     assert_eq!(r.status, 422, "{}", r.body_text());
-    assert!(in_provider_shape(PersonaKind::Shopify, &r));
+    assert!(in_provider_shape(ProviderId::Shopify, &r));
     assert!(
         r.body_json()["errors"]["available_adjustment"][0].is_string(),
         "{}",
@@ -147,7 +151,7 @@ async fn easypost_refuses_a_parcel_of_1e18_ounces_and_stores_nothing() {
     let body = json!({"shipment": {"to_address": address, "from_address": address, "parcel": {"weight": 1e18}}});
     let r = call(
         &world,
-        PersonaKind::EasyPost,
+        ProviderId::EasyPost,
         Method::POST,
         "/shipments",
         body.to_string(),
@@ -159,7 +163,9 @@ async fn easypost_refuses_a_parcel_of_1e18_ounces_and_stores_nothing() {
         "{}",
         r.body_text()
     );
-    assert!(world.read(|w| w.carrier.shipments.is_empty() && w.carrier.addresses.is_empty()));
+    assert!(world.read(
+        |w| w.carriers.first().shipments.is_empty() && w.carriers.first().addresses.is_empty()
+    ));
 }
 
 #[tokio::test]
@@ -170,18 +176,18 @@ async fn shipbob_orders_are_whole_or_absent_even_at_the_end_of_time() {
     huge["products"][0]["quantity"] = json!(i64::MAX);
     let r = call(
         &world,
-        PersonaKind::ShipBob,
+        ProviderId::ShipBob,
         Method::POST,
         "/order",
         huge.to_string(),
     );
     assert_eq!(r.status, 400, "{}", r.body_text());
     assert!(
-        in_provider_shape(PersonaKind::ShipBob, &r),
+        in_provider_shape(ProviderId::ShipBob, &r),
         "{}",
         r.body_text()
     );
-    assert!(world.read(|w| w.warehouse.by_reference("2002").is_none()));
+    assert!(world.read(|w| w.warehouses.first().by_reference("2002").is_none()));
 
     // Asked to move to the last instant jiff knows, the clock stops at the latest one a
     // world knows, and scheduling the pick there does not panic.
@@ -190,7 +196,7 @@ async fn shipbob_orders_are_whole_or_absent_even_at_the_end_of_time() {
     let fine = crate::personas::warehouse_order("2002", MUG, 1, json!([]));
     let r = call(
         &world,
-        PersonaKind::ShipBob,
+        ProviderId::ShipBob,
         Method::POST,
         "/order",
         fine.to_string(),

@@ -94,7 +94,7 @@ async fn control_api_creates_a_world_places_an_order_advances_the_clock_and_repo
 
     let state = send(client().get(format!("{base}/worlds/{id}/state"))).await;
     assert_eq!(state.status, 200);
-    let orders = state.body["storefront"]["orders"]
+    let orders = state.body["channels"][0]["orders"]
         .as_object()
         .expect("storefront orders");
     assert_eq!(orders.len(), 1);

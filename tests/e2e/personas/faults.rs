@@ -137,7 +137,13 @@ async fn a_lost_answer_still_buys_the_label() {
         Ok(resp) => resp.bytes().await.is_ok(),
     };
     assert!(!answered, "the answer is lost");
-    let label = w.read(|world| world.carrier.shipment(&id).map(|s| s.is_paid_label()));
+    let label = w.read(|world| {
+        world
+            .carriers
+            .first()
+            .shipment(&id)
+            .map(|s| s.is_paid_label())
+    });
     assert_eq!(label, Ok(true), "the carrier committed the purchase");
 }
 

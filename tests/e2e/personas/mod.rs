@@ -7,6 +7,7 @@ pub(crate) mod control;
 mod easypost;
 mod faults;
 mod hygiene;
+mod nodes;
 mod routes;
 mod shipbob;
 mod shopify;
@@ -96,7 +97,7 @@ pub(crate) async fn place_order(world: &Arc<WorldHandle>, lines: &[(&str, u32)])
             .collect(),
     };
     world
-        .act(|w| w.place_order(checkout))
+        .act(|w| w.place_order(&w.default_channel(), checkout))
         .await
         .expect("the order is placed")
 }
@@ -120,7 +121,7 @@ pub(crate) fn easypost(world: &WorldHandle, method: Method, path: &str) -> Reque
 
 /// ShipBob with its bearer token and channel header; `path` starts with `/`.
 pub(crate) fn shipbob(world: &WorldHandle, method: Method, path: &str) -> RequestBuilder {
-    let channel = world.read(|w| w.warehouse.channel_id).to_string();
+    let channel = world.read(|w| w.warehouses.first().channel_id).to_string();
     client()
         .request(method, format!("{}{path}", world.endpoints.shipbob))
         .bearer_auth(&world.credentials.shipbob_token)

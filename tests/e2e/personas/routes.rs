@@ -1,9 +1,9 @@
-//! Every route the reference docs list (the persona modules' own tables) is served: on a
+//! Every route the reference docs list (each provider's own table) is served: on a
 //! fresh world, called with the persona's credentials, the persona routes it to one of
 //! its operations (the journal records which), where an unknown path gets none. Ids stand
 //! in as `1`, so "no such order" is a fine answer; "no such route" is not.
 
-use drydock_simulator::personas::routes::all;
+use drydock_simulator::ProviderId;
 use reqwest::{Method, RequestBuilder};
 
 use super::{easypost, send, shipbob, shopify, world};
@@ -27,7 +27,7 @@ async fn every_documented_route_is_served() {
         }
     };
     let mut unserved = Vec::new();
-    for surface in all() {
+    for surface in ProviderId::ALL.map(|p| p.get().surface()) {
         if surface.persona == "slack" {
             let posted = send(
                 super::client()

@@ -372,8 +372,12 @@ async fn fulfillment_event_is_201_and_sets_shipment_status() {
 #[tokio::test]
 async fn inventory_levels_set_and_adjust_available() {
     let world = world().await;
-    let (item, location) =
-        world.read(|w| (w.catalog[MUG].inventory_item_id, w.storefront.location_id));
+    let (item, location) = world.read(|w| {
+        (
+            w.channels.first().listings[MUG].inventory_item_id,
+            w.channels.first().location_id,
+        )
+    });
     let set = json!({"location_id": location, "inventory_item_id": item, "available": 3});
     let reply = send(shopify(&world, Method::POST, "inventory_levels/set.json").json(&set)).await;
     assert_eq!(reply.status, 200, "{}", reply.text);

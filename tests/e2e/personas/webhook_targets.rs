@@ -64,7 +64,9 @@ async fn each_persona_refuses_a_link_local_subscription_in_its_own_shape() {
     );
 
     let stored = world.read(|w| {
-        w.storefront.webhooks.len() + w.carrier.webhooks.len() + w.warehouse.webhooks.len()
+        w.channels.first().webhooks.len()
+            + w.carriers.first().webhooks.len()
+            + w.warehouses.first().webhooks.len()
     });
     assert_eq!(stored, 0, "no refused subscription is kept");
 

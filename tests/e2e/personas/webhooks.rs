@@ -25,7 +25,7 @@ use super::{
 };
 
 #[derive(Debug, Clone)]
-struct Hit {
+pub(crate) struct Hit {
     path: String,
     headers: HeaderMap,
     body: Bytes,
@@ -52,13 +52,13 @@ struct Inbox {
 }
 
 /// An integration stand-in on 127.0.0.1:0 that records every POST and answers 200.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     inbox: Arc<Inbox>,
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         let inbox = Arc::new(Inbox::default());
         let app = Router::new()
             .fallback(record)
@@ -74,7 +74,7 @@ impl Receiver {
         Receiver { url, inbox }
     }
 
-    fn hits(&self, path: &str) -> Vec<Hit> {
+    pub(crate) fn hits(&self, path: &str) -> Vec<Hit> {
         self.inbox
             .hits
             .lock()
@@ -149,7 +149,7 @@ fn assert_easypost_signed(hit: &Hit, secret: &str) {
 
 /// Standard Webhooks: `v1,` + base64 HMAC-SHA256 over `{id}.{timestamp}.{body}`, keyed by
 /// the base64-decoded part of the `whsec_` secret. The header may list several signatures.
-fn assert_standard_webhooks_signed(hit: &Hit, secret: &str) {
+pub(crate) fn assert_standard_webhooks_signed(hit: &Hit, secret: &str) {
     let key = STANDARD
         .decode(secret.strip_prefix("whsec_").expect("whsec_ secret"))
         .expect("base64 secret");
@@ -234,7 +234,7 @@ async fn shopify_orders_create_is_signed_with_the_app_secret_and_carries_require
     assert_eq!(hit.header("x-shopify-topic"), "orders/create");
     assert_eq!(
         hit.header("x-shopify-shop-domain"),
-        world.read(|w| w.storefront.shop_domain.clone())
+        world.read(|w| w.channels.first().shop_domain.clone())
     );
     assert_eq!(hit.header("x-shopify-api-version"), "2026-10");
     assert!(!hit.header("x-shopify-webhook-id").is_empty());
@@ -431,7 +431,8 @@ async fn shipbob_sends_order_shipment_delivered_when_the_parcel_arrives() {
         .advance_to(world.now() + Duration::from_hours(24 * 8))
         .await;
     let tracker_delivered = world.read(|w| {
-        w.carrier
+        w.carriers
+            .first()
             .trackers
             .values()
             .any(|t| t.status.as_str() == "delivered")
@@ -458,7 +459,7 @@ async fn shopify_sends_orders_updated_when_an_order_changes() {
     );
     let id = place_order(&world, &[(MUG, 1)]).await;
     world
-        .act(|w| w.cancel_order(id, "customer", true))
+        .act(|w| w.cancel_order(&w.default_channel(), id, "customer", true))
         .await
         .expect("order cancels");
     let hits = receiver.hits("/updated");

@@ -43,7 +43,7 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
     if let Some(alias) = &c.order {
         let order = orders
             .get(&alias.value)
-            .and_then(|id| world.storefront.orders.get(id));
+            .and_then(|id| world.channels.first().orders.get(id));
         let Some(order) = order else {
             check(
                 &format!("order {}", alias.value),
@@ -57,7 +57,7 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
             let expected = Stage::parse(&stage.value)
                 .map(|s| s.label().to_string())
                 .unwrap_or_default();
-            let actual = current_stage(&world.storefront, order.id)
+            let actual = current_stage(world.channels.first(), order.id)
                 .map(|s| s.label().to_string())
                 .unwrap_or_default();
             check(&format!("{who} customer stage"), expected, actual);
@@ -126,7 +126,8 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
         let sku = &sku.value;
         if let Some(n) = c.storefront {
             let actual = world
-                .storefront
+                .channels
+                .first()
                 .available(sku)
                 .map(|v| v.to_string())
                 .unwrap_or_else(|| "none".into());
@@ -136,7 +137,7 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
                 actual,
             );
         }
-        let level = world.warehouse.stock.get(sku);
+        let level = world.warehouses.first().stock.get(sku);
         if let Some(n) = c.sellable {
             let actual = level
                 .map(|l| l.sellable().to_string())

@@ -35,16 +35,19 @@ pub fn parcel_moving(status: TrackingStatus) -> bool {
 /// Each successful fulfillment with tracking, its order's name and the carrier's tracker.
 fn tracked(world: &World) -> impl Iterator<Item = (&str, &Fulfillment, &Tracker)> {
     world
-        .storefront
+        .channels
+        .first()
         .fulfillments
         .values()
         .filter(|f| f.status == FulfillmentState::Success)
         .filter_map(move |f| {
             let tracker = world
-                .carrier
+                .carriers
+                .first()
                 .tracker_by_code(&f.tracking.as_ref()?.number)?;
             let name = world
-                .storefront
+                .channels
+                .first()
                 .orders
                 .get(&f.order_id)
                 .map_or("?", |o| o.name.as_str());

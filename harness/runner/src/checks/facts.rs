@@ -11,7 +11,8 @@ use drydock_core::warehouse::{TRACKING_TAG, WarehouseOrder};
 pub fn warehouse_order<'a>(world: &'a World, order: &Order) -> Option<&'a WarehouseOrder> {
     let id = order.id.to_string();
     world
-        .warehouse
+        .warehouses
+        .first()
         .orders
         .values()
         .find(|w| w.reference_id == id || w.reference_id == order.name)
@@ -22,7 +23,7 @@ pub fn storefront_tracking(world: &World, order: &Order) -> Vec<String> {
     order
         .fulfillment_ids
         .iter()
-        .filter_map(|id| world.storefront.fulfillments.get(id))
+        .filter_map(|id| world.channels.first().fulfillments.get(id))
         .filter(|f| f.status == FulfillmentState::Success)
         .filter_map(|f| f.tracking.as_ref().map(|t| t.number.clone()))
         .collect()
@@ -51,7 +52,8 @@ pub fn label_belongs_to(world: &World, order: &Order, shipment: &CarrierShipment
 /// Every label bought for the order (paid or refunded).
 pub fn labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipment> {
     world
-        .carrier
+        .carriers
+        .first()
         .shipments
         .values()
         .filter(|s| s.postage_label.is_some() && label_belongs_to(world, order, s))
@@ -71,19 +73,19 @@ pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
     let shown = storefront_tracking(world, order);
     if let Some(t) = shown
         .iter()
-        .find_map(|code| world.carrier.tracker_by_code(code))
+        .find_map(|code| world.carriers.first().tracker_by_code(code))
     {
         return Some(t);
     }
     if let Some(code) = warehouse_order(world, order).and_then(|w| w.tag(TRACKING_TAG))
-        && let Some(t) = world.carrier.tracker_by_code(code)
+        && let Some(t) = world.carriers.first().tracker_by_code(code)
     {
         return Some(t);
     }
     labels(world, order)
         .last()
         .and_then(|s| s.tracker_id.as_ref())
-        .and_then(|id| world.carrier.trackers.get(id))
+        .and_then(|id| world.carriers.first().trackers.get(id))
 }
 
 /// Why the order is on hold now: the Shopify reasons of its held fulfillment orders
@@ -92,7 +94,7 @@ pub fn hold_reasons(world: &World, order: &Order) -> Vec<String> {
     let mut reasons: Vec<String> = order
         .fulfillment_order_ids
         .iter()
-        .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+        .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
         .filter(|fo| fo.status == FulfillmentOrderStatus::OnHold)
         .flat_map(|fo| fo.holds.iter().map(|h| h.reason.clone()))
         .collect();

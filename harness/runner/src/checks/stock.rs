@@ -23,7 +23,7 @@ fn open_units(world: &World, order: &Order) -> BTreeMap<String, i64> {
     for fo in order
         .fulfillment_order_ids
         .iter()
-        .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+        .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
         .filter(|fo| {
             !matches!(
                 fo.status,
@@ -52,7 +52,7 @@ fn may_release(world: &World, order: &Order) -> bool {
     let held_for_a_person = order
         .fulfillment_order_ids
         .iter()
-        .filter_map(|id| world.storefront.fulfillment_orders.get(id))
+        .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
         .filter(|fo| fo.status == FulfillmentOrderStatus::OnHold)
         .any(|fo| fo.holds.iter().any(|h| h.reason != "other"));
     let committed =
@@ -64,7 +64,8 @@ fn may_release(world: &World, order: &Order) -> bool {
 pub fn held_units(world: &World) -> BTreeMap<String, i64> {
     let mut held: BTreeMap<String, i64> = BTreeMap::new();
     for order in world
-        .storefront
+        .channels
+        .first()
         .orders
         .values()
         .filter(|o| may_release(world, o))
@@ -79,7 +80,7 @@ pub fn held_units(world: &World) -> BTreeMap<String, i64> {
 /// What the storefront may offer for `sku`: what the warehouse can sell, or that less the
 /// units of held orders kept in reserve (never below zero).
 pub fn acceptable_storefront(world: &World, sku: &str) -> Vec<i64> {
-    let Some(level) = world.warehouse.stock.get(sku) else {
+    let Some(level) = world.warehouses.first().stock.get(sku) else {
         return Vec::new();
     };
     let sellable = level.sellable();
@@ -94,8 +95,8 @@ pub fn acceptable_storefront(world: &World, sku: &str) -> Vec<i64> {
 
 pub fn stock_converges(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for (sku, level) in &world.warehouse.stock {
-        let shown = world.storefront.available(sku);
+    for (sku, level) in &world.warehouses.first().stock {
+        let shown = world.channels.first().available(sku);
         let ok = acceptable_storefront(world, sku);
         if !shown.is_some_and(|s| ok.contains(&s)) {
             let held = held_units(world).get(sku).copied().unwrap_or(0);
@@ -122,7 +123,8 @@ pub fn stock_converges(world: &World) -> Vec<String> {
 pub fn oversold(world: &World) -> Vec<String> {
     let mut promised: BTreeMap<String, i64> = BTreeMap::new();
     for order in world
-        .storefront
+        .channels
+        .first()
         .orders
         .values()
         .filter(|o| !may_release(world, o))
@@ -133,7 +135,12 @@ pub fn oversold(world: &World) -> Vec<String> {
     }
     let mut out = Vec::new();
     for (sku, units) in promised {
-        let on_hand = world.warehouse.stock.get(&sku).map_or(0, |l| l.on_hand);
+        let on_hand = world
+            .warehouses
+            .first()
+            .stock
+            .get(&sku)
+            .map_or(0, |l| l.on_hand);
         if units > on_hand {
             out.push(format!(
                 "{sku}: the storefront took orders for {units} units but the warehouse holds {on_hand} (at {})",
@@ -146,7 +153,7 @@ pub fn oversold(world: &World) -> Vec<String> {
 
 pub fn no_oversell(world: &World, window: &[String]) -> Vec<String> {
     let mut out: Vec<String> = window.to_vec();
-    for (sku, level) in &world.warehouse.stock {
+    for (sku, level) in &world.warehouses.first().stock {
         if level.on_hand < 0 {
             out.push(format!(
                 "{sku}: the warehouse shipped more than it had ({} on hand)",
@@ -160,7 +167,7 @@ pub fn no_oversell(world: &World, window: &[String]) -> Vec<String> {
             ));
         }
     }
-    for level in world.storefront.inventory.values() {
+    for level in world.channels.first().inventory.values() {
         if level.available < 0 {
             out.push(format!(
                 "{}: the storefront shows {} available (oversold)",

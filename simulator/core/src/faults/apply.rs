@@ -17,8 +17,11 @@ impl World {
             // problems() guarantees sku and delta for a stock drift.
             let sku = rule.sku.clone().unwrap_or_default();
             let delta = rule.delta.unwrap_or_default();
+            // The first warehouse until a rule names its node.
+            let warehouse = self.default_warehouse();
             let level = self
-                .warehouse
+                .warehouses
+                .first()
                 .stock
                 .get(&sku)
                 .ok_or_else(|| WorldError::not_found("sku", &sku))?;
@@ -29,7 +32,7 @@ impl World {
                 .saturating_add(delta)
                 .max(level.committed)
                 .clamp(0, crate::limits::MAX_STOCK);
-            self.set_on_hand(&sku, counted)?;
+            self.set_on_hand(&warehouse, &sku, counted)?;
             self.faults.record(
                 &rule,
                 now,
@@ -66,7 +69,7 @@ mod tests {
         rule.sku = Some("MUG".into());
         rule.delta = Some(-3);
         w.add_fault(rule).expect("drift");
-        assert_eq!(w.warehouse.stock["MUG"].on_hand, 7);
+        assert_eq!(w.warehouses.first().stock["MUG"].on_hand, 7);
         assert_eq!(w.faults.log().len(), 1);
         assert!(w.faults.active().is_empty());
     }

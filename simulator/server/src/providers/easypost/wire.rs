@@ -1,9 +1,9 @@
 //! EasyPost wire shapes: objects with `object`, `mode` and prefixed ids, and the request
 //! bodies the persona accepts (`{"address": ...}`, `{"shipment": ...}`).
 
-use super::routes::{Route, Surface, Webhook};
-use drydock_core::World;
+use crate::providers::surface::{Route, Surface, Webhook};
 use drydock_core::address::Address;
+use drydock_core::carrier::Carrier;
 use drydock_core::carrier::{CarrierAddress, CarrierShipment, Rate, Tracker};
 use drydock_core::catalog::money;
 use serde::Deserialize;
@@ -140,15 +140,13 @@ fn status_detail(s: drydock_core::carrier::TrackingStatus) -> &'static str {
     }
 }
 
-pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
-    let to = world
-        .carrier
+pub fn shipment(carrier: &Carrier, s: &CarrierShipment, base_url: &str) -> Value {
+    let to = carrier
         .addresses
         .get(&s.to_address_id)
         .map(address)
         .unwrap_or(Value::Null);
-    let from = world
-        .carrier
+    let from = carrier
         .addresses
         .get(&s.from_address_id)
         .map(address)
@@ -187,7 +185,7 @@ pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
     let tracker = s
         .tracker_id
         .as_ref()
-        .and_then(|id| world.carrier.trackers.get(id))
+        .and_then(|id| carrier.trackers.get(id))
         .map(tracker)
         .unwrap_or(Value::Null);
     json!({
@@ -197,7 +195,7 @@ pub fn shipment(world: &World, s: &CarrierShipment, base_url: &str) -> Value {
         "created_at": iso(s.created_at),
         "updated_at": iso(s.updated_at),
         "reference": s.reference,
-        "status": s.tracker_id.as_ref().and_then(|id| world.carrier.trackers.get(id)).map(|t| t.status.as_str()).unwrap_or("unknown"),
+        "status": s.tracker_id.as_ref().and_then(|id| carrier.trackers.get(id)).map(|t| t.status.as_str()).unwrap_or("unknown"),
         "to_address": to,
         "from_address": from,
         "return_address": from,

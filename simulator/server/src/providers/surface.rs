@@ -1,5 +1,5 @@
-//! The shape of a persona's documented surface: its routes and the webhooks it sends.
-//! Each persona keeps its own table next to its wire format; the reference docs render
+//! The shape of a provider's documented surface: its routes and the webhooks it sends.
+//! Each provider keeps its own table next to its wire format; the reference docs render
 //! them and a test calls every documented route on a fresh world.
 
 /// One endpoint, relative to the persona's base URL (`{id}` stands for an id).
@@ -31,14 +31,4 @@ pub struct Surface {
     pub auth: &'static str,
     pub routes: &'static [Route],
     pub webhooks: &'static [Webhook],
-}
-
-/// Every persona's surface, in the order the docs show them.
-pub fn all() -> [&'static Surface; 4] {
-    [
-        &super::shopify::SURFACE,
-        &super::easypost::SURFACE,
-        &super::shipbob::SURFACE,
-        &super::slack::SURFACE,
-    ]
 }

@@ -1,9 +1,9 @@
 //! ShipBob wire shapes (dated API, 2026-01): orders with one shipment, inventory levels
 //! with `total_*` quantities, webhook subscriptions, and the request bodies accepted.
 
-use super::routes::{Route, Surface, Webhook};
-use drydock_core::World;
+use crate::providers::surface::{Route, Surface, Webhook};
 use drydock_core::address::Address;
+use drydock_core::warehouse::Warehouse;
 use drydock_core::warehouse::{
     Stage, StockLevel, WarehouseLine, WarehouseOrder, WarehouseSubscription,
 };
@@ -79,13 +79,13 @@ fn shipped_or_ordered(o: &WarehouseOrder, l: &WarehouseLine) -> u32 {
     }
 }
 
-pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
+pub fn shipment(warehouse: &Warehouse, o: &WarehouseOrder) -> Value {
     let (status, details) = shipment_status(o);
     let products: Vec<Value> = o
         .lines
         .iter()
         .map(|l| {
-            let inv = world.warehouse.stock.get(&l.sku).map(|s| s.inventory_id).unwrap_or(0);
+            let inv = warehouse.stock.get(&l.sku).map(|s| s.inventory_id).unwrap_or(0);
             json!({
                 "id": l.line_id,
                 "reference_id": l.sku,
@@ -123,7 +123,7 @@ pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
         "actual_fulfillment_date": o.shipped_at.map(iso),
         "estimated_fulfillment_date": Value::Null,
         "is_tracking_uploaded": o.tracking.is_some(),
-        "location": {"id": 10, "name": world.warehouse.location_name},
+        "location": {"id": 10, "name": warehouse.location_name},
         "recipient": recipient(&o.recipient),
         "products": products,
         "ship_option": o.shipping_method,
@@ -132,7 +132,7 @@ pub fn shipment(world: &World, o: &WarehouseOrder) -> Value {
     })
 }
 
-pub fn order(world: &World, o: &WarehouseOrder) -> Value {
+pub fn order(warehouse: &Warehouse, o: &WarehouseOrder) -> Value {
     let products: Vec<Value> = o
         .lines
         .iter()
@@ -151,12 +151,12 @@ pub fn order(world: &World, o: &WarehouseOrder) -> Value {
         "order_number": o.order_number,
         "status": order_status(o),
         "type": o.order_type,
-        "channel": {"id": world.warehouse.channel_id, "name": "drydock"},
+        "channel": {"id": warehouse.channel_id, "name": "drydock"},
         "shipping_method": o.shipping_method,
         "recipient": recipient(&o.recipient),
         "products": products,
         "tags": tags,
-        "shipments": [shipment(world, o)],
+        "shipments": [shipment(warehouse, o)],
         "gift_message": Value::Null,
     })
 }

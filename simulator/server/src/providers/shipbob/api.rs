@@ -1,19 +1,19 @@
-//! The warehouse persona in the ShipBob dialect (dated versions, `/2026-01/...`): Bearer
-//! auth, `shipbob_channel_id` on writes, `{"Field": ["message"]}` validation bodies,
-//! ProblemDetails 404s, and webhooks signed the Standard Webhooks way.
+//! ShipBob requests (dated versions, `/2026-01/...`) routed and answered: Bearer auth,
+//! `shipbob_channel_id` on writes, `{"Field": ["message"]}` validation bodies,
+//! ProblemDetails 404s.
 
 use std::sync::Arc;
 
 use axum::http::Method;
+use drydock_core::WorldError;
 use drydock_core::address::Address;
 use drydock_core::warehouse::{Tag, WarehouseOrderRequest};
-use drydock_core::{Timestamp, World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::shipbob_wire as wire;
-pub use super::shipbob_wire::SURFACE;
-use crate::delivery::PendingDelivery;
+use super::wire;
 use crate::handle::WorldHandle;
+use crate::persona::Persona;
+use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -62,8 +62,8 @@ fn world_error(e: WorldError, instance: &str) -> WireResponse {
 /// (`total_fulfillable_quantity` becomes `fulfillable_quantity`).
 pub const UNPREFIXED_QUANTITIES_SINCE: &str = "2026-07";
 
-pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    let response = serve(world, req);
+pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
+    let response = serve(world, persona, req);
     let version = req
         .path
         .split('/')
@@ -109,7 +109,7 @@ fn unprefix_quantities(mut response: WireResponse) -> WireResponse {
     response
 }
 
-fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn serve(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Some(segs) = req.segments_after("/") else {
         return problem(404, "Not Found", "", &req.path);
     };
@@ -124,7 +124,7 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
             &req.path,
         );
     }
-    let expected = format!("Bearer {}", world.credentials.shipbob_token);
+    let expected = format!("Bearer {}", persona.credentials.key);
     if req.header("authorization") != Some(expected.as_str()) {
         return WireResponse::json(
             401,
@@ -134,32 +134,36 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let m = &req.method;
     let id = |s: &str| s.parse::<u64>().ok();
     match rest {
-        ["order"] if m == Method::POST => create_order(world, req).operation("order.create"),
-        ["order"] if m == Method::GET => list_orders(world, req).operation("order.list"),
+        ["order"] if m == Method::POST => {
+            create_order(world, persona, req).operation("order.create")
+        }
+        ["order"] if m == Method::GET => list_orders(world, persona, req).operation("order.list"),
         [o] if m == Method::POST && o.starts_with("order") => {
             problem(404, "Not Found", "", &req.path)
         }
         ["order", o] if m == Method::GET => match id(o) {
-            Some(o) => get_order(world, o, &req.path).operation("order.get"),
+            Some(o) => get_order(world, persona, o, &req.path).operation("order.get"),
             None => problem(404, "Not Found", "order id must be a number", &req.path),
         },
         ["order", action] if m == Method::POST && action.ends_with(":cancel") => {
             match id(action.trim_end_matches(":cancel")) {
-                Some(o) => cancel_order(world, req, o).operation("order.cancel"),
+                Some(o) => cancel_order(world, persona, req, o).operation("order.cancel"),
                 None => problem(404, "Not Found", "order id must be a number", &req.path),
             }
         }
         ["inventory-level"] if m == Method::GET => {
-            list_inventory(world, req).operation("inventory_level.list")
+            list_inventory(world, persona, req).operation("inventory_level.list")
         }
         ["inventory-level", i] if m == Method::GET => match id(i) {
-            Some(i) => get_inventory(world, i, &req.path).operation("inventory_level.get"),
+            Some(i) => get_inventory(world, persona, i, &req.path).operation("inventory_level.get"),
             None => problem(404, "Not Found", "", &req.path),
         },
-        ["webhook"] if m == Method::POST => create_webhook(world, req).operation("webhook.create"),
-        ["webhook"] if m == Method::GET => list_webhooks(world).operation("webhook.list"),
+        ["webhook"] if m == Method::POST => {
+            create_webhook(world, persona, req).operation("webhook.create")
+        }
+        ["webhook"] if m == Method::GET => list_webhooks(world, persona).operation("webhook.list"),
         ["webhook", w] if m == Method::DELETE => {
-            match world.act_in_background(|wd| wd.unsubscribe_warehouse(w)) {
+            match world.act_in_background(|wd| wd.unsubscribe_warehouse(&persona.node, w)) {
                 Ok(()) => WireResponse::empty(204).operation("webhook.delete"),
                 Err(e) => world_error(e, &req.path).operation("webhook.delete"),
             }
@@ -168,8 +172,12 @@ fn serve(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     }
 }
 
-fn channel_ok(world: &WorldHandle, req: &WireRequest) -> Result<(), WireResponse> {
-    let expected = world.read(|w| w.warehouse.channel_id);
+fn channel_ok(
+    world: &WorldHandle,
+    persona: &Persona,
+    req: &WireRequest,
+) -> Result<(), WireResponse> {
+    let expected = world.read(|w| node_of(&w.warehouses, &persona.node).channel_id);
     match req
         .header("shipbob_channel_id")
         .map(|c| c.trim().parse::<u64>())
@@ -187,8 +195,8 @@ fn channel_ok(world: &WorldHandle, req: &WireRequest) -> Result<(), WireResponse
     }
 }
 
-fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
-    if let Err(r) = channel_ok(world, req) {
+fn create_order(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
+    if let Err(r) = channel_ok(world, persona, req) {
         return r;
     }
     let Ok(body) = req.json::<wire::OrderBody>() else {
@@ -265,23 +273,25 @@ fn create_order(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         lines,
         tags,
     };
-    match world.act_in_background(|w| w.create_warehouse_order(request)) {
-        Ok(id) => world.read(|w| match w.warehouse.order(id) {
-            Ok(o) => WireResponse::json(201, &wire::order(w, o)),
+    match world.act_in_background(|w| w.create_warehouse_order(&persona.node, request)) {
+        Ok(id) => world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
+            Ok(o) => {
+                WireResponse::json(201, &wire::order(node_of(&w.warehouses, &persona.node), o))
+            }
             Err(e) => world_error(e, &req.path),
         }),
         Err(e) => world_error(e, &req.path),
     }
 }
 
-fn get_order(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(|w| match w.warehouse.order(id) {
-        Ok(o) => WireResponse::json(200, &wire::order(w, o)),
+fn get_order(world: &WorldHandle, persona: &Persona, id: u64, path: &str) -> WireResponse {
+    world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
+        Ok(o) => WireResponse::json(200, &wire::order(node_of(&w.warehouses, &persona.node), o)),
         Err(e) => world_error(e, path),
     })
 }
 
-fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let q = req.query();
     let refs: Option<Vec<String>> = q
         .get("ReferenceIds")
@@ -295,30 +305,34 @@ fn list_orders(world: &WorldHandle, req: &WireRequest) -> WireResponse {
         .unwrap_or(50)
         .clamp(1, 250);
     world.read(|w| {
-        let list: Vec<Value> = w
-            .warehouse
+        let list: Vec<Value> = node_of(&w.warehouses, &persona.node)
             .orders
             .values()
             .filter(|o| refs.as_ref().is_none_or(|r| r.contains(&o.reference_id)))
             .filter(|o| ids.as_ref().is_none_or(|i| i.contains(&o.id)))
             .take(limit)
-            .map(|o| wire::order(w, o))
+            .map(|o| wire::order(node_of(&w.warehouses, &persona.node), o))
             .collect();
         WireResponse::json(200, &Value::Array(list))
     })
 }
 
-fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireResponse {
-    if let Err(r) = channel_ok(world, req) {
+fn cancel_order(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    id: u64,
+) -> WireResponse {
+    if let Err(r) = channel_ok(world, persona, req) {
         return r;
     }
-    match world.act_in_background(|w| w.cancel_warehouse_order(id)) {
-        Ok(()) => world.read(|w| match w.warehouse.order(id) {
+    match world.act_in_background(|w| w.cancel_warehouse_order(&persona.node, id)) {
+        Ok(()) => world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
             Ok(o) => WireResponse::json(
                 200,
                 &json!({
                     "order_id": o.id,
-                    "order": wire::order(w, o),
+                    "order": wire::order(node_of(&w.warehouses, &persona.node), o),
                     "status": "Success",
                     "canceled_shipment_results": [{"shipment_id": o.shipment_id, "is_success": true, "reason": Value::Null, "action": "Cancel"}],
                 }),
@@ -329,15 +343,14 @@ fn cancel_order(world: &Arc<WorldHandle>, req: &WireRequest, id: u64) -> WireRes
     }
 }
 
-fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_inventory(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let q = req.query();
     let search = q.get("SearchBy").map(|s| s.to_ascii_lowercase());
     let ids: Option<Vec<u64>> = q
         .get("InventoryIds")
         .map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
     world.read(|w| {
-        let items: Vec<Value> = w
-            .warehouse
+        let items: Vec<Value> = node_of(&w.warehouses, &persona.node)
             .stock
             .iter()
             .filter(|(sku, l)| {
@@ -353,9 +366,13 @@ fn list_inventory(world: &WorldHandle, req: &WireRequest) -> WireResponse {
     })
 }
 
-fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
-    world.read(
-        |w| match w.warehouse.stock.iter().find(|(_, l)| l.inventory_id == id) {
+fn get_inventory(world: &WorldHandle, persona: &Persona, id: u64, path: &str) -> WireResponse {
+    world.read(|w| {
+        match node_of(&w.warehouses, &persona.node)
+            .stock
+            .iter()
+            .find(|(_, l)| l.inventory_id == id)
+        {
             Some((sku, l)) => {
                 let name = w.catalog.get(sku).map(|p| p.title.as_str()).unwrap_or(sku);
                 WireResponse::json(200, &wire::inventory_item(sku, name, l))
@@ -366,11 +383,11 @@ fn get_inventory(world: &WorldHandle, id: u64, path: &str) -> WireResponse {
                 &format!("inventory {id} was not found"),
                 path,
             ),
-        },
-    )
+        }
+    })
 }
 
-fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::WebhookBody>() else {
         return validation(400, "body", "The request body is not valid JSON.");
     };
@@ -382,23 +399,30 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
         return validation(422, "Url", &format!("The Url {message}."));
     }
     let description = body.description.unwrap_or_default();
-    match world.act_in_background(|w| w.subscribe_warehouse(&topics, &url, &description)) {
-        Ok(id) => world.read(|w| match w.warehouse.webhooks.iter().find(|s| s.id == id) {
-            Some(s) => WireResponse::json(
-                200,
-                &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
-            ),
-            None => problem(404, "Not Found", "", &req.path),
+    match world
+        .act_in_background(|w| w.subscribe_warehouse(&persona.node, &topics, &url, &description))
+    {
+        Ok(id) => world.read(|w| {
+            match node_of(&w.warehouses, &persona.node)
+                .webhooks
+                .iter()
+                .find(|s| s.id == id)
+            {
+                Some(s) => WireResponse::json(
+                    200,
+                    &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
+                ),
+                None => problem(404, "Not Found", "", &req.path),
+            }
         }),
         Err(WorldError::Invalid { field, message }) => validation(422, &field, &message),
         Err(e) => world_error(e, &req.path),
     }
 }
 
-fn list_webhooks(world: &WorldHandle) -> WireResponse {
+fn list_webhooks(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
-        let items: Vec<Value> = w
-            .warehouse
+        let items: Vec<Value> = node_of(&w.warehouses, &persona.node)
             .webhooks
             .iter()
             .map(|s| wire::subscription(s, None))
@@ -408,62 +432,4 @@ fn list_webhooks(world: &WorldHandle) -> WireResponse {
             &json!({"items": items, "next": Value::Null, "prev": Value::Null}),
         )
     })
-}
-
-/// The warehouse webhook an event causes: its topic and body (the bare Shipment).
-pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
-    let (topic, order_id) = match event.kind {
-        WorldEventKind::WarehouseOrderShipped { order_id } => ("order.shipped", order_id),
-        WorldEventKind::WarehouseOrderCancelled { order_id } => {
-            ("order.shipment.cancelled", order_id)
-        }
-        WorldEventKind::WarehouseOrderException { order_id } => {
-            ("order.shipment.exception", order_id)
-        }
-        WorldEventKind::WarehouseOrderDelivered { order_id } => {
-            ("order.shipment.delivered", order_id)
-        }
-        _ => return None,
-    };
-    let order = world.warehouse.orders.get(&order_id)?;
-    Some((
-        topic,
-        serde_json::to_vec(&wire::shipment(world, order)).ok()?,
-    ))
-}
-
-/// Where a warehouse topic is delivered: subscriptions that name it.
-pub(crate) fn subscribers(world: &World, topic: &str) -> Vec<(String, Option<String>)> {
-    world
-        .warehouse
-        .webhooks
-        .iter()
-        .filter(|s| s.topics.iter().any(|t| t == topic))
-        .map(|s| (s.url.clone(), None))
-        .collect()
-}
-
-/// Standard Webhooks headers. `webhook-timestamp` is real Unix time, not the world's
-/// virtual time: receivers (the official libraries, svix) compare it with their own clock
-/// and refuse a delivery more than five minutes off. The payload's times stay virtual.
-pub(crate) fn webhook_headers(
-    world: &WorldHandle,
-    d: &PendingDelivery,
-    _virtual_now: Timestamp,
-) -> Vec<(String, String)> {
-    let id = format!("msg_{}", d.webhook_id.replace('-', ""));
-    let timestamp = Timestamp::now().as_second();
-    let signature = drydock_core::signing::standard_webhooks_signature(
-        &world.credentials.shipbob_webhook_secret,
-        &id,
-        timestamp,
-        &d.body,
-    );
-    vec![
-        ("content-type".into(), "application/json".into()),
-        ("x-webhook-topic".into(), d.topic.clone()),
-        ("webhook-id".into(), id),
-        ("webhook-timestamp".into(), timestamp.to_string()),
-        ("webhook-signature".into(), signature),
-    ]
 }

@@ -1,21 +1,20 @@
-//! The carrier persona in the EasyPost dialect (`/v2`): Bearer or Basic auth, bodies
-//! wrapped by object name, prefixed ids, `{"error": {...}}` bodies, and `tracker.updated`
-//! events signed with `X-Hmac-Signature`.
+//! EasyPost requests (`/v2`) routed and answered: Bearer or Basic auth, bodies wrapped by
+//! object name, prefixed ids, `{"error": {...}}` bodies.
 
 use std::sync::Arc;
 
 use axum::http::Method;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use drydock_core::WorldError;
 use drydock_core::carrier::{AddressRef, ShipmentRequest};
 use drydock_core::faults::Effect;
-use drydock_core::{World, WorldError, WorldEvent, WorldEventKind};
 use serde_json::{Value, json};
 
-use super::easypost_wire as wire;
-pub use super::easypost_wire::SURFACE;
-use crate::delivery::PendingDelivery;
+use super::wire;
 use crate::handle::WorldHandle;
+use crate::persona::Persona;
+use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse, iso};
 
 fn error(status: u16, code: &str, message: &str, errors: Value) -> WireResponse {
@@ -76,7 +75,7 @@ pub(crate) fn api_key(req: &WireRequest) -> Option<String> {
     Some(text.split(':').next().unwrap_or("").to_string())
 }
 
-pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     if req.method == Method::GET
         && req.path.starts_with("/files/postage_label/")
         && req.path.ends_with(".png")
@@ -88,7 +87,7 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     };
     match api_key(req) {
         None => return error(401, "APIKEY.REQUIRED", "No API key provided.", json!([])),
-        Some(key) if key != world.credentials.easypost_api_key => {
+        Some(key) if key != persona.credentials.key => {
             return error(
                 401,
                 "APIKEY.INACTIVE",
@@ -101,39 +100,49 @@ pub fn handle(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let m = &req.method;
     match segs.as_slice() {
         ["addresses"] if m == Method::POST => {
-            create_address(world, req).operation("addresses.create")
+            create_address(world, persona, req).operation("addresses.create")
         }
         ["addresses", "create_and_verify"] if m == Method::POST => {
-            create_and_verify(world, req).operation("addresses.create_and_verify")
+            create_and_verify(world, persona, req).operation("addresses.create_and_verify")
         }
-        ["addresses", id] if m == Method::GET => get_address(world, id).operation("addresses.get"),
+        ["addresses", id] if m == Method::GET => {
+            get_address(world, persona, id).operation("addresses.get")
+        }
         ["addresses", id, "verify"] if m == Method::GET => {
-            verify_address(world, req, id).operation("addresses.verify")
+            verify_address(world, persona, req, id).operation("addresses.verify")
         }
         ["shipments"] if m == Method::POST => {
-            create_shipment(world, req).operation("shipments.create")
+            create_shipment(world, persona, req).operation("shipments.create")
         }
-        ["shipments"] if m == Method::GET => list_shipments(world).operation("shipments.list"),
+        ["shipments"] if m == Method::GET => {
+            list_shipments(world, persona).operation("shipments.list")
+        }
         ["shipments", id] if m == Method::GET => {
-            get_shipment(world, id, 200).operation("shipments.get")
+            get_shipment(world, persona, id, 200).operation("shipments.get")
         }
         ["shipments", id, "buy"] if m == Method::POST => {
-            buy(world, req, id).operation("shipments.buy")
+            buy(world, persona, req, id).operation("shipments.buy")
         }
         ["shipments", id, "refund"] if m == Method::POST => {
-            refund(world, id).operation("shipments.refund")
+            refund(world, persona, id).operation("shipments.refund")
         }
         ["trackers"] if m == Method::POST => {
-            create_tracker(world, req).operation("trackers.create")
+            create_tracker(world, persona, req).operation("trackers.create")
         }
-        ["trackers"] if m == Method::GET => list_trackers(world, req).operation("trackers.list"),
-        ["trackers", id] if m == Method::GET => get_tracker(world, id).operation("trackers.get"),
+        ["trackers"] if m == Method::GET => {
+            list_trackers(world, persona, req).operation("trackers.list")
+        }
+        ["trackers", id] if m == Method::GET => {
+            get_tracker(world, persona, id).operation("trackers.get")
+        }
         ["webhooks"] if m == Method::POST => {
-            create_webhook(world, req).operation("webhooks.create")
+            create_webhook(world, persona, req).operation("webhooks.create")
         }
-        ["webhooks"] if m == Method::GET => list_webhooks(world).operation("webhooks.list"),
+        ["webhooks"] if m == Method::GET => {
+            list_webhooks(world, persona).operation("webhooks.list")
+        }
         ["webhooks", id] if m == Method::DELETE => {
-            match world.act_in_background(|w| w.unsubscribe_carrier(id)) {
+            match world.act_in_background(|w| w.unsubscribe_carrier(&persona.node, id)) {
                 Ok(()) => WireResponse::json(200, &json!({})).operation("webhooks.delete"),
                 Err(e) => world_error(e).operation("webhooks.delete"),
             }
@@ -155,8 +164,14 @@ fn label_png() -> WireResponse {
     r
 }
 
-fn render_address(world: &WorldHandle, id: &str, status: u16, wrapped: bool) -> WireResponse {
-    world.read(|w| match w.carrier.address(id) {
+fn render_address(
+    world: &WorldHandle,
+    persona: &Persona,
+    id: &str,
+    status: u16,
+    wrapped: bool,
+) -> WireResponse {
+    world.read(|w| match node_of(&w.carriers, &persona.node).address(id) {
         Ok(a) => {
             let v = wire::address(a);
             WireResponse::json(status, &if wrapped { json!({"address": v}) } else { v })
@@ -165,7 +180,7 @@ fn render_address(world: &WorldHandle, id: &str, status: u16, wrapped: bool) -> 
     })
 }
 
-fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_address(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::AddressBody>() else {
         return bad_json();
     };
@@ -175,16 +190,20 @@ fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let strict = wire::flag(&body.verify_strict);
     let verify = strict || wire::flag(&body.verify);
     let rejected = rejection(req);
-    let id = world.act_in_background(|w| {
-        let id = w.create_carrier_address(fields.into_address(), verify);
+    let created = world.act_in_background(|w| {
+        let id = w.create_carrier_address(&persona.node, fields.into_address(), verify)?;
         if let (true, Some(code)) = (verify, rejected) {
-            let _ = w.reject_carrier_address(&id, code);
+            let _ = w.reject_carrier_address(&persona.node, &id, code);
         }
-        id
+        Ok(id)
     });
+    let id = match created {
+        Ok(id) => id,
+        Err(e) => return world_error(e),
+    };
     if strict {
         let failed = world.read(|w| {
-            w.carrier
+            node_of(&w.carriers, &persona.node)
                 .address(&id)
                 .ok()
                 .and_then(|a| a.verification.clone())
@@ -193,7 +212,7 @@ fn create_address(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
             return verification_failure(&v);
         }
     }
-    render_address(world, &id, 201, false)
+    render_address(world, persona, &id, 201, false)
 }
 
 fn verification_failure(v: &drydock_core::address::Verification) -> WireResponse {
@@ -210,7 +229,11 @@ fn verification_failure(v: &drydock_core::address::Verification) -> WireResponse
     )
 }
 
-fn create_and_verify(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_and_verify(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+) -> WireResponse {
     let Ok(body) = req.json::<wire::AddressBody>() else {
         return bad_json();
     };
@@ -218,27 +241,31 @@ fn create_and_verify(world: &Arc<WorldHandle>, req: &WireRequest) -> WireRespons
         return missing("address");
     };
     let rejected = rejection(req);
-    let id = world.act_in_background(|w| {
-        let id = w.create_carrier_address(fields.into_address(), true);
+    let created = world.act_in_background(|w| {
+        let id = w.create_carrier_address(&persona.node, fields.into_address(), true)?;
         if let Some(code) = rejected {
-            let _ = w.reject_carrier_address(&id, code);
+            let _ = w.reject_carrier_address(&persona.node, &id, code);
         }
-        id
+        Ok(id)
     });
+    let id = match created {
+        Ok(id) => id,
+        Err(e) => return world_error(e),
+    };
     let verification = world.read(|w| {
-        w.carrier
+        node_of(&w.carriers, &persona.node)
             .address(&id)
             .ok()
             .and_then(|a| a.verification.clone())
     });
     match verification {
         Some(v) if !v.success => verification_failure(&v),
-        _ => render_address(world, &id, 200, true),
+        _ => render_address(world, persona, &id, 200, true),
     }
 }
 
-fn get_address(world: &WorldHandle, id: &str) -> WireResponse {
-    render_address(world, id, 200, false)
+fn get_address(world: &WorldHandle, persona: &Persona, id: &str) -> WireResponse {
+    render_address(world, persona, id, 200, false)
 }
 
 /// The verification error code an `address_rejected` fault forces on this call.
@@ -248,15 +275,20 @@ fn rejection(req: &WireRequest) -> Option<&str> {
         .then(|| fired.rule.code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
 }
 
-fn verify_address(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
+fn verify_address(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+    id: &str,
+) -> WireResponse {
     let rejected = rejection(req);
     let verified = world.act_in_background(|w| match rejected {
-        Some(code) => w.reject_carrier_address(id, code),
-        None => w.verify_carrier_address(id),
+        Some(code) => w.reject_carrier_address(&persona.node, id, code),
+        None => w.verify_carrier_address(&persona.node, id),
     });
     match verified {
         Ok(v) if !v.success => verification_failure(&v),
-        Ok(_) => render_address(world, id, 200, true),
+        Ok(_) => render_address(world, persona, id, 200, true),
         Err(e) => world_error(e),
     }
 }
@@ -270,7 +302,7 @@ fn address_ref(fields: wire::AddressFields) -> AddressRef {
     }
 }
 
-fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_shipment(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::ShipmentBody>() else {
         return bad_json();
     };
@@ -303,8 +335,8 @@ fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse 
         height_in: parcel.height,
         reference,
     };
-    match world.act_in_background(|w| w.create_shipment(request)) {
-        Ok(id) => get_shipment(world, &id, 201),
+    match world.act_in_background(|w| w.create_shipment(&persona.node, request)) {
+        Ok(id) => get_shipment(world, persona, &id, 201),
         Err(WorldError::NotFound { entity, id }) => error(
             422,
             "ADDRESS.NOT_FOUND",
@@ -315,61 +347,63 @@ fn create_shipment(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse 
     }
 }
 
-fn base_url(world: &WorldHandle) -> String {
-    world.endpoints.easypost.trim_end_matches("/v2").to_string()
+fn base_url(persona: &Persona) -> String {
+    persona.url.trim_end_matches("/v2").to_string()
 }
 
-fn get_shipment(world: &WorldHandle, id: &str, status: u16) -> WireResponse {
-    let base = base_url(world);
-    world.read(|w| match w.carrier.shipment(id) {
-        Ok(s) => WireResponse::json(status, &wire::shipment(w, s, &base)),
+fn get_shipment(world: &WorldHandle, persona: &Persona, id: &str, status: u16) -> WireResponse {
+    let base = base_url(persona);
+    world.read(|w| match node_of(&w.carriers, &persona.node).shipment(id) {
+        Ok(s) => WireResponse::json(
+            status,
+            &wire::shipment(node_of(&w.carriers, &persona.node), s, &base),
+        ),
         Err(e) => world_error(e),
     })
 }
 
-fn list_shipments(world: &WorldHandle) -> WireResponse {
-    let base = base_url(world);
+fn list_shipments(world: &WorldHandle, persona: &Persona) -> WireResponse {
+    let base = base_url(persona);
     world.read(|w| {
-        let list: Vec<Value> = w
-            .carrier
+        let list: Vec<Value> = node_of(&w.carriers, &persona.node)
             .shipments
             .values()
             .rev()
             .take(100)
-            .map(|s| wire::shipment(w, s, &base))
+            .map(|s| wire::shipment(node_of(&w.carriers, &persona.node), s, &base))
             .collect();
         WireResponse::json(200, &json!({"shipments": list, "has_more": false}))
     })
 }
 
-fn buy(world: &Arc<WorldHandle>, req: &WireRequest, id: &str) -> WireResponse {
+fn buy(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest, id: &str) -> WireResponse {
     let Ok(body) = req.json::<wire::BuyBody>() else {
         return bad_json();
     };
     let Some(rate_id) = body.rate.and_then(|r| r.id) else {
         return missing("rate.id");
     };
-    match world.act_in_background(|w| w.buy_label(id, &rate_id)) {
-        Ok(()) => get_shipment(world, id, 200),
+    match world.act_in_background(|w| w.buy_label(&persona.node, id, &rate_id)) {
+        Ok(()) => get_shipment(world, persona, id, 200),
         Err(e) => world_error(e),
     }
 }
 
-fn refund(world: &Arc<WorldHandle>, id: &str) -> WireResponse {
-    match world.act_in_background(|w| w.refund_label(id)) {
-        Ok(()) => get_shipment(world, id, 200),
+fn refund(world: &Arc<WorldHandle>, persona: &Persona, id: &str) -> WireResponse {
+    match world.act_in_background(|w| w.refund_label(&persona.node, id)) {
+        Ok(()) => get_shipment(world, persona, id, 200),
         Err(e) => world_error(e),
     }
 }
 
-fn get_tracker(world: &WorldHandle, id: &str) -> WireResponse {
-    world.read(|w| match w.carrier.tracker(id) {
+fn get_tracker(world: &WorldHandle, persona: &Persona, id: &str) -> WireResponse {
+    world.read(|w| match node_of(&w.carriers, &persona.node).tracker(id) {
         Ok(t) => WireResponse::json(200, &wire::tracker(t)),
         Err(e) => world_error(e),
     })
 }
 
-fn create_tracker(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_tracker(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::TrackerBody>() else {
         return bad_json();
     };
@@ -379,17 +413,17 @@ fn create_tracker(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     let Some(code) = t.tracking_code else {
         return missing("tracker.tracking_code");
     };
-    match world.act_in_background(|w| w.create_tracker(&code, t.carrier.as_deref())) {
-        Ok(id) => get_tracker(world, &id),
+    match world.act_in_background(|w| w.create_tracker(&persona.node, &code, t.carrier.as_deref()))
+    {
+        Ok(id) => get_tracker(world, persona, &id),
         Err(e) => world_error(e),
     }
 }
 
-fn list_trackers(world: &WorldHandle, req: &WireRequest) -> WireResponse {
+fn list_trackers(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let code = req.query().get("tracking_code").cloned();
     world.read(|w| {
-        let list: Vec<Value> = w
-            .carrier
+        let list: Vec<Value> = node_of(&w.carriers, &persona.node)
             .trackers
             .values()
             .filter(|t| code.as_ref().is_none_or(|c| &t.tracking_code == c))
@@ -403,7 +437,7 @@ fn webhook_json(h: &drydock_core::carrier::CarrierWebhook) -> Value {
     json!({"id": h.id, "object": "Webhook", "mode": "test", "url": h.url, "disabled_at": Value::Null, "created_at": iso(h.created_at)})
 }
 
-fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
+fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> WireResponse {
     let Ok(body) = req.json::<wire::WebhookBody>() else {
         return bad_json();
     };
@@ -416,77 +450,28 @@ fn create_webhook(world: &Arc<WorldHandle>, req: &WireRequest) -> WireResponse {
     if let Err(message) = world.settings.webhook_targets.check(&url) {
         return world_error(WorldError::invalid("webhook.url", message));
     }
-    match world.act_in_background(|w| w.subscribe_carrier(&url, h.webhook_secret)) {
-        Ok(id) => world.read(|w| match w.carrier.webhooks.iter().find(|h| h.id == id) {
-            Some(h) => WireResponse::json(201, &webhook_json(h)),
-            None => not_found(),
+    match world.act_in_background(|w| w.subscribe_carrier(&persona.node, &url, h.webhook_secret)) {
+        Ok(id) => world.read(|w| {
+            match node_of(&w.carriers, &persona.node)
+                .webhooks
+                .iter()
+                .find(|h| h.id == id)
+            {
+                Some(h) => WireResponse::json(201, &webhook_json(h)),
+                None => not_found(),
+            }
         }),
         Err(e) => world_error(e),
     }
 }
 
-fn list_webhooks(world: &WorldHandle) -> WireResponse {
+fn list_webhooks(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
-        let list: Vec<Value> = w.carrier.webhooks.iter().map(webhook_json).collect();
+        let list: Vec<Value> = node_of(&w.carriers, &persona.node)
+            .webhooks
+            .iter()
+            .map(webhook_json)
+            .collect();
         WireResponse::json(200, &json!({"webhooks": list}))
     })
-}
-
-/// The carrier event a world event causes: `tracker.updated` with the Event body.
-pub(crate) fn webhook(world: &World, event: &WorldEvent) -> Option<(&'static str, Vec<u8>)> {
-    let WorldEventKind::TrackerUpdated {
-        tracker_id,
-        previous_status,
-    } = &event.kind
-    else {
-        return None;
-    };
-    let tracker = world.carrier.trackers.get(tracker_id)?;
-    // The event id must differ per event but not per retry: derive it from the tracker
-    // and the position of this update in its history.
-    let event_id = format!(
-        "evt_{}{:08x}",
-        &tracker.id[4..28.min(tracker.id.len())],
-        tracker.details.len()
-    );
-    let body = json!({
-        "object": "Event",
-        "id": event_id,
-        "mode": "test",
-        "description": "tracker.updated",
-        "previous_attributes": {"status": previous_status.as_str()},
-        "pending_urls": [],
-        "completed_urls": [],
-        "result": wire::tracker(tracker),
-        "status": "pending",
-        "user_id": "user_drydock",
-        "created_at": iso(event.at),
-        "updated_at": iso(event.at),
-    });
-    Some(("tracker.updated", serde_json::to_vec(&body).ok()?))
-}
-
-/// Where carrier events go: every webhook, each with its own secret if it set one.
-pub(crate) fn subscribers(world: &World, _topic: &str) -> Vec<(String, Option<String>)> {
-    world
-        .carrier
-        .webhooks
-        .iter()
-        .map(|h| (h.url.clone(), h.secret.clone()))
-        .collect()
-}
-
-pub(crate) fn webhook_headers(world: &WorldHandle, d: &PendingDelivery) -> Vec<(String, String)> {
-    let secret = d
-        .secret
-        .as_deref()
-        .unwrap_or(&world.credentials.easypost_webhook_secret);
-    vec![
-        ("content-type".into(), "application/json".into()),
-        (
-            "x-hmac-signature".into(),
-            drydock_core::signing::easypost_signature(secret, &d.body),
-        ),
-        ("user-agent".into(), "EasyPost WebHook Agent 1.0".into()),
-    ]
 }

@@ -1,10 +1,10 @@
 //! Shopify Admin REST wire shapes: how storefront state is rendered as JSON, and the
 //! request bodies the persona accepts. Kept apart from the domain types on purpose.
 
-use super::routes::{Route, Surface, Webhook};
-use drydock_core::World;
+use crate::providers::surface::{Route, Surface, Webhook};
 use drydock_core::address::Address;
 use drydock_core::catalog::money;
+use drydock_core::storefront::Storefront;
 use drydock_core::storefront::{
     Fulfillment, FulfillmentEvent, FulfillmentOrder, FulfillmentOrderStatus, FulfillmentState,
     Order, RequestStatus, WebhookSubscription,
@@ -40,13 +40,12 @@ fn address(a: &Address) -> Value {
     })
 }
 
-pub fn order(world: &World, o: &Order) -> Value {
-    let sf = &world.storefront;
+pub fn order(sf: &Storefront, o: &Order) -> Value {
     let fulfillments: Vec<Value> = o
         .fulfillment_ids
         .iter()
         .filter_map(|id| sf.fulfillments.get(id))
-        .map(|f| fulfillment(world, f))
+        .map(|f| fulfillment(sf, f))
         .collect();
     let lines: Vec<Value> = o
         .line_items
@@ -128,7 +127,7 @@ fn fo_status(s: FulfillmentOrderStatus) -> &'static str {
     }
 }
 
-pub fn fulfillment_order(world: &World, fo: &FulfillmentOrder) -> Value {
+pub fn fulfillment_order(sf: &Storefront, fo: &FulfillmentOrder) -> Value {
     let lines: Vec<Value> = fo
         .line_items
         .iter()
@@ -154,7 +153,7 @@ pub fn fulfillment_order(world: &World, fo: &FulfillmentOrder) -> Value {
         "id": fo.id,
         "shop_id": 1,
         "order_id": fo.order_id,
-        "assigned_location_id": world.storefront.location_id,
+        "assigned_location_id": sf.location_id,
         "status": fo_status(fo.status),
         "request_status": match fo.request_status {
             RequestStatus::Submitted => "submitted",
@@ -178,8 +177,8 @@ fn supported_actions(fo: &FulfillmentOrder) -> Vec<&'static str> {
     }
 }
 
-pub fn fulfillment(world: &World, f: &Fulfillment) -> Value {
-    let order = world.storefront.orders.get(&f.order_id);
+pub fn fulfillment(sf: &Storefront, f: &Fulfillment) -> Value {
+    let order = sf.orders.get(&f.order_id);
     // The units this fulfillment covers, per order line.
     let covered = |line_item_id: u64| -> u32 {
         f.lines
