@@ -3,18 +3,18 @@
 //! so a node declared with a provider of another role is refused where it is written.
 
 use drydock_scenario::NodeProviders;
-use drydock_simulator::personas::PersonaKind;
+use drydock_simulator::providers::{ProviderId, Role};
 
 /// What the simulator's registry offers for each role.
 pub fn node_providers() -> NodeProviders {
     let mut providers = NodeProviders::default();
-    for kind in PersonaKind::ALL {
-        let name = kind.name().to_string();
-        match kind.role() {
-            "storefront" => providers.channel.push(name),
-            "warehouse" => providers.warehouse.push(name),
-            "carrier" => providers.carrier.push(name),
-            _ => providers.fixed_ids.push(name),
+    for id in ProviderId::ALL {
+        let name = id.name().to_string();
+        match id.get().role() {
+            Role::Channel => providers.channel.push(name),
+            Role::Warehouse => providers.warehouse.push(name),
+            Role::Carrier => providers.carrier.push(name),
+            Role::Alerts => providers.fixed_ids.push(name),
         }
     }
     providers
