@@ -96,6 +96,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/messy-address.snap"),
     ),
     (
+        "multi-channel-fulfilment.yaml",
+        include_str!("../../../scenarios/multi-channel-fulfilment.yaml"),
+    ),
+    (
+        "multi-channel-fulfilment.snap",
+        include_str!("../../../scenarios/multi-channel-fulfilment.snap"),
+    ),
+    (
         "rate-limit-storm.yaml",
         include_str!("../../../scenarios/rate-limit-storm.yaml"),
     ),
@@ -110,6 +118,14 @@ const SUITE: &[(&str, &str)] = &[
     (
         "stock-drift.snap",
         include_str!("../../../scenarios/stock-drift.snap"),
+    ),
+    (
+        "two-warehouses-routing.yaml",
+        include_str!("../../../scenarios/two-warehouses-routing.yaml"),
+    ),
+    (
+        "two-warehouses-routing.snap",
+        include_str!("../../../scenarios/two-warehouses-routing.snap"),
     ),
     (
         "warehouse-api-version-retired.yaml",
