@@ -23,7 +23,7 @@ fn world() -> World {
     World::new(&spec).expect("world")
 }
 
-fn ship_to() -> Address {
+pub(crate) fn ship_to() -> Address {
     Address {
         name: "Ada Lovelace".into(),
         street1: "417 Montgomery St".into(),
@@ -47,7 +47,7 @@ fn order(w: &mut World) -> u64 {
     .expect("order")
 }
 
-fn violations(name: &str, w: &World) -> Vec<String> {
+pub(crate) fn violations(name: &str, w: &World) -> Vec<String> {
     let evidence = drydock_runner::checks::invariants::Evidence {
         world: w,
         journal: &[],

@@ -9,6 +9,7 @@ mod file_safety;
 mod fuzz;
 mod invariants;
 mod lifecycle;
+mod nodes;
 mod personas;
 mod project;
 mod providers;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use drydock_runner::files;
-use drydock_scenario::parse_scenario;
+use drydock_scenario::parse_scenario_with;
 use drydock_simulator::control::{self, ControlState};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::listen::bind_loopback;
@@ -30,7 +30,8 @@ pub async fn serve(a: ServeArgs) -> u8 {
                     return EXIT_BAD_INPUT;
                 }
             };
-            match parse_scenario(&path.display().to_string(), &text) {
+            let providers = drydock_runner::providers::node_providers();
+            match parse_scenario_with(&path.display().to_string(), &text, &providers) {
                 Ok(s) => s.world_spec(),
                 Err(e) => {
                     eprintln!("{:?}", miette::Report::new(e));

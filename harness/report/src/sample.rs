@@ -77,6 +77,7 @@ pub fn trace() -> Trace {
                 on_hand: 10,
                 committed: 10 - n,
                 sellable: n,
+                on_hand_at: Vec::new(),
             },
         )])
     };

@@ -368,14 +368,57 @@ fn draw_rows(rows: &[Row], scale: &TimeScale) -> String {
 
 /// A stock line: name, colour, dash pattern and the level it draws.
 type Series = (
+    String,
     &'static str,
     &'static str,
-    &'static str,
-    fn(&StockPoint) -> i64,
+    Box<dyn Fn(&StockPoint) -> i64>,
 );
 
+/// The colours of the per-warehouse lines, in declaration order (then again).
+const WAREHOUSE_COLOURS: [&str; 4] = ["#b45309", "#7c3aed", "#db2777", "#0891b2"];
+
+/// The lines of a SKU's panel: storefront, on hand and sellable, then on hand at each
+/// warehouse node when the world has more than one.
+fn series(trace: &Trace, sku: &str) -> Vec<Series> {
+    let mut lines: Vec<Series> = vec![
+        (
+            "storefront".into(),
+            "#2563eb",
+            "",
+            Box::new(|p| p.storefront),
+        ),
+        ("on hand".into(), "#475569", "6 4", Box::new(|p| p.on_hand)),
+        (
+            "sellable".into(),
+            "#16a34a",
+            "2 3",
+            Box::new(|p| p.sellable),
+        ),
+    ];
+    let nodes: Vec<String> = trace
+        .stock
+        .iter()
+        .filter_map(|s| s.levels.get(sku))
+        .find(|p| !p.on_hand_at.is_empty())
+        .map(|p| p.on_hand_at.iter().map(|(id, _)| id.clone()).collect())
+        .unwrap_or_default();
+    for (i, node) in nodes.into_iter().enumerate() {
+        let name = format!("on hand @{node}");
+        let level = move |p: &StockPoint| {
+            p.on_hand_at
+                .iter()
+                .find(|(id, _)| *id == node)
+                .map_or(0, |(_, v)| *v)
+        };
+        let colour = WAREHOUSE_COLOURS[i % WAREHOUSE_COLOURS.len()];
+        lines.push((name, colour, "4 2", Box::new(level)));
+    }
+    lines
+}
+
 /// Stock per SKU over time: one panel per SKU, with storefront availability, warehouse
-/// on hand and sellable as step lines.
+/// on hand and sellable as step lines, and on hand at each warehouse node of a world of
+/// several.
 pub fn stock(trace: &Trace, scale: &TimeScale) -> String {
     let skus: BTreeSet<&String> = trace.stock.iter().flat_map(|s| s.levels.keys()).collect();
     if skus.is_empty() {
@@ -385,19 +428,19 @@ pub fn stock(trace: &Trace, scale: &TimeScale) -> String {
     let gap = 26.0;
     let total = skus.len() as f64 * (panel + gap) + 40.0;
     let mut body = String::new();
-    let series: [Series; 3] = [
-        ("storefront", "#2563eb", "", |p| p.storefront),
-        ("on hand", "#475569", "6 4", |p| p.on_hand),
-        ("sellable", "#16a34a", "2 3", |p| p.sellable),
-    ];
     for (i, sku) in skus.iter().enumerate() {
+        let series = series(trace, sku);
         let top = 10.0 + i as f64 * (panel + gap);
         let bottom = top + panel;
         let max = trace
             .stock
             .iter()
             .filter_map(|s| s.levels.get(*sku))
-            .flat_map(|p| [p.storefront, p.on_hand, p.sellable])
+            .flat_map(|p| {
+                [p.storefront, p.on_hand, p.sellable]
+                    .into_iter()
+                    .chain(p.on_hand_at.iter().map(|(_, v)| *v))
+            })
             .max()
             .unwrap_or(0)
             .max(1);
@@ -470,4 +513,25 @@ pub fn stock(trace: &Trace, scale: &TimeScale) -> String {
     format!(
         r##"<svg class="chart" viewBox="0 0 {WIDTH} {total:.0}" width="{WIDTH}" height="{total:.0}" role="img" aria-label="stock per SKU over virtual time" xmlns="http://www.w3.org/2000/svg">{body}</svg>"##
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{TimeScale, stock};
+
+    #[test]
+    fn a_world_of_several_warehouses_draws_on_hand_at_each() {
+        let mut trace = crate::sample::trace();
+        let scale = TimeScale::new(trace.stock.iter().map(|s| s.at));
+        let one = stock(&trace, &scale);
+        assert!(!one.contains("on hand @"), "one warehouse: no node lines");
+        for (i, sample) in trace.stock.iter_mut().enumerate() {
+            for point in sample.levels.values_mut() {
+                point.on_hand_at = vec![("wh-east".into(), 6), ("wh-eu".into(), 4 - i as i64)];
+            }
+        }
+        let many = stock(&trace, &scale);
+        assert!(many.contains("on hand @wh-east 6"), "{many}");
+        assert!(many.contains("MUG on hand @wh-eu 4"), "each point titled");
+    }
 }

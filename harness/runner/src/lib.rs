@@ -20,6 +20,7 @@ pub mod outcome;
 pub mod pending;
 pub mod play;
 mod process;
+pub mod providers;
 pub mod select;
 pub mod snapshot;
 pub mod suite;

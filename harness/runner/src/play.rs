@@ -377,13 +377,13 @@ fn in_world_terms(c: &Condition, world: &WorldHandle, orders: &BTreeMap<String, 
         ids.sort_unstable();
         let names: Vec<String> = world.read(|w| {
             ids.iter()
-                .filter_map(|id| w.channels.first().orders.get(id).map(|o| o.name.clone()))
+                .filter_map(|id| w.order(*id).map(|o| o.name.clone()))
                 .collect()
         });
-        for (i, name) in names.iter().enumerate().rev() {
-            let stable = format!("#{}", 1001 + i);
-            if *name != stable {
-                *text = text.replace(&stable, name);
+        let stable = crate::snapshot::stable_order_names(&names);
+        for (name, stable) in names.iter().zip(&stable).rev() {
+            if name != stable {
+                *text = text.replace(stable, name);
             }
         }
     }

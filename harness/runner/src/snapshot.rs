@@ -1,6 +1,7 @@
-//! The snapshot: the normalized final state a person would check — stock per SKU, each
-//! order's customer-visible timeline with expected delivery, why it is held and whether
-//! an alert named it — with volatile values (tracking numbers) replaced by stable
+//! The snapshot: the normalized final state a person would check — stock per SKU (and,
+//! in a world of several nodes of a role, per channel and per warehouse), each order's
+//! customer-visible timeline with expected delivery, the warehouse holding it, why it is
+//! held and whether an alert named it — with volatile values (tracking numbers) replaced by stable
 //! placeholders. Only what the contract defines is recorded, never free text (alert
 //! wording, carrier names as typed) nor a choice the contract leaves open (whether a held
 //! order keeps its units reserved, an estimate pushed before the parcel moves), so any
@@ -11,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use drydock_core::World;
+use drydock_core::storefront::Storefront;
 use drydock_core::timeline::customer_timeline;
 use similar::{ChangeTag, TextDiff};
 
@@ -25,32 +27,30 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         "# drydock snapshot of scenario `{scenario}` (volatile values redacted)"
     );
     let _ = writeln!(out, "stock:");
-    for (sku, level) in &world.warehouses.first().stock {
-        let shown = world.channels.first().available(sku);
-        let storefront = match shown {
-            Some(v) if stock::acceptable_storefront(world, sku).contains(&v) => {
-                "follows the warehouse".to_string()
-            }
-            Some(v) => format!("{v} (out of step)"),
-            None => "-".to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "  {sku}: storefront {storefront}, warehouse on_hand {}, committed {}, sellable {}",
-            level.on_hand,
-            level.committed,
-            level.sellable()
-        );
+    if world.has_many_nodes() {
+        stock_by_node(world, &mut out);
+    } else {
+        for (sku, level) in &world.warehouses.first().stock {
+            let storefront = follows(world, world.channels.first(), sku, "the warehouse");
+            let _ = writeln!(
+                out,
+                "  {sku}: storefront {storefront}, warehouse on_hand {}, committed {}, sellable {}",
+                level.on_hand,
+                level.committed,
+                level.sellable()
+            );
+        }
     }
     let _ = writeln!(out, "orders:");
     let mut by_id: Vec<(&String, &u64)> = orders.iter().collect();
     by_id.sort_by_key(|(_, id)| **id);
     for (alias, id) in by_id {
-        let Some(order) = world.channels.first().orders.get(id) else {
+        let Some(order) = world.order(*id) else {
             continue;
         };
+        let channel = facts::channel(world, order);
         let _ = writeln!(out, "  {alias} ({}):", redactor.order_name(&order.name));
-        let timeline = customer_timeline(world.channels.first(), order.id);
+        let timeline = customer_timeline(channel, order.id);
         if let Some(last) = timeline.last() {
             let _ = writeln!(out, "    status: {}", last.stage.label());
         }
@@ -68,7 +68,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         let eta = order
             .fulfillment_ids
             .iter()
-            .filter_map(|f| world.channels.first().fulfillments.get(f))
+            .filter_map(|f| channel.fulfillments.get(f))
             .find_map(|f| f.estimated_delivery_at);
         let moving =
             facts::tracker(world, order).is_some_and(|t| delivery::parcel_moving(t.status));
@@ -80,12 +80,13 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
             "    labels_paid: {}",
             facts::paid_labels(world, order).len()
         );
-        if let Some(w) = facts::warehouse_order(world, order) {
-            let _ = writeln!(
-                out,
-                "    warehouse: {}",
-                crate::checks::condition::warehouse_word(w.stage)
-            );
+        if let Some((warehouse, w)) = facts::shipped_from(world, order) {
+            let stage = crate::checks::condition::warehouse_word(w.stage);
+            if world.warehouses.len() > 1 {
+                let _ = writeln!(out, "    warehouse: {stage} @{}", warehouse.id);
+            } else {
+                let _ = writeln!(out, "    warehouse: {stage}");
+            }
         }
         let held = facts::hold_reasons(world, order);
         if !held.is_empty() {
@@ -99,7 +100,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
             let left: Vec<String> = order
                 .fulfillment_order_ids
                 .iter()
-                .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
+                .filter_map(|id| channel.fulfillment_orders.get(id))
                 .flat_map(|fo| &fo.line_items)
                 .filter(|l| l.remaining() > 0)
                 .map(|l| {
@@ -121,6 +122,54 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
         }
     }
     out
+}
+
+/// How a channel's count of `sku` stands: following what `warehouses` can sell (under
+/// either reservation policy), out of step, or absent.
+fn follows(world: &World, channel: &Storefront, sku: &str, warehouses: &str) -> String {
+    match channel.available(sku) {
+        Some(v) if stock::acceptable_storefront(world, sku).contains(&v) => {
+            format!("follows {warehouses}")
+        }
+        Some(v) => format!("{v} (out of step)"),
+        None => "-".to_string(),
+    }
+}
+
+/// The stock of a world with more than one node of a role: per SKU the warehouses'
+/// totals, then each channel's count and each warehouse's levels (`MUG @wh-eu: ...`).
+fn stock_by_node(world: &World, out: &mut String) {
+    for sku in world.catalog.keys() {
+        let levels: Vec<_> = world
+            .warehouses
+            .iter()
+            .filter_map(|w| w.stock.get(sku).map(|l| (w, l)))
+            .collect();
+        let total = |f: fn(&drydock_core::warehouse::StockLevel) -> i64| -> i64 {
+            levels.iter().map(|(_, l)| f(l)).sum()
+        };
+        let _ = writeln!(
+            out,
+            "  {sku}: warehouses on_hand {}, committed {}, sellable {}",
+            total(|l| l.on_hand),
+            total(|l| l.committed),
+            total(|l| l.sellable())
+        );
+        for channel in world.channels.iter() {
+            let storefront = follows(world, channel, sku, "the warehouses");
+            let _ = writeln!(out, "  {sku} @{}: storefront {storefront}", channel.id);
+        }
+        for (warehouse, level) in levels {
+            let _ = writeln!(
+                out,
+                "  {sku} @{}: on_hand {}, committed {}, sellable {}",
+                warehouse.id,
+                level.on_hand,
+                level.committed,
+                level.sellable()
+            );
+        }
+    }
 }
 
 /// Replaces each distinct tracking number with `[tracking-N]`, in order of appearance,
@@ -146,10 +195,40 @@ impl Redactor {
     }
 
     fn order_name(&mut self, name: &str) -> String {
-        let stable = format!("#{}", 1001 + self.order_names.len());
+        let earlier: Vec<&str> = self.order_names.iter().map(|(n, _)| n.as_str()).collect();
+        let stable = stable_order_name(name, &earlier);
         self.order_names.push((name.to_string(), stable.clone()));
         stable
     }
+}
+
+/// The channel's prefix of an order name: `SHOP-EU-` of `#SHOP-EU-1001`, empty for
+/// `#1001`.
+fn order_prefix(name: &str) -> &str {
+    name.trim_start_matches('#')
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+}
+
+/// The name a world outside an id space gives the order named `name`, placed after the
+/// orders named `earlier`: its channel's prefix and `1001`, `1002`, ... counting that
+/// channel's orders only.
+fn stable_order_name(name: &str, earlier: &[&str]) -> String {
+    let prefix = order_prefix(name);
+    let before = earlier.iter().filter(|n| order_prefix(n) == prefix).count();
+    format!("#{prefix}{}", 1001 + before)
+}
+
+/// [`stable_order_name`] of each of `names`, given in order of placement.
+pub fn stable_order_names(names: &[String]) -> Vec<String> {
+    let mut earlier: Vec<&str> = Vec::new();
+    names
+        .iter()
+        .map(|name| {
+            let stable = stable_order_name(name, &earlier);
+            earlier.push(name);
+            stable
+        })
+        .collect()
 }
 
 /// A minimal line diff (`-` stored, `+` actual), or None when equal.
@@ -186,7 +265,12 @@ mod tests {
     fn order_names_of_an_id_space_snapshot_as_the_first_ones() {
         let mut r = Redactor::default();
         assert_eq!(r.order_name("#5001"), "#1001");
+        assert_eq!(r.order_name("#SHOP-EU-5001"), "#SHOP-EU-1001");
         assert_eq!(r.order_name("#5002"), "#1002");
+        assert_eq!(
+            stable_order_names(&["#7001".into(), "#EU-7001".into(), "#EU-7002".into()]),
+            ["#1001", "#EU-1001", "#EU-1002"]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use drydock_scenario::diagnostic::SourceMap;
-use drydock_scenario::{Problem, Scenario, ScenarioErrors, parse_scenario};
+use drydock_scenario::{Problem, Scenario, ScenarioErrors, parse_scenario_with};
 use drydock_simulator::Simulator;
 use drydock_simulator::settle::SettlePolicy;
 use miette::NamedSource;
@@ -62,6 +62,7 @@ pub fn snapshot_path(file: &Path) -> PathBuf {
 pub fn load(files: &[PathBuf]) -> Result<Vec<(PathBuf, drydock_scenario::Scenario)>, SuiteError> {
     let mut loaded: Vec<(PathBuf, drydock_scenario::Scenario)> = Vec::new();
     let mut broken = Vec::new();
+    let providers = crate::providers::node_providers();
     for file in files {
         let text = std::fs::read_to_string(file).map_err(|source| {
             SuiteError::Run(RunError::Read {
@@ -70,7 +71,7 @@ pub fn load(files: &[PathBuf]) -> Result<Vec<(PathBuf, drydock_scenario::Scenari
             })
         })?;
         let shown = file.display().to_string();
-        match parse_scenario(&shown, &text) {
+        match parse_scenario_with(&shown, &text, &providers) {
             Ok(s) => {
                 if let Some((first, _)) = loaded.iter().find(|(_, o)| o.name == s.name) {
                     broken.push(duplicate_name(&shown, &text, &s.name, first));

@@ -126,13 +126,17 @@ pub struct StockSample {
     pub levels: BTreeMap<String, StockPoint>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StockPoint {
-    /// Available on the storefront (what the integration pushed).
+    /// Available on the (first) storefront channel: what the integration pushed.
     pub storefront: i64,
+    /// On hand, committed and sellable at all warehouses together.
     pub on_hand: i64,
     pub committed: i64,
     pub sellable: i64,
+    /// On hand at each warehouse node, in declaration order, when the world has more
+    /// than one (empty otherwise).
+    pub on_hand_at: Vec<(String, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -192,11 +196,8 @@ impl Recorder {
             .collect();
         let (orders, alerts, ended) = world.read(|w| {
             let orders = w
-                .channels
-                .first()
-                .orders
-                .values()
-                .map(|o| order_trace(w, o, aliases))
+                .orders()
+                .map(|(_, o)| order_trace(w, o, aliases))
                 .collect::<Vec<_>>();
             (orders, w.alerts.clone(), w.now())
         });
@@ -240,12 +241,25 @@ fn stock_levels(w: &World) -> BTreeMap<String, StockPoint> {
         .values()
         .map(|p| {
             let storefront = w.channels.first().available(&p.sku).unwrap_or(0);
-            let level = w.warehouses.first().stock.get(&p.sku);
+            let levels: Vec<_> = w
+                .warehouses
+                .iter()
+                .filter_map(|wh| wh.stock.get(&p.sku).map(|l| (wh, l)))
+                .collect();
+            let on_hand_at = if w.warehouses.len() > 1 {
+                levels
+                    .iter()
+                    .map(|(wh, l)| (wh.id.to_string(), l.on_hand))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let point = StockPoint {
                 storefront,
-                on_hand: level.map(|l| l.on_hand).unwrap_or(0),
-                committed: level.map(|l| l.committed).unwrap_or(0),
-                sellable: level.map(|l| l.sellable()).unwrap_or(0),
+                on_hand: levels.iter().map(|(_, l)| l.on_hand).sum(),
+                committed: levels.iter().map(|(_, l)| l.committed).sum(),
+                sellable: levels.iter().map(|(_, l)| l.sellable()).sum(),
+                on_hand_at,
             };
             (p.sku.clone(), point)
         })
@@ -262,7 +276,7 @@ fn order_trace(w: &World, order: &Order, aliases: &BTreeMap<String, u64>) -> Ord
             detail,
         })
     };
-    for entry in customer_timeline(w.channels.first(), order.id) {
+    for entry in customer_timeline(crate::checks::facts::channel(w, order), order.id) {
         let milestone = match entry.stage {
             Stage::Received => Milestone::Received,
             Stage::Processing => Milestone::Processing,

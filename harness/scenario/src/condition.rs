@@ -17,10 +17,14 @@ pub struct Condition {
     /// out_for_delivery, delivered, failed, cancelled.
     #[schemars(with = "Option<String>")]
     pub stage: Option<Spanned<String>>,
-    /// Where the order is in the warehouse: none, processing, picked, packed, shipped,
-    /// cancelled, exception.
+    /// With `order`: where the order is in the warehouse (none, processing, picked,
+    /// packed, shipped, cancelled, exception). With `stock`: the warehouse node whose
+    /// `sellable` and `on_hand` are meant (default: the first warehouse).
     #[schemars(with = "Option<String>")]
     pub warehouse: Option<Spanned<String>>,
+    /// The warehouse node that holds the order's warehouse order (`none` if none does).
+    #[schemars(with = "Option<String>")]
+    pub shipped_from: Option<Spanned<String>>,
     /// The carrier's tracker status for the order's label: pre_transit, in_transit,
     /// out_for_delivery, delivered, ...
     #[schemars(with = "Option<String>")]
@@ -36,6 +40,10 @@ pub struct Condition {
     /// The SKU whose stock the facts below are about.
     #[schemars(with = "Option<String>")]
     pub stock: Option<Spanned<String>>,
+    /// With `stock`: the channel whose `storefront` count is meant (default: the first
+    /// channel).
+    #[schemars(with = "Option<String>")]
+    pub channel: Option<Spanned<String>>,
     /// Units the storefront offers for sale.
     pub storefront: Option<i64>,
     /// Units the warehouse can sell.
@@ -49,6 +57,16 @@ pub struct Condition {
 }
 
 impl Condition {
+    /// The warehouse state an order condition asks for (`warehouse:` with `order:`).
+    pub fn warehouse_state(&self) -> Option<&Spanned<String>> {
+        self.warehouse.as_ref().filter(|_| self.stock.is_none())
+    }
+
+    /// The warehouse node a stock condition names (`warehouse:` with `stock:`).
+    pub fn warehouse_node(&self) -> Option<&Spanned<String>> {
+        self.warehouse.as_ref().filter(|_| self.stock.is_some())
+    }
+
     /// A short human description, used in reports.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -60,6 +78,9 @@ impl Condition {
         }
         if let Some(w) = &self.warehouse {
             parts.push(format!("warehouse {}", w.value));
+        }
+        if let Some(w) = &self.shipped_from {
+            parts.push(format!("shipped from {}", w.value));
         }
         if let Some(t) = &self.tracking {
             parts.push(format!("tracking {}", t.value));
@@ -75,6 +96,9 @@ impl Condition {
         }
         if let Some(s) = &self.stock {
             parts.push(format!("stock {}", s.value));
+        }
+        if let Some(c) = &self.channel {
+            parts.push(format!("channel {}", c.value));
         }
         if let Some(v) = self.storefront {
             parts.push(format!("storefront {v}"));

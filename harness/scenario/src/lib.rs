@@ -13,13 +13,15 @@ pub mod parse;
 mod ranges;
 mod recover;
 pub mod schema;
+pub mod world;
 
 pub use condition::Condition;
 pub use diagnostic::{Problem, ScenarioErrors};
 pub use drydock_core::VirtualDuration;
 pub use file_name::safe_file_name;
 pub use model::{Scenario, Step};
-pub use parse::parse_scenario;
+pub use parse::{parse_scenario, parse_scenario_with};
+pub use world::NodeProviders;
 
 /// The scenario format version this build understands.
 pub const FORMAT_VERSION: u32 = 1;

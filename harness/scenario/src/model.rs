@@ -9,6 +9,7 @@ use drydock_core::address::Address;
 use drydock_core::faults::FaultRule;
 
 use crate::condition::Condition;
+use crate::world::{CarrierEntry, ChannelEntry, WarehouseEntry};
 use drydock_core::VirtualDuration;
 
 /// A scenario: a world to start from, steps to play, and the checks that judge the run.
@@ -54,9 +55,23 @@ pub struct WorldSection {
     pub catalog: Vec<ProductEntry>,
     #[serde(default)]
     pub warehouse: Option<WarehouseTimes>,
-    /// The warehouse's address (labels ship from here).
+    /// The warehouse's address (labels ship from here); a declared warehouse without a
+    /// `ship_from` of its own ships from here too.
     #[serde(default)]
     pub ship_from: Option<Address>,
+    /// The storefront channels (default: one, the default world's).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<ChannelEntry>>")]
+    pub channels: Option<Spanned<Vec<ChannelEntry>>>,
+    /// The warehouses, each with its stock (default: one, the default world's, stocked
+    /// from the catalog's `stock`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<WarehouseEntry>>")]
+    pub warehouses: Option<Spanned<Vec<WarehouseEntry>>>,
+    /// The carriers (default: one, the default world's).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<CarrierEntry>>")]
+    pub carriers: Option<Spanned<Vec<CarrierEntry>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -73,9 +88,11 @@ pub struct ProductEntry {
     #[serde(default)]
     #[schemars(with = "Option<u32>")]
     pub weight_oz: Option<Spanned<u32>>,
-    /// Units on hand in the warehouse at the start; the storefront starts in sync.
-    #[schemars(with = "i64")]
-    pub stock: Spanned<i64>,
+    /// Units on hand in the warehouse at the start (default 0); the storefront starts in
+    /// sync. Only when the world declares no `warehouses` (they hold their own stock).
+    #[serde(default)]
+    #[schemars(with = "Option<i64>")]
+    pub stock: Option<Spanned<i64>>,
 }
 
 /// How long each warehouse stage takes on the virtual clock.

@@ -15,14 +15,26 @@ use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
 use crate::file_name::{file_name_problem, name_location};
 use crate::model::{Scenario, Step};
 use crate::recover::{self, Region};
+use crate::world::{self, KnownNodes, NodeProviders};
 
 /// How many shape errors one parse recovers from before it gives up.
 const MAX_RECOVERIES: usize = 64;
 
 /// Parses and validates one scenario file, reporting every problem at once: after a shape
 /// error the offending entry or item is blanked out and the text parsed again
-/// (`recover`), then the meaning is checked on what could be read.
+/// (`recover`), then the meaning is checked on what could be read. Node providers are
+/// not checked (see [`parse_scenario_with`]).
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors> {
+    parse_scenario_with(file, text, &NodeProviders::default())
+}
+
+/// [`parse_scenario`], with each declared node's provider checked against the providers
+/// of its role (the server's registry).
+pub fn parse_scenario_with(
+    file: &str,
+    text: &str,
+    providers: &NodeProviders,
+) -> Result<Scenario, ScenarioErrors> {
     let map = SourceMap::new(text);
     let mut problems = Problems {
         file,
@@ -74,6 +86,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, ScenarioErrors
     if let Some(scenario) = parsed {
         let shape_problems = problems.list.len();
         validate(&scenario, &mut problems);
+        crate::world::check(&scenario, providers, &mut problems);
         if let Some(why) = file_name_problem(&scenario.name) {
             let (line, column) = name_location(text);
             problems.push(
@@ -333,6 +346,7 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
             );
         }
     }
+    let nodes = KnownNodes::of(s);
     let mut aliases = BTreeSet::new();
     let mut faults = BTreeSet::new();
     let mut awaited: Vec<(&Spanned<Step>, String)> = Vec::new();
@@ -400,8 +414,8 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
             Step::Label(label) => {
                 awaited.retain(|(_, l)| l != label);
             }
-            Step::WaitUntil(w) => check_condition(&w.until, step, &skus, &aliases, p),
-            Step::Expect(c) => check_condition(c, step, &skus, &aliases, p),
+            Step::WaitUntil(w) => check_condition(&w.until, step, &skus, &aliases, &nodes, p),
+            Step::Expect(c) => check_condition(c, step, &skus, &aliases, &nodes, p),
         }
     }
     for (step, label) in awaited {
@@ -464,10 +478,12 @@ fn check_condition(
     step: &Spanned<Step>,
     skus: &BTreeSet<String>,
     aliases: &BTreeSet<String>,
+    nodes: &KnownNodes,
     p: &mut Problems<'_>,
 ) {
     let order_facts = c.stage.is_some()
-        || c.warehouse.is_some()
+        || c.warehouse_state().is_some()
+        || c.shipped_from.is_some()
         || c.tracking.is_some()
         || c.labels.is_some()
         || c.held.is_some()
@@ -489,10 +505,10 @@ fn check_condition(
     }
     if let Some(order) = &c.order {
         known_order(order, aliases, p);
-        if !order_facts || stock_facts {
+        if !order_facts || stock_facts || c.channel.is_some() {
             p.at(
                 order,
-                "an order condition takes stage, warehouse, tracking, labels, held or alerted"
+                "an order condition takes stage, warehouse, shipped_from, tracking, labels, held or alerted"
                     .into(),
                 Some("e.g. `{ order: first, stage: delivered }`".into()),
             );
@@ -503,11 +519,12 @@ fn check_condition(
         if !stock_facts || order_facts {
             p.at(
                 sku,
-                "a stock condition takes storefront, sellable or on_hand".into(),
-                Some("e.g. `{ stock: MUG-BLUE, storefront: 8 }`".into()),
+                "a stock condition takes storefront (of a `channel`), sellable or on_hand (at a `warehouse`)".into(),
+                Some("e.g. `{ stock: MUG-BLUE, storefront: 8 }` or `{ stock: MUG-BLUE, warehouse: wh-eu, on_hand: 3 }`".into()),
             );
         }
     }
+    nodes.check_condition(c, p);
     if let Some(stage) = &c.stage
         && Stage::parse(&stage.value).is_none()
     {
@@ -517,7 +534,7 @@ fn check_condition(
             Some(format!("stages are {}", Stage::NAMES.join(", "))),
         );
     }
-    if let Some(w) = &c.warehouse
+    if let Some(w) = c.warehouse_state()
         && !WAREHOUSE_STATES.contains(&w.value.as_str())
     {
         p.at(
@@ -554,7 +571,7 @@ impl Scenario {
         let w = &self.world;
         let wh = WarehouseSpec::default();
         let times = w.warehouse.as_ref();
-        WorldSpec {
+        let mut spec = WorldSpec {
             name: self.name.clone(),
             seed: w.seed,
             clock: w
@@ -574,7 +591,7 @@ impl Scenario {
                         .and_then(|v| drydock_core::catalog::parse_money(&v.value))
                         .unwrap_or(1_000),
                     weight_oz: p.weight_oz.as_ref().map_or(16, |w| w.value),
-                    stock: p.stock.value,
+                    stock: p.stock.as_ref().map_or(0, |s| s.value),
                 })
                 .collect(),
             warehouse: WarehouseSpec {
@@ -593,6 +610,8 @@ impl Scenario {
             },
             ship_from: w.ship_from.as_ref().cloned().unwrap_or(defaults.ship_from),
             ..defaults
-        }
+        };
+        world::spec_nodes(self, &mut spec);
+        spec
     }
 }

@@ -27,9 +27,11 @@ pub(crate) fn check(s: &Scenario, p: &mut Problems<'_>) {
     }
     for product in &s.world.catalog {
         let sku = &product.sku.value;
-        if let Err(m) = limits::on_hand(product.stock.value) {
+        if let Some(stock) = &product.stock
+            && let Err(m) = limits::on_hand(stock.value)
+        {
             p.at(
-                &product.stock,
+                stock,
                 format!("stock of {sku} {m}"),
                 Some(format!(
                     "write the units on the shelves, 0 to {}",

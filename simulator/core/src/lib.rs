@@ -21,6 +21,7 @@ pub mod faults;
 pub mod fulfillment;
 pub mod ids;
 pub mod limits;
+pub mod lookup;
 pub mod nodes;
 pub mod spec;
 pub mod storefront;

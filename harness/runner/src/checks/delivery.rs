@@ -36,18 +36,12 @@ pub fn parcel_moving(status: TrackingStatus) -> bool {
 fn tracked(world: &World) -> impl Iterator<Item = (&str, &Fulfillment, &Tracker)> {
     world
         .channels
-        .first()
-        .fulfillments
-        .values()
-        .filter(|f| f.status == FulfillmentState::Success)
-        .filter_map(move |f| {
-            let tracker = world
-                .carriers
-                .first()
-                .tracker_by_code(&f.tracking.as_ref()?.number)?;
-            let name = world
-                .channels
-                .first()
+        .iter()
+        .flat_map(|c| c.fulfillments.values().map(move |f| (c, f)))
+        .filter(|(_, f)| f.status == FulfillmentState::Success)
+        .filter_map(move |(channel, f)| {
+            let (_, tracker) = world.tracker_by_code(&f.tracking.as_ref()?.number)?;
+            let name = channel
                 .orders
                 .get(&f.order_id)
                 .map_or("?", |o| o.name.as_str());

@@ -1,29 +1,49 @@
-//! Facts about one storefront order gathered across personas: its warehouse order, its
-//! paid labels, its tracker. The attribution rules live here, once.
+//! Facts about one storefront order gathered across nodes: its channel, its warehouse
+//! order (at whichever warehouse), its paid labels and its tracker (at whichever carrier).
+//! The attribution rules live here, once.
 
 use drydock_core::World;
 use drydock_core::carrier::{CarrierShipment, Tracker};
-use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, Order};
-use drydock_core::warehouse::{TRACKING_TAG, WarehouseOrder};
+use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, Order, Storefront};
+use drydock_core::warehouse::{TRACKING_TAG, Warehouse, WarehouseOrder};
+
+/// The channel the order was placed on (the first channel for an order of none, which a
+/// world never holds).
+pub fn channel<'a>(world: &'a World, order: &Order) -> &'a Storefront {
+    world
+        .channel_holding(order.id)
+        .unwrap_or(world.channels.first())
+}
 
 /// The warehouse order the integration created for a storefront order (by reference id:
-/// the storefront order id or name).
-pub fn warehouse_order<'a>(world: &'a World, order: &Order) -> Option<&'a WarehouseOrder> {
+/// the storefront order id or name), with the warehouse that holds it. An order re-routed
+/// from a warehouse that could not ship it is where it was sent last (a cancelled one
+/// elsewhere counts only when there is no other).
+pub fn shipped_from<'a>(
+    world: &'a World,
+    order: &Order,
+) -> Option<(&'a Warehouse, &'a WarehouseOrder)> {
     let id = order.id.to_string();
-    world
-        .warehouses
-        .first()
-        .orders
-        .values()
-        .find(|w| w.reference_id == id || w.reference_id == order.name)
+    let mut found: Vec<(&Warehouse, &WarehouseOrder)> = world
+        .warehouse_orders()
+        .filter(|(_, w)| w.reference_id == id || w.reference_id == order.name)
+        .collect();
+    found.sort_by_key(|(_, w)| (w.stage != drydock_core::warehouse::Stage::Cancelled, w.id));
+    found.pop()
+}
+
+/// The warehouse order the integration created for a storefront order.
+pub fn warehouse_order<'a>(world: &'a World, order: &Order) -> Option<&'a WarehouseOrder> {
+    shipped_from(world, order).map(|(_, w)| w)
 }
 
 /// Tracking numbers the storefront shows for the order (successful fulfillments).
 pub fn storefront_tracking(world: &World, order: &Order) -> Vec<String> {
+    let channel = channel(world, order);
     order
         .fulfillment_ids
         .iter()
-        .filter_map(|id| world.channels.first().fulfillments.get(id))
+        .filter_map(|id| channel.fulfillments.get(id))
         .filter(|f| f.status == FulfillmentState::Success)
         .filter_map(|f| f.tracking.as_ref().map(|t| t.number.clone()))
         .collect()
@@ -52,10 +72,8 @@ pub fn label_belongs_to(world: &World, order: &Order, shipment: &CarrierShipment
 /// Every label bought for the order (paid or refunded).
 pub fn labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipment> {
     world
-        .carriers
-        .first()
-        .shipments
-        .values()
+        .shipments()
+        .map(|(_, s)| s)
         .filter(|s| s.postage_label.is_some() && label_belongs_to(world, order, s))
         .collect()
 }
@@ -71,30 +89,28 @@ pub fn paid_labels<'a>(world: &'a World, order: &Order) -> Vec<&'a CarrierShipme
 /// handed to the warehouse, else the latest label's.
 pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
     let shown = storefront_tracking(world, order);
-    if let Some(t) = shown
-        .iter()
-        .find_map(|code| world.carriers.first().tracker_by_code(code))
-    {
+    if let Some((_, t)) = shown.iter().find_map(|code| world.tracker_by_code(code)) {
         return Some(t);
     }
     if let Some(code) = warehouse_order(world, order).and_then(|w| w.tag(TRACKING_TAG))
-        && let Some(t) = world.carriers.first().tracker_by_code(code)
+        && let Some((_, t)) = world.tracker_by_code(code)
     {
         return Some(t);
     }
     labels(world, order)
         .last()
         .and_then(|s| s.tracker_id.as_ref())
-        .and_then(|id| world.carriers.first().trackers.get(id))
+        .and_then(|id| world.tracker(id))
 }
 
 /// Why the order is on hold now: the Shopify reasons of its held fulfillment orders
 /// (sorted, each once); empty when it is not on hold.
 pub fn hold_reasons(world: &World, order: &Order) -> Vec<String> {
+    let channel = channel(world, order);
     let mut reasons: Vec<String> = order
         .fulfillment_order_ids
         .iter()
-        .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
+        .filter_map(|id| channel.fulfillment_orders.get(id))
         .filter(|fo| fo.status == FulfillmentOrderStatus::OnHold)
         .flat_map(|fo| fo.holds.iter().map(|h| h.reason.clone()))
         .collect();

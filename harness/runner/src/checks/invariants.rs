@@ -93,14 +93,14 @@ pub fn by_name(name: &str) -> Option<&'static Invariant> {
 
 fn no_order_lost(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for order in world.channels.first().orders.values() {
+    for (channel, order) in world.orders() {
         if order.cancelled_at.is_some() || !facts::storefront_tracking(world, order).is_empty() {
             continue;
         }
         let held = order
             .fulfillment_order_ids
             .iter()
-            .filter_map(|id| world.channels.first().fulfillment_orders.get(id))
+            .filter_map(|id| channel.fulfillment_orders.get(id))
             .any(|fo| {
                 fo.status == FulfillmentOrderStatus::OnHold
                     && fo.holds.iter().any(|h| !h.reason.is_empty())
@@ -112,7 +112,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
         let fulfilled_without_tracking = order
             .fulfillment_ids
             .iter()
-            .filter_map(|id| world.channels.first().fulfillments.get(id))
+            .filter_map(|id| channel.fulfillments.get(id))
             .any(|f| f.status == FulfillmentState::Success);
         let where_it_is = match facts::warehouse_order(world, order) {
             _ if fulfilled_without_tracking => {
@@ -134,7 +134,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
 
 fn one_label_per_order(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for order in world.channels.first().orders.values() {
+    for (_, order) in world.orders() {
         let paid = facts::paid_labels(world, order);
         if paid.len() > 1 {
             let codes: Vec<&str> = paid
@@ -149,13 +149,10 @@ fn one_label_per_order(world: &World) -> Vec<String> {
             ));
         }
     }
-    for shipment in world.carriers.first().paid_labels() {
+    for shipment in world.carriers.iter().flat_map(|c| c.paid_labels()) {
         let owned = world
-            .channels
-            .first()
-            .orders
-            .values()
-            .any(|o| facts::label_belongs_to(world, o, shipment));
+            .orders()
+            .any(|(_, o)| facts::label_belongs_to(world, o, shipment));
         if !owned {
             out.push(format!(
                 "label {} ({}) was paid for but belongs to no order",
@@ -186,16 +183,13 @@ fn rank(status: ShipmentStatus) -> u8 {
 
 fn tracking_matches_carrier(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for f in world
+    for (channel, f) in world
         .channels
-        .first()
-        .fulfillments
-        .values()
-        .filter(|f| f.status == FulfillmentState::Success)
+        .iter()
+        .flat_map(|c| c.fulfillments.values().map(move |f| (c, f)))
+        .filter(|(_, f)| f.status == FulfillmentState::Success)
     {
-        let name = world
-            .channels
-            .first()
+        let name = channel
             .orders
             .get(&f.order_id)
             .map(|o| o.name.as_str())
@@ -203,7 +197,7 @@ fn tracking_matches_carrier(world: &World) -> Vec<String> {
         let Some(tracking) = &f.tracking else {
             continue;
         };
-        let Some(tracker) = world.carriers.first().tracker_by_code(&tracking.number) else {
+        let Some((_, tracker)) = world.tracker_by_code(&tracking.number) else {
             out.push(format!(
                 "order {name} shows tracking number {} which the carrier does not know",
                 tracking.number
@@ -238,7 +232,7 @@ fn tracking_matches_carrier(world: &World) -> Vec<String> {
 /// the storefront refuses more than is left to fulfill, as Shopify does.)
 fn duplicates_change_nothing(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for f in world.channels.first().fulfillments.values() {
+    for f in world.channels.iter().flat_map(|c| c.fulfillments.values()) {
         if f.status == FulfillmentState::Cancelled {
             continue;
         }
@@ -268,8 +262,12 @@ fn loose(text: &str) -> String {
 /// name and unit line the customer typed survived.
 fn labels_to_deliverable_addresses(world: &World) -> Vec<String> {
     let mut out = Vec::new();
-    for shipment in world.carriers.first().paid_labels() {
-        let Ok(stored) = world.carriers.first().address(&shipment.to_address_id) else {
+    for (carrier, shipment) in world
+        .carriers
+        .iter()
+        .flat_map(|c| c.paid_labels().map(move |s| (c, s)))
+    {
+        let Ok(stored) = carrier.address(&shipment.to_address_id) else {
             continue;
         };
         let to = &stored.address;
@@ -284,10 +282,8 @@ fn labels_to_deliverable_addresses(world: &World) -> Vec<String> {
             ));
         }
         let owner = world
-            .channels
-            .first()
-            .orders
-            .values()
+            .orders()
+            .map(|(_, o)| o)
             .find(|o| facts::label_belongs_to(world, o, shipment));
         if let Some(order) = owner {
             let typed = &order.shipping_address;
