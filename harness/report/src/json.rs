@@ -178,6 +178,10 @@ pub struct StockLevel {
     pub committed: i64,
     /// What may still be sold (`on_hand - committed`, not below 0).
     pub sellable: i64,
+    /// In a world of several warehouses: on hand at each warehouse node (the totals
+    /// above are their sums). Absent with one warehouse.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub on_hand_at: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -359,6 +363,7 @@ fn stock(t: &Trace) -> Vec<StockSample> {
                         on_hand: p.on_hand,
                         committed: p.committed,
                         sellable: p.sellable,
+                        on_hand_at: p.on_hand_at.iter().cloned().collect(),
                     };
                     (sku.clone(), level)
                 })

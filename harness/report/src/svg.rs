@@ -514,3 +514,24 @@ pub fn stock(trace: &Trace, scale: &TimeScale) -> String {
         r##"<svg class="chart" viewBox="0 0 {WIDTH} {total:.0}" width="{WIDTH}" height="{total:.0}" role="img" aria-label="stock per SKU over virtual time" xmlns="http://www.w3.org/2000/svg">{body}</svg>"##
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{TimeScale, stock};
+
+    #[test]
+    fn a_world_of_several_warehouses_draws_on_hand_at_each() {
+        let mut trace = crate::sample::trace();
+        let scale = TimeScale::new(trace.stock.iter().map(|s| s.at));
+        let one = stock(&trace, &scale);
+        assert!(!one.contains("on hand @"), "one warehouse: no node lines");
+        for (i, sample) in trace.stock.iter_mut().enumerate() {
+            for point in sample.levels.values_mut() {
+                point.on_hand_at = vec![("wh-east".into(), 6), ("wh-eu".into(), 4 - i as i64)];
+            }
+        }
+        let many = stock(&trace, &scale);
+        assert!(many.contains("on hand @wh-east 6"), "{many}");
+        assert!(many.contains("MUG on hand @wh-eu 4"), "each point titled");
+    }
+}
