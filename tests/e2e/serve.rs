@@ -241,3 +241,111 @@ async fn no_control_token_opens_the_api_with_a_warning() {
     assert!(warned.contains("warning: --no-control-token"), "{warned}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two of each role, as a team with a channel per market and a 3PL per region declares.
+const SIX_NODES: &str = "version: 1
+name: six-nodes
+world:
+  seed: 5
+  catalog: [{ sku: MUG, title: Mug, price: \"14.00\" }]
+  channels: [{ id: shop, provider: shopify }, { id: shop-eu, provider: shopify }]
+  warehouses:
+    - { id: wh-east, provider: shipbob, stock: { MUG: 10 } }
+    - { id: wh-eu, provider: shipbob, region: EU, stock: { MUG: 4 },
+        ship_from: { name: Drydock EU, street1: Wilhelminakade 1, city: Rotterdam, zip: \"3072 AP\", country: NL } }
+  carriers: [{ id: easypost, provider: easypost }, { id: easypost-eu, provider: easypost }]
+steps:
+  - advance_clock: 1h
+";
+
+#[test]
+fn serve_world_prints_every_node_and_writes_each_ones_variables_and_the_manifest() {
+    let dir = temp_dir("serve-nodes");
+    std::fs::write(dir.join("six.yaml"), SIX_NODES).expect("scenario written");
+    let mut done = None;
+    for _ in 0..5 {
+        let base = std::net::TcpListener::bind("127.0.0.1:0")
+            .expect("a free port")
+            .local_addr()
+            .expect("address")
+            .port();
+        if base > u16::MAX - 8 {
+            continue;
+        }
+        let out = Command::new(drydock_bin())
+            .current_dir(&dir)
+            .args(["serve", "--env-only", "--world", "six.yaml"])
+            .args(["--port-base", &base.to_string()])
+            .env_remove("DRYDOCK_CONTROL_TOKEN")
+            .stdin(Stdio::null())
+            .output()
+            .expect("drydock serve runs");
+        if out.status.success() {
+            done = Some((base, out));
+            break;
+        }
+    }
+    let (base, out) = done.expect("drydock serve --env-only succeeded on one of 5 port bases");
+    let printed = String::from_utf8_lossy(&out.stderr);
+    // Role, id, provider and URL of every node; the first of each role on base+1..4 as
+    // always, the others after them in declaration order.
+    for (role, id, provider, offset) in [
+        ("channel", "shop", "shopify", 1),
+        ("channel", "shop-eu", "shopify", 5),
+        ("warehouse", "wh-east", "shipbob", 3),
+        ("warehouse", "wh-eu", "shipbob", 6),
+        ("carrier", "easypost", "easypost", 2),
+        ("carrier", "easypost-eu", "easypost", 7),
+        ("alerts", "slack", "slack", 4),
+    ] {
+        let port = base + offset;
+        assert!(
+            printed.lines().any(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words.len() == 4
+                    && words[..3] == [role, id, provider]
+                    && words[3].starts_with(&format!("http://127.0.0.1:{port}/"))
+            }),
+            "no line for {role} {id} on port {port}:\n{printed}"
+        );
+    }
+    let env = std::fs::read_to_string(dir.join(".drydock").join("serve.env")).expect("serve.env");
+    for var in [
+        "DRYDOCK_SHOP_URL=",
+        "DRYDOCK_SHOP_EU_ACCESS_TOKEN=",
+        "DRYDOCK_WH_EAST_TOKEN=",
+        "DRYDOCK_WH_EU_CHANNEL_ID=",
+        "DRYDOCK_EASYPOST_EU_API_KEY=",
+        "DRYDOCK_SLACK_WEBHOOK_URL=",
+        "DRYDOCK_WORLD_JSON=",
+    ] {
+        assert!(
+            env.lines().any(|l| l.starts_with(var)),
+            "{var} not in {env}"
+        );
+    }
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join(".drydock").join("world.json")).expect("world.json"),
+    )
+    .expect("world.json is JSON");
+    let ids: Vec<&str> = manifest["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "shop",
+            "shop-eu",
+            "wh-east",
+            "wh-eu",
+            "easypost",
+            "easypost-eu",
+            "slack"
+        ]
+    );
+    assert_eq!(manifest["nodes"][3]["ship_from"]["city"], "Rotterdam");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -124,7 +124,7 @@ fn faults(out: &mut String, schema: &Value) {
         let _ = writeln!(out, "| `{k}` | {v} |");
     }
     out.push_str("\n### Effects\n\n");
-    for (name, text) in variants(schema, "Effect") {
+    for (name, text) in variants(schema, "EffectKind") {
         let _ = write!(out, "#### `{name}`\n\n{text}\n\n");
         example_block(out, EFFECTS.iter().find(|e| e.name == name));
     }

@@ -167,7 +167,10 @@ fn print_list(body: &Value) {
         println!(
             "{:<24} {:<9} {:<22} seen {:>4}  fired {:>4}  when {}",
             escaped(rule["name"].as_str().unwrap_or("?")),
-            rule["persona"].as_str().unwrap_or("?"),
+            rule["node"]
+                .as_str()
+                .or(rule["persona"].as_str())
+                .unwrap_or("?"),
             rule["effect"].as_str().unwrap_or("?"),
             a["seen"],
             a["fired"],
@@ -198,10 +201,19 @@ mod tests {
         let rule = read_rule("{name: down, persona: easypost, effect: outage, when: {first: 2}}")
             .expect("a valid rule");
         assert_eq!(rule.name, "down");
-        let unknown = read_rule("{name: x, persona: ups, effect: outage}").expect_err("no ups");
+        let unknown =
+            read_rule("{name: x, persona: ups, effect: outrage}").expect_err("no outrage");
         assert!(unknown.contains("does not parse"), "{unknown}");
         assert!(unknown.contains("hint:"), "{unknown}");
-        let wrong = read_rule("{name: x, persona: shopify, effect: stock_drift}").expect_err("bad");
-        assert!(wrong.contains("persona: shipbob"), "{wrong}");
+        let wrong =
+            read_rule("{name: x, persona: shopify, effect: latency, delay: 1s, status: 503}")
+                .expect_err("a status is not a latency's");
+        assert!(
+            wrong.contains("`status` does not apply to `latency`"),
+            "{wrong}"
+        );
+        let slow = read_rule("{name: x, persona: shopify, effect: latency, delay: 1m}")
+            .expect_err("a minute of latency");
+        assert!(slow.contains("at most 30s"), "{slow}");
     }
 }

@@ -5,9 +5,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use drydock_core::action::{Action, OrderLine, Outcome, PlaceOrder};
 use drydock_core::address::Address;
 use drydock_core::spec::{ProductSpec, WorldSpec};
-use drydock_core::storefront::Checkout;
 use drydock_runner::{SutMode, sut};
 use drydock_simulator::settle::SettlePolicy;
 use drydock_simulator::{Simulator, WebhookTargets};
@@ -88,16 +88,22 @@ pub async fn run_batch(
     world.settling.discover(&running.url).await;
     let mut orders = Vec::with_capacity(addresses.len());
     for address in addresses {
-        let checkout = Checkout {
+        let order = Action::PlaceOrder(PlaceOrder {
+            channel: None,
             email: "fuzz@example.com".into(),
             ship_to: address.clone(),
-            lines: vec![(SKU.to_owned(), 1)],
+            lines: vec![OrderLine {
+                sku: SKU.to_owned(),
+                quantity: 1,
+            }],
+            unless_sold_out: false,
+        });
+        let placed = match world.act(|w| w.perform(order)).await {
+            Ok(Outcome::Placed { order_id, .. }) => Ok(order_id),
+            Ok(other) => Err(format!("{other:?}")),
+            Err(e) => Err(e.to_string()),
         };
-        orders.push(
-            world
-                .act(|w| w.place_order(&w.default_channel(), checkout))
-                .await,
-        );
+        orders.push(placed);
     }
     let busy_limit = Duration::from_secs(10) + Duration::from_millis(40) * addresses.len() as u32;
     world.settle_within(busy_limit).await;

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use drydock_core::storefront::Checkout;
+use drydock_core::action::{Action, Outcome};
 use drydock_scenario::model::Step;
 use drydock_scenario::{Condition, Scenario};
 use drydock_simulator::settle::SettlePolicy;
@@ -244,73 +244,27 @@ async fn play_step(
             detail,
         })
     };
-    match &step.value {
-        Step::PlaceOrder(o) => {
-            let checkout = Checkout {
-                email: o.email.clone(),
-                ship_to: o.ship_to.clone(),
-                lines: o
-                    .lines
-                    .iter()
-                    .map(|l| (l.sku.value.clone(), l.quantity.value))
-                    .collect(),
-            };
-            match world
-                .act(|w| w.place_order(&w.default_channel(), checkout))
-                .await
-            {
-                Ok(id) => {
+    if let Some(action) = step.value.action(orders) {
+        let performed = match action {
+            Ok(action) => perform(action, world).await,
+            Err(e) => Err(e),
+        };
+        return match performed {
+            Ok(Performed::Placed(id)) => {
+                if let Step::PlaceOrder(o) = &step.value {
                     orders.insert(o.alias.value.clone(), id);
-                    None
                 }
-                Err(drydock_core::WorldError::Conflict {
-                    code: "insufficient_stock",
-                    ..
-                }) if o.unless_sold_out => None,
-                Err(e) => failed(format!(
-                    "place_order `{}`: the storefront refused the order: {e}",
-                    o.alias.value
-                )),
+                None
             }
-        }
-        Step::CancelOrder(c) => {
-            let Some(id) = orders.get(&c.order.value).copied() else {
-                return failed(format!("order `{}` was never placed", c.order.value));
-            };
-            let reason = c.reason.clone().unwrap_or_else(|| "customer".into());
-            match world
-                .act(|w| w.cancel_order(&w.default_channel(), id, &reason, true))
-                .await
-            {
-                Ok(()) => None,
-                Err(e) => failed(format!(
-                    "cancel_order `{}`: the storefront refused: {e}",
-                    c.order.value
-                )),
+            Ok(Performed::Done) => None,
+            Ok(Performed::Unsettled(n)) => {
+                tracing::info!("{at}: the integration stayed busy after {n} happenings");
+                None
             }
-        }
-        Step::SetStock(s) => match world
-            .act(|w| w.set_on_hand(&w.default_warehouse(), &s.sku.value, s.on_hand.value))
-            .await
-        {
-            Ok(()) => None,
-            Err(e) => failed(format!("set_stock {}: {e}", s.sku.value)),
-        },
-        Step::AdvanceClock(by) => {
-            // The parser refuses moves beyond the clock's range; this is the last guard.
-            let to = match world.read(|w| w.advance_target(by.as_core())) {
-                Ok(to) => to,
-                Err(e) => return failed(format!("advance_clock: {e}")),
-            };
-            let report = world.advance_to(to).await;
-            if report.unsettled > 0 {
-                tracing::info!(
-                    "{at}: the integration stayed busy after {} happenings",
-                    report.unsettled
-                );
-            }
-            None
-        }
+            Err(e) => failed(refusal(&step.value, e)),
+        };
+    }
+    match &step.value {
         Step::WaitUntil(w) => {
             let limit = w
                 .timeout
@@ -338,18 +292,13 @@ async fn play_step(
                 ))
             }
         }
-        Step::Fault(rule) => match world.act(|w| w.add_fault(rule.clone())).await {
-            Ok(()) => None,
-            Err(e) => failed(format!("fault `{}`: {e}", rule.name)),
-        },
-        Step::ClearFault(name) => match world.act(|w| w.clear_fault(name)).await {
-            Ok(_) => None,
-            Err(e) => failed(format!("clear_fault `{name}`: {e}")),
-        },
-        Step::Label(label) => {
-            world.act(|w| w.pass_label(label)).await;
-            None
-        }
+        Step::PlaceOrder(_)
+        | Step::CancelOrder(_)
+        | Step::SetStock(_)
+        | Step::AdvanceClock(_)
+        | Step::Fault(_)
+        | Step::ClearFault(_)
+        | Step::Label(_) => None,
         Step::Expect(c) => {
             let c = in_world_terms(c, world, orders);
             let mismatches = world.read(|w| evaluate(&c, w, orders));
@@ -364,6 +313,59 @@ async fn play_step(
                 failed(join(&mismatches))
             }
         }
+    }
+}
+
+/// What came of a step's action, as the runner needs it.
+enum Performed {
+    /// An order was placed with this storefront id.
+    Placed(u64),
+    /// The clock moved, and the integration was still busy after this many happenings.
+    Unsettled(usize),
+    Done,
+}
+
+/// Performs one action on the world; moving the clock also settles the integration.
+async fn perform(action: Action, world: &Arc<WorldHandle>) -> Result<Performed, String> {
+    match world.act(|w| w.perform(action)).await {
+        Ok(Outcome::Placed { order_id, .. }) => Ok(Performed::Placed(order_id)),
+        Ok(Outcome::MoveClockTo { to }) => {
+            let report = world.advance_to(to).await;
+            Ok(if report.unsettled > 0 {
+                Performed::Unsettled(report.unsettled)
+            } else {
+                Performed::Done
+            })
+        }
+        Ok(
+            Outcome::SoldOut
+            | Outcome::Cancelled { .. }
+            | Outcome::StockSet { .. }
+            | Outcome::FaultAdded { .. }
+            | Outcome::FaultCleared { .. }
+            | Outcome::LabelPassed { .. },
+        ) => Ok(Performed::Done),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A refused step, in the scenario's words.
+fn refusal(step: &Step, e: String) -> String {
+    match step {
+        Step::PlaceOrder(o) => format!(
+            "place_order `{}`: the storefront refused the order: {e}",
+            o.alias.value
+        ),
+        Step::CancelOrder(c) => format!(
+            "cancel_order `{}`: the storefront refused: {e}",
+            c.order.value
+        ),
+        Step::SetStock(s) => format!("set_stock {}: {e}", s.sku.value),
+        Step::AdvanceClock(_) => format!("advance_clock: {e}"),
+        Step::Fault(f) => format!("fault `{}`: {e}", f.name),
+        Step::ClearFault(name) => format!("clear_fault `{name}`: {e}"),
+        Step::Label(label) => format!("label `{label}`: {e}"),
+        Step::WaitUntil(_) | Step::Expect(_) => e,
     }
 }
 

@@ -3,21 +3,19 @@
 //! so a node declared with a provider of another role is refused where it is written.
 
 use drydock_scenario::NodeProviders;
-use drydock_simulator::providers::{ProviderId, Role};
+use drydock_simulator::Role;
+use drydock_simulator::registry::providers_of;
 
 /// What the simulator's registry offers for each role.
 pub fn node_providers() -> NodeProviders {
-    let mut providers = NodeProviders::default();
-    for id in ProviderId::ALL {
-        let name = id.name().to_string();
-        match id.get().role() {
-            Role::Channel => providers.channel.push(name),
-            Role::Warehouse => providers.warehouse.push(name),
-            Role::Carrier => providers.carrier.push(name),
-            Role::Alerts => providers.fixed_ids.push(name),
-        }
+    let names = |role| providers_of(role).into_iter().map(String::from).collect();
+    NodeProviders {
+        channel: names(Role::Channel),
+        warehouse: names(Role::Warehouse),
+        carrier: names(Role::Carrier),
+        // The alerts node every world has, named after its provider.
+        fixed_ids: names(Role::Alerts),
     }
-    providers
 }
 
 #[cfg(test)]

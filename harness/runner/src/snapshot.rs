@@ -81,7 +81,7 @@ pub fn render(scenario: &str, world: &World, orders: &BTreeMap<String, u64>) -> 
             facts::paid_labels(world, order).len()
         );
         if let Some((warehouse, w)) = facts::shipped_from(world, order) {
-            let stage = crate::checks::condition::warehouse_word(w.stage);
+            let stage = drydock_core::vocabulary::Vocabulary::word(w.stage);
             if world.warehouses.len() > 1 {
                 let _ = writeln!(out, "    warehouse: {stage} @{}", warehouse.id);
             } else {

@@ -1,6 +1,9 @@
 //! Conditions: what `expect` asserts and `wait_until` waits for. One subject per
 //! condition (an order, a SKU's stock, or the alerts), with the facts to hold about it.
 
+use drydock_core::carrier::TrackingStatus;
+use drydock_core::timeline::Stage;
+use drydock_core::vocabulary::{HoldReason, OrNone, Vocabulary};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -15,8 +18,8 @@ pub struct Condition {
     pub order: Option<Spanned<String>>,
     /// What the customer sees for the order: received, processing, on_hold, shipped,
     /// out_for_delivery, delivered, failed, cancelled.
-    #[schemars(with = "Option<String>")]
-    pub stage: Option<Spanned<String>>,
+    #[schemars(with = "Option<Stage>")]
+    pub stage: Option<Spanned<Stage>>,
     /// With `order`: where the order is in the warehouse (none, processing, picked,
     /// packed, shipped, cancelled, exception). With `stock`: the warehouse node whose
     /// `sellable` and `on_hand` are meant (default: the first warehouse).
@@ -27,14 +30,14 @@ pub struct Condition {
     pub shipped_from: Option<Spanned<String>>,
     /// The carrier's tracker status for the order's label: pre_transit, in_transit,
     /// out_for_delivery, delivered, ...
-    #[schemars(with = "Option<String>")]
-    pub tracking: Option<Spanned<String>>,
+    #[schemars(with = "Option<OrNone<TrackingStatus>>")]
+    pub tracking: Option<Spanned<OrNone<TrackingStatus>>>,
     /// How many paid labels the order has.
     pub labels: Option<u32>,
     /// Why the order is on hold, as the Shopify fulfillment-hold reason the integration
     /// set (incorrect_address, inventory_out_of_stock, other, ...), or `none`.
-    #[schemars(with = "Option<String>")]
-    pub held: Option<Spanned<String>>,
+    #[schemars(with = "Option<OrNone<HoldReason>>")]
+    pub held: Option<Spanned<OrNone<HoldReason>>>,
     /// Whether some alert names the order (its name, `#1001`, in the text).
     pub alerted: Option<bool>,
     /// The SKU whose stock the facts below are about.
@@ -74,7 +77,7 @@ impl Condition {
             parts.push(format!("order {}", o.value));
         }
         if let Some(s) = &self.stage {
-            parts.push(format!("stage {}", s.value));
+            parts.push(format!("stage {}", s.value.word()));
         }
         if let Some(w) = &self.warehouse {
             parts.push(format!("warehouse {}", w.value));
@@ -83,13 +86,13 @@ impl Condition {
             parts.push(format!("shipped from {}", w.value));
         }
         if let Some(t) = &self.tracking {
-            parts.push(format!("tracking {}", t.value));
+            parts.push(format!("tracking {}", t.value.word()));
         }
         if let Some(l) = self.labels {
             parts.push(format!("labels {l}"));
         }
         if let Some(h) = &self.held {
-            parts.push(format!("held {}", h.value));
+            parts.push(format!("held {}", h.value.word()));
         }
         if let Some(a) = self.alerted {
             parts.push(format!("alerted {a}"));
@@ -118,29 +121,6 @@ impl Condition {
         parts.join(", ")
     }
 }
-
-pub const WAREHOUSE_STATES: &[&str] = &[
-    "none",
-    "processing",
-    "picked",
-    "packed",
-    "shipped",
-    "cancelled",
-    "exception",
-];
-pub const TRACKING_STATES: &[&str] = &[
-    "none",
-    "unknown",
-    "pre_transit",
-    "in_transit",
-    "out_for_delivery",
-    "available_for_pickup",
-    "delivered",
-    "return_to_sender",
-    "failure",
-    "cancelled",
-    "error",
-];
 
 #[cfg(test)]
 mod tests {

@@ -209,7 +209,7 @@ mod tests {
     fn every_step_and_effect_has_exactly_one_example() {
         let schema: serde_json::Value =
             serde_json::from_str(&crate::schema::scenario_schema_json()).expect("schema");
-        for (def, list) in [("Step", STEPS), ("Effect", EFFECTS)] {
+        for (def, list) in [("Step", STEPS), ("EffectKind", EFFECTS)] {
             let mut wanted = keys(&schema, def);
             wanted.sort();
             let mut have: Vec<String> = list.iter().map(|e| e.name.to_string()).collect();

@@ -4,9 +4,11 @@
 //! **Architecture invariant:** this crate does no I/O. Callers hand in the file's name and
 //! text; the crate hands back a validated [`Scenario`] or every [`Problem`] it found.
 
+mod action;
 pub mod condition;
 pub mod diagnostic;
 pub mod examples;
+mod fault_step;
 pub mod file_name;
 pub mod model;
 pub mod parse;

@@ -6,11 +6,11 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use drydock_core::address::Address;
-use drydock_core::faults::FaultRule;
+use drydock_core::faults::{FaultRule, FaultSpec};
 
 use crate::condition::Condition;
 use crate::world::{CarrierEntry, ChannelEntry, WarehouseEntry};
-use drydock_core::VirtualDuration;
+use drydock_core::{RealDuration, VirtualDuration};
 
 /// A scenario: a world to start from, steps to play, and the checks that judge the run.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -120,8 +120,9 @@ pub enum Step {
     WaitUntil(WaitUntil),
     /// The condition must hold now.
     Expect(Condition),
-    /// Put a fault rule in force: a persona starts misbehaving.
-    Fault(FaultRule),
+    /// Put a fault rule in force: a node (or every node of a provider) starts misbehaving.
+    #[schemars(with = "FaultRule")]
+    Fault(FaultSpec),
     /// Take the named fault out of force.
     ClearFault(String),
     /// A named point in the scenario; faults with `when: {until_label: name}` end here.
@@ -151,6 +152,10 @@ pub struct PlaceOrder {
     #[serde(rename = "as")]
     #[schemars(with = "String")]
     pub alias: Spanned<String>,
+    /// The channel the customer buys on, by node id (default: the world's first channel).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub channel: Option<Spanned<String>>,
     #[serde(default)]
     pub email: String,
     pub ship_to: Address,
@@ -183,6 +188,10 @@ pub struct CancelOrder {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetStock {
+    /// The warehouse counting, by node id (default: the world's first warehouse).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub warehouse: Option<Spanned<String>>,
     #[schemars(with = "String")]
     pub sku: Spanned<String>,
     #[schemars(with = "i64")]
@@ -196,6 +205,6 @@ pub struct WaitUntil {
     pub until: Condition,
     /// Real time to wait at most (default 10s).
     #[serde(default)]
-    #[schemars(with = "Option<VirtualDuration>")]
-    pub timeout: Option<Spanned<VirtualDuration>>,
+    #[schemars(with = "Option<RealDuration>")]
+    pub timeout: Option<Spanned<RealDuration>>,
 }

@@ -4,18 +4,21 @@
 use std::collections::BTreeSet;
 
 use drydock_core::spec::{ProductSpec, WarehouseSpec, WorldSpec};
-use drydock_core::storefront::HOLD_REASONS;
-use drydock_core::timeline::Stage;
+use drydock_core::vocabulary::{OrNone, Vocabulary};
+use drydock_core::warehouse::Stage as WarehouseStage;
 use miette::NamedSource;
 use serde_saphyr::Spanned;
 
 use crate::FORMAT_VERSION;
-use crate::condition::{Condition, TRACKING_STATES, WAREHOUSE_STATES};
+use crate::condition::Condition;
 use crate::diagnostic::{Problem, ScenarioErrors, SourceMap};
+use crate::fault_step::check_fault;
 use crate::file_name::{file_name_problem, name_location};
 use crate::model::{Scenario, Step};
 use crate::recover::{self, Region};
 use crate::world::{self, KnownNodes, NodeProviders};
+use drydock_core::Role;
+use drydock_core::vocabulary::HINT_SEPARATOR;
 
 /// How many shape errors one parse recovers from before it gives up.
 const MAX_RECOVERIES: usize = 64;
@@ -192,12 +195,20 @@ fn describe(
             Some("a key may appear once in a mapping: remove or rename one of them".into()),
             Shape::Value,
         ),
+        E::Message { msg, .. } if msg.contains(HINT_SEPARATOR) => {
+            // A vocabulary word: the message says what it is not, the hint lists the words.
+            let (message, hint) = msg.split_once(HINT_SEPARATOR).unwrap_or((msg, ""));
+            (clean_message(message), Some(hint.to_string()), Shape::Value)
+        }
         E::Message { msg, .. } => {
             let hint = if msg.contains("longest duration") || msg.contains("too large") {
                 format!(
                     "write a duration of at most {}, e.g. `6d` or `2w`",
                     drydock_core::limits::MAX_DURATION
                 )
+            } else if msg.contains("real time") {
+                "real time is written in ms, s, m or h, e.g. `10s` or `2m`; days and weeks move only the virtual clock (`advance_clock`, a `delayed` webhook, a fault `window`)"
+                    .to_string()
             } else if msg.contains("duration") || msg.contains("unit") {
                 "a duration is numbers with units (ms, s, m, h, d, w), e.g. `250ms`, `90s`, `2h`, `1d 6h`"
                     .to_string()
@@ -349,6 +360,8 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
     let nodes = KnownNodes::of(s);
     let mut aliases = BTreeSet::new();
     let mut faults = BTreeSet::new();
+    let spec = s.world_spec();
+    let targets = spec.fault_targets();
     let mut awaited: Vec<(&Spanned<Step>, String)> = Vec::new();
     for step in &s.steps {
         match &step.value {
@@ -370,37 +383,27 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
                 for line in &o.lines {
                     known_sku(&line.sku, &skus, p);
                 }
+                nodes.check_step(o.channel.as_ref(), Role::Channel, p);
             }
             Step::CancelOrder(c) => known_order(&c.order, &aliases, p),
-            Step::SetStock(st) => known_sku(&st.sku, &skus, p),
+            Step::SetStock(st) => {
+                known_sku(&st.sku, &skus, p);
+                nodes.check_step(st.warehouse.as_ref(), Role::Warehouse, p);
+            }
             Step::AdvanceClock(_) => {}
-            Step::Fault(rule) => {
-                for problem in rule.problems() {
+            Step::Fault(spec) => {
+                let name = &spec.name;
+                if !faults.insert(name.clone()) {
                     p.at(
                         step,
-                        format!("fault `{}`: {problem}", rule.name),
-                        Some(FAULT_HINT.into()),
-                    );
-                }
-                if !faults.insert(rule.name.clone()) {
-                    p.at(
-                        step,
-                        format!("a fault named `{}` is added twice", rule.name),
+                        format!("a fault named `{name}` is added twice"),
                         Some("clear it first, or give the second one its own name".into()),
                     );
                 }
-                if let drydock_core::faults::Trigger::UntilLabel(label) = &rule.when {
+                if let drydock_core::faults::Trigger::UntilLabel(label) = &spec.when {
                     awaited.push((step, label.clone()));
                 }
-                if let Some(sku) = &rule.sku
-                    && !skus.contains(sku)
-                {
-                    p.at(
-                        step,
-                        format!("fault `{}`: SKU {sku} is not in the catalog", rule.name),
-                        Some("name a SKU of `world.catalog`".into()),
-                    );
-                }
+                check_fault(step, spec, &skus, &targets, p);
             }
             Step::ClearFault(name) => {
                 if !faults.remove(name) {
@@ -428,10 +431,6 @@ fn validate(s: &Scenario, p: &mut Problems<'_>) {
         );
     }
 }
-
-/// What to read when a fault rule is refused (each problem already says what to write).
-const FAULT_HINT: &str =
-    "the README's *Faults and drills* lists every effect, its parameters and their limits";
 
 /// The always-on invariants, by the names a scenario uses to waive them.
 pub const INVARIANTS: &[&str] = &[
@@ -525,41 +524,16 @@ fn check_condition(
         }
     }
     nodes.check_condition(c, p);
-    if let Some(stage) = &c.stage
-        && Stage::parse(&stage.value).is_none()
-    {
-        p.at(
-            stage,
-            format!("`{}` is not a customer-visible stage", stage.value),
-            Some(format!("stages are {}", Stage::NAMES.join(", "))),
-        );
-    }
     if let Some(w) = c.warehouse_state()
-        && !WAREHOUSE_STATES.contains(&w.value.as_str())
+        && OrNone::<WarehouseStage>::parse(&w.value).is_none()
     {
         p.at(
             w,
-            format!("`{}` is not a warehouse state", w.value),
-            Some(format!("states are {}", WAREHOUSE_STATES.join(", "))),
-        );
-    }
-    if let Some(h) = &c.held
-        && h.value != "none"
-        && !HOLD_REASONS.contains(&h.value.as_str())
-    {
-        p.at(
-            h,
-            format!("`{}` is not a Shopify fulfillment hold reason", h.value),
-            Some(format!("reasons are none, {}", HOLD_REASONS.join(", "))),
-        );
-    }
-    if let Some(t) = &c.tracking
-        && !TRACKING_STATES.contains(&t.value.as_str())
-    {
-        p.at(
-            t,
-            format!("`{}` is not a tracking status", t.value),
-            Some(format!("statuses are {}", TRACKING_STATES.join(", "))),
+            format!("`{}` is not a {}", w.value, WarehouseStage::WHAT),
+            Some(format!(
+                "write one of {}",
+                OrNone::<WarehouseStage>::words().join(", ")
+            )),
         );
     }
 }

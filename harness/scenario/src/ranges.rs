@@ -113,7 +113,7 @@ pub(crate) fn check(s: &Scenario, p: &mut Problems<'_>) {
             },
             Step::WaitUntil(w) => {
                 if let Some(timeout) = &w.timeout
-                    && let Err(m) = limits::duration_up_to(timeout.value, MAX_WAIT)
+                    && let Err(m) = limits::real_up_to(timeout.value, MAX_WAIT)
                 {
                     p.at(
                         timeout,

@@ -346,6 +346,25 @@ impl KnownNodes {
     }
 }
 
+impl KnownNodes {
+    /// The node a step names (`channel:` on place_order, `warehouse:` on set_stock) is one
+    /// of the world's nodes of that role.
+    pub(crate) fn check_step(
+        &self,
+        id: Option<&Spanned<String>>,
+        role: Role,
+        p: &mut Problems<'_>,
+    ) {
+        let Some(id) = id else { return };
+        match role {
+            Role::Channel => known(id, "channel", &self.channels, p),
+            Role::Warehouse => known(id, "warehouse", &self.warehouses, p),
+            // No step names a carrier.
+            Role::Carrier => {}
+        }
+    }
+}
+
 /// A node a condition names must be one of the world's nodes of that role.
 fn known(id: &Spanned<String>, role: &str, ids: &[String], p: &mut Problems<'_>) {
     if !ids.contains(&id.value) {

@@ -6,6 +6,7 @@
 //! [`clock::Agenda`], randomness from the seeded [`ids::IdGen`]. Wire formats live in the
 //! persona crate; this crate speaks only domain terms.
 
+pub mod action;
 pub mod address;
 pub mod alerts;
 mod build;
@@ -28,7 +29,7 @@ pub mod storefront;
 pub mod warehouse;
 pub mod world;
 
-pub use duration::VirtualDuration;
+pub use duration::{RealDuration, VirtualDuration};
 pub use error::WorldError;
 pub use events::{WorldEvent, WorldEventKind};
 pub use nodes::{NodeId, Nodes, Role};
@@ -41,3 +42,4 @@ pub type Timestamp = jiff::Timestamp;
 pub type Duration = jiff::SignedDuration;
 pub mod timeline;
 pub mod tracking;
+pub mod vocabulary;

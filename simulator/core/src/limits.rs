@@ -6,7 +6,7 @@
 //! The checks return the predicate of a sentence ("must be between 1 and 100000") so
 //! that each caller can name the field its own way.
 
-use crate::{Duration, Timestamp, VirtualDuration};
+use crate::{Duration, RealDuration, Timestamp, VirtualDuration};
 
 /// Units of one SKU on one order line (storefront checkout or warehouse order).
 pub const MAX_LINE_QUANTITY: u32 = 100_000;
@@ -29,12 +29,12 @@ pub const MAX_DURATION: VirtualDuration = VirtualDuration {
     millis: 520 * 604_800_000,
 };
 /// The longest a fault may hold a call in real time (`latency` delay plus jitter, `hang`).
-pub const MAX_REAL_DELAY: VirtualDuration = VirtualDuration { millis: 30_000 };
+pub const MAX_REAL_DELAY: RealDuration = RealDuration { millis: 30_000 };
 /// The longest wait a fault may ask for (`retry_after`) and the longest rate-limit window
 /// (`per`), real time.
-pub const MAX_RETRY_AFTER: VirtualDuration = VirtualDuration { millis: 3_600_000 };
+pub const MAX_RETRY_AFTER: RealDuration = RealDuration { millis: 3_600_000 };
 /// The longest a scenario may poll for a condition (`wait_until` `timeout`, real time).
-pub const MAX_WAIT: VirtualDuration = VirtualDuration { millis: 600_000 };
+pub const MAX_WAIT: RealDuration = RealDuration { millis: 600_000 };
 /// Counts in fault rules (`first`, `every`, `limit`, `missing`).
 pub const MAX_FAULT_COUNT: u64 = 1_000_000;
 /// The earliest a world's clock may start: 1970-01-01T00:00:00Z.
@@ -116,9 +116,23 @@ pub fn parcel_dimension_in(inches: f64) -> Result<(), String> {
 
 /// A virtual duration someone wrote: not negative, at most `max`.
 pub fn duration_up_to(d: VirtualDuration, max: VirtualDuration) -> Result<(), String> {
-    if d.millis < 0 {
+    millis_up_to(d.millis, max.millis, &d, &max)
+}
+
+/// A real-time duration someone wrote: not negative, at most `max`.
+pub fn real_up_to(d: RealDuration, max: RealDuration) -> Result<(), String> {
+    millis_up_to(d.millis, max.millis, &d, &max)
+}
+
+fn millis_up_to(
+    millis: i64,
+    max_millis: i64,
+    d: &dyn std::fmt::Display,
+    max: &dyn std::fmt::Display,
+) -> Result<(), String> {
+    if millis < 0 {
         Err("must not be negative".into())
-    } else if d > max {
+    } else if millis > max_millis {
         Err(format!("must be at most {max} (got {d})"))
     } else {
         Ok(())

@@ -106,18 +106,6 @@ pub enum RequestStatus {
     Accepted,
 }
 
-/// The reasons Shopify accepts for a fulfillment hold (`fulfillment_hold.reason`).
-pub const HOLD_REASONS: &[&str] = &[
-    "awaiting_payment",
-    "awaiting_return_items",
-    "high_risk_of_fraud",
-    "incorrect_address",
-    "inventory_out_of_stock",
-    "online_store_post_purchase_cross_sell",
-    "other",
-    "unknown_delivery_date",
-];
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FulfillmentHold {
     pub reason: String,

@@ -56,17 +56,6 @@ impl Stage {
             _ => return None,
         })
     }
-
-    pub const NAMES: &[&str] = &[
-        "received",
-        "processing",
-        "on_hold",
-        "shipped",
-        "out_for_delivery",
-        "delivered",
-        "failed",
-        "cancelled",
-    ];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::address::Address;
 use crate::clock::Scheduled;
-use crate::faults::Effect;
+use crate::faults::{EffectKind, WarehouseEffect};
 use crate::limits;
 use crate::nodes::{Node, NodeId, Nodes, Role};
 use crate::{Timestamp, World, WorldError, WorldEventKind};
@@ -258,7 +258,13 @@ impl World {
         let skus: Vec<&str> = wanted.keys().copied().collect();
         let backordered = self
             .faults
-            .on_warehouse_order(Effect::Backorder, &req.reference_id, &skus, now)
+            .on_warehouse_order(
+                EffectKind::Backorder,
+                (wh.id.as_str(), wh.provider()),
+                &req.reference_id,
+                &skus,
+                now,
+            )
             .map(|_| skus.first().copied().unwrap_or_default().to_string());
         let short = backordered.as_deref().map(|sku| (sku, 0)).or_else(|| {
             wanted
@@ -499,6 +505,7 @@ impl World {
         let Ok(wh) = warehouse_mut(&mut self.warehouses, node) else {
             return;
         };
+        let provider = wh.provider().to_string();
         let Some(order) = wh.orders.get_mut(&id) else {
             return;
         };
@@ -510,16 +517,22 @@ impl World {
         let reference = order.reference_id.clone();
         let skus: Vec<String> = order.lines.iter().map(|l| l.sku.clone()).collect();
         let sku_refs: Vec<&str> = skus.iter().map(String::as_str).collect();
-        if let Some(fired) =
-            self.faults
-                .on_warehouse_order(Effect::ShortPick, &reference, &sku_refs, now)
-            && let Some(order) = self
-                .warehouses
-                .get_mut(node)
-                .and_then(|w| w.orders.get_mut(&id))
+        if let Some(fired) = self.faults.on_warehouse_order(
+            EffectKind::ShortPick,
+            (node.as_str(), &provider),
+            &reference,
+            &sku_refs,
+            now,
+        ) && let Some(order) = self
+            .warehouses
+            .get_mut(node)
+            .and_then(|w| w.orders.get_mut(&id))
         {
             // The picker could not find the units: they ship short and are written off.
-            let missing = fired.rule.missing.unwrap_or(1);
+            let missing = match fired.effect {
+                WarehouseEffect::ShortPick { missing } => missing.unwrap_or(1),
+                WarehouseEffect::Backorder => 0,
+            };
             let pick = order
                 .lines
                 .iter()

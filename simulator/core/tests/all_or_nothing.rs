@@ -4,11 +4,13 @@
 
 use drydock_core::address::Address;
 use drydock_core::carrier::{AddressRef, ShipmentRequest};
-use drydock_core::faults::{Effect, FaultRule, Provider, Trigger};
+use drydock_core::faults::{
+    Effect, FaultRule, Quota, RequestEffect, Target, Trigger, WebhookEffect, WorldChange,
+};
 use drydock_core::spec::{ProductSpec, WorldSpec};
 use drydock_core::storefront::{Checkout, ShipmentProgress};
 use drydock_core::warehouse::WarehouseOrderRequest;
-use drydock_core::{Duration, VirtualDuration, World, WorldError};
+use drydock_core::{Duration, RealDuration, VirtualDuration, World, WorldError};
 
 fn world() -> World {
     let mut spec = WorldSpec {
@@ -319,35 +321,60 @@ fn the_clock_refuses_moves_beyond_its_range_instead_of_panicking() {
 
 #[test]
 fn fault_parameters_are_capped() {
-    let rule = |effect: Effect, set: &dyn Fn(&mut FaultRule)| {
-        let mut r = FaultRule::new("f", Provider::Easypost, effect);
-        set(&mut r);
-        r
+    let easypost = || Target::Persona("easypost".into());
+    let real = |ms: i64| RealDuration { millis: ms };
+    let request = |effect: RequestEffect| FaultRule::new("f", easypost(), Effect::Request(effect));
+    let outage = RequestEffect::Outage {
+        status: None,
+        retry_after: None,
     };
-    let long = |ms: i64| Some(VirtualDuration { millis: ms });
+    let with_when = |when: Trigger| FaultRule {
+        when,
+        ..request(outage.clone())
+    };
     let cases = [
-        rule(Effect::Latency, &|r| r.delay = long(31_000)),
-        rule(Effect::Latency, &|r| {
-            r.delay = long(20_000);
-            r.jitter = long(20_000);
+        request(RequestEffect::Latency {
+            delay: real(31_000),
+            jitter: None,
         }),
-        rule(Effect::Outage, &|r| r.retry_after = long(7_200_000)),
-        rule(Effect::Outage, &|r| r.when = Trigger::First(u64::MAX)),
-        rule(Effect::Outage, &|r| r.when = Trigger::Probability(1.5)),
-        rule(Effect::Delayed, &|r| r.delay = long(i64::MAX)),
-        rule(Effect::RateLimited, &|r| {
-            r.limit = Some(u32::MAX);
-            r.per = long(1_000);
+        request(RequestEffect::Latency {
+            delay: real(20_000),
+            jitter: Some(real(20_000)),
+        }),
+        request(RequestEffect::Outage {
+            status: None,
+            retry_after: Some(real(7_200_000)),
+        }),
+        with_when(Trigger::First(u64::MAX)),
+        with_when(Trigger::Probability(1.5)),
+        FaultRule::new(
+            "f",
+            easypost(),
+            Effect::Webhook(WebhookEffect::Delayed {
+                delay: VirtualDuration { millis: i64::MAX },
+            }),
+        ),
+        request(RequestEffect::RateLimited {
+            retry_after: None,
+            quota: Some(Quota {
+                limit: u32::MAX,
+                per: real(1_000),
+            }),
         }),
     ];
     for case in cases {
         refused(&format!("{case:?}"), |w| w.add_fault(case.clone()));
     }
     refused("stock drift by i64::MAX", |w| {
-        let mut r = FaultRule::new("drift", Provider::Shipbob, Effect::StockDrift);
-        r.sku = Some("MUG".into());
-        r.delta = Some(i64::MAX);
-        w.add_fault(r)
+        let drift = WorldChange::StockDrift {
+            sku: "MUG".into(),
+            delta: i64::MAX,
+        };
+        w.add_fault(FaultRule::new(
+            "drift",
+            Target::Persona("shipbob".into()),
+            Effect::WorldChange(drift),
+        ))
     });
 }
 

@@ -11,10 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use drydock_core::address::Address;
+use drydock_core::WorldSpec;
+use drydock_core::action::{Action, CancelOrder, ClockMove, Outcome, PlaceOrder, SetStock};
 use drydock_core::faults::FaultRule;
-use drydock_core::storefront::Checkout;
-use drydock_core::{Timestamp, VirtualDuration, WorldSpec};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -312,82 +311,44 @@ fn read_body<T: serde::de::DeserializeOwned>(body: &[u8], hint: &str) -> Result<
 }
 
 /// `by` is a duration as scenario files write it (`6d`, `1d 6h`), through the same parser.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AdvanceBody {
-    by: Option<VirtualDuration>,
-    to: Option<Timestamp>,
-}
-
 async fn advance(
     State(state): State<ControlState>,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Reply {
-    let body: AdvanceBody = read_body(
+    let to: ClockMove = read_body(
         &body,
-        "send {\"by\": \"6d\"} or {\"to\": \"2026-12-07T09:00:00Z\"}",
+        "send exactly one of {\"by\": \"6d\"} or {\"to\": \"2026-12-07T09:00:00Z\"}",
     )?;
     let w = world(&state, &id)?;
-    let to = match (body.by, body.to) {
-        (Some(by), None) => w.read(|world| world.advance_target(by.as_core())),
-        (None, Some(to)) => w.read(|world| world.check_target(to)),
-        _ => {
-            return Err(ControlError(
-                StatusCode::BAD_REQUEST,
-                "send exactly one of `by` (e.g. \"2h\") or `to` (RFC 3339)".into(),
-            ));
-        }
+    let to = match w.act(|world| world.perform(Action::AdvanceClock(to))).await {
+        Ok(Outcome::MoveClockTo { to }) => to,
+        Ok(other) => return Err(rejected(format!("advance the clock: {other:?}"))),
+        Err(e) => return Err(rejected(format!("advance the clock: {e}"))),
     };
-    let to = to.map_err(|e| rejected(format!("advance the clock: {e}")))?;
     let report = w.advance_to(to).await;
     Ok(Json(json!({"now": w.now(), "report": report})))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct OrderLine {
-    sku: String,
-    quantity: u32,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PlaceOrderBody {
-    #[serde(default)]
-    email: String,
-    ship_to: Address,
-    lines: Vec<OrderLine>,
+/// Performs an action on the world: what came of it, or the refusal as a 422.
+async fn perform(w: &Arc<WorldHandle>, action: Action, what: &str) -> Result<Value, ControlError> {
+    let outcome = w
+        .act(|world| world.perform(action))
+        .await
+        .map_err(|e| rejected(format!("{what}: {e}")))?;
+    Ok(json!(outcome))
 }
 
 async fn place_order(
     State(state): State<ControlState>,
     Path(id): Path<String>,
-    Json(body): Json<PlaceOrderBody>,
+    Json(body): Json<PlaceOrder>,
 ) -> Reply {
     let w = world(&state, &id)?;
-    let checkout = Checkout {
-        email: body.email,
-        ship_to: body.ship_to,
-        lines: body
-            .lines
-            .into_iter()
-            .map(|l| (l.sku, l.quantity))
-            .collect(),
-    };
-    let order_id = w
-        .act(|world| world.place_order(&world.default_channel(), checkout))
-        .await
-        .map_err(|e| rejected(format!("place order: {e}")))?;
-    let name = w.read(|world| {
-        world
-            .channels
-            .first()
-            .orders
-            .get(&order_id)
-            .map(|o| o.name.clone())
-    });
-    Ok(Json(json!({"order_id": order_id, "name": name})))
+    let placed = perform(&w, Action::PlaceOrder(body), "place order").await?;
+    Ok(Json(
+        json!({"order_id": placed["order_id"], "name": placed["name"]}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -402,32 +363,23 @@ async fn cancel_order(
     body: Option<Json<CancelBody>>,
 ) -> Reply {
     let w = world(&state, &id)?;
-    let reason = body
-        .and_then(|b| b.0.reason)
-        .unwrap_or_else(|| "customer".into());
-    w.act(|world| world.cancel_order(&world.default_channel(), order_id, &reason, true))
-        .await
-        .map_err(|e| rejected(format!("cancel order: {e}")))?;
+    let cancel = CancelOrder {
+        channel: None,
+        order: order_id,
+        reason: body.and_then(|b| b.0.reason),
+    };
+    perform(&w, Action::CancelOrder(cancel), "cancel order").await?;
     Ok(Json(json!({"order_id": order_id, "cancelled": true})))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StockBody {
-    sku: String,
-    on_hand: i64,
 }
 
 async fn set_stock(
     State(state): State<ControlState>,
     Path(id): Path<String>,
-    Json(body): Json<StockBody>,
+    Json(body): Json<SetStock>,
 ) -> Reply {
     let w = world(&state, &id)?;
-    w.act(|world| world.set_on_hand(&world.default_warehouse(), &body.sku, body.on_hand))
-        .await
-        .map_err(|e| rejected(format!("set stock: {e}")))?;
-    Ok(Json(json!({"sku": body.sku, "on_hand": body.on_hand})))
+    let set = perform(&w, Action::SetStock(body), "set stock").await?;
+    Ok(Json(json!({"sku": set["sku"], "on_hand": set["on_hand"]})))
 }
 
 /// The faults in force (with their counters) and every time one fired.
@@ -450,7 +402,7 @@ async fn add_fault(
     )?;
     let w = world(&state, &id)?;
     let name = rule.name.clone();
-    w.act(|world| world.add_fault(rule))
+    w.act(|world| world.perform(Action::AddFault(rule)))
         .await
         .map_err(|e| rejected(format!("add fault `{name}`: {e}")))?;
     Ok((StatusCode::CREATED, Json(json!({"added": name}))))

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use drydock_core::faults::Effect;
+use drydock_core::faults::WebhookEffect;
 use drydock_core::{NodeId, Timestamp, World, WorldEvent, WorldEventKind};
 
 use crate::handle::{WorldHandle, WorldSettings};
@@ -148,7 +148,8 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
         let body = String::from_utf8_lossy(&delivery.body);
         let now = w.now();
         w.faults.on_webhook(
-            delivery.provider.fault_target(),
+            delivery.node.as_str(),
+            delivery.provider.name(),
             &delivery.topic,
             &body,
             now,
@@ -158,10 +159,10 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
         return attempt(handle, delivery).await;
     };
     persona::journal_fault(handle, delivery.node.as_str(), &fired);
-    match fired.effect() {
-        Effect::Dropped => {}
-        Effect::Delayed => {
-            let wait = fired.rule.delay.map(|d| d.as_core()).unwrap_or_default();
+    match fired.effect {
+        WebhookEffect::Dropped => {}
+        WebhookEffect::Delayed { delay } => {
+            let wait = delay.as_core();
             let due = drydock_core::limits::later(handle.now(), wait);
             let id = delivery.id;
             let node = delivery.node.clone();
@@ -170,7 +171,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             }
             handle.with_world(|w| w.schedule_redelivery(&node, due, id));
         }
-        Effect::Duplicate => {
+        WebhookEffect::Duplicate => {
             let copy = PendingDelivery {
                 id: handle.next_delivery_id(),
                 ..delivery.clone()
@@ -178,7 +179,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             attempt(handle, delivery).await;
             attempt(handle, copy).await;
         }
-        Effect::BadSignature => {
+        WebhookEffect::BadSignature => {
             let forged = PendingDelivery {
                 id: handle.next_delivery_id(),
                 webhook_id: handle.with_world(|w| w.next_uuid()).0,
@@ -188,7 +189,7 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
             attempt(handle, forged).await;
             attempt(handle, delivery).await;
         }
-        Effect::OutOfOrder => {
+        WebhookEffect::OutOfOrder => {
             let held = handle
                 .held
                 .lock()
@@ -202,22 +203,6 @@ async fn send_new(handle: &Arc<WorldHandle>, delivery: PendingDelivery) {
                 release_held(handle).await;
             }
         }
-        // Request, world-change and warehouse effects never fire on a webhook.
-        Effect::Outage
-        | Effect::HtmlError
-        | Effect::ConnectionReset
-        | Effect::Hang
-        | Effect::Latency
-        | Effect::RateLimited
-        | Effect::TimeoutAfterCommit
-        | Effect::TruncatedJson
-        | Effect::WrongContentType
-        | Effect::MissingField
-        | Effect::ApiVersionRetired
-        | Effect::AddressRejected
-        | Effect::StockDrift
-        | Effect::ShortPick
-        | Effect::Backorder => attempt(handle, delivery).await,
     }
 }
 

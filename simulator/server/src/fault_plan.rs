@@ -1,10 +1,11 @@
-//! How a persona carries out a request fault that fired: the effect's parameters read
-//! from the rule, rendered by the provider in its own dialect (status, headers, error
-//! body, see [`Provider`]), or as a broken connection.
+//! How a persona carries out a request fault that fired: the typed effect's parameters,
+//! rendered by the provider in its own dialect (status, headers, error body, see
+//! [`Provider`]), or as a broken connection.
 
 use std::time::Duration;
 
-use drydock_core::faults::{Effect, Fired};
+use drydock_core::RealDuration;
+use drydock_core::faults::{Fired, RequestEffect};
 use serde_json::Value;
 
 use crate::providers::Provider;
@@ -41,44 +42,45 @@ pub enum Spoil {
     RemoveField(String),
 }
 
-fn ms(d: Option<drydock_core::VirtualDuration>) -> Option<Duration> {
-    d.map(|d| d.as_std())
-}
-
-/// Decides what `fired` means for a call to `provider`.
-pub fn plan(provider: &dyn Provider, fired: &Fired) -> Plan {
-    let rule = &fired.rule;
-    match fired.effect() {
-        Effect::Outage => {
-            let status = rule.status.unwrap_or(503);
-            Plan::Answer(outage(provider, status, ms(rule.retry_after)))
-        }
-        Effect::HtmlError => Plan::Answer(html_error(rule.status.unwrap_or(502))),
-        Effect::ConnectionReset => Plan::Cut,
-        Effect::Hang => Plan::Hang(ms(rule.delay).unwrap_or(HANG_LIMIT).min(HANG_LIMIT)),
-        Effect::Latency => Plan::Delay(
-            ms(rule.delay)
-                .unwrap_or_default()
+/// Decides what `fired` means for a call to `provider`: every request effect, each with
+/// its own parameters.
+pub fn plan(provider: &dyn Provider, fired: &Fired<RequestEffect>) -> Plan {
+    match &fired.effect {
+        RequestEffect::Outage {
+            status,
+            retry_after,
+        } => Plan::Answer(outage(
+            provider,
+            status.unwrap_or(503),
+            retry_after.map(RealDuration::as_std),
+        )),
+        RequestEffect::HtmlError { status } => Plan::Answer(html_error(status.unwrap_or(502))),
+        RequestEffect::ConnectionReset => Plan::Cut,
+        RequestEffect::Hang { delay } => Plan::Hang(
+            delay
+                .map(RealDuration::as_std)
+                .unwrap_or(HANG_LIMIT)
+                .min(HANG_LIMIT),
+        ),
+        RequestEffect::Latency { delay, .. } => Plan::Delay(
+            delay
+                .as_std()
                 .saturating_add(Duration::from_millis(fired.jitter_ms))
                 .min(HANG_LIMIT),
         ),
-        Effect::RateLimited => Plan::Answer(rate_limited(
+        RequestEffect::RateLimited { retry_after, .. } => Plan::Answer(rate_limited(
             provider,
             fired
                 .wait_ms
                 .map(Duration::from_millis)
-                .or(ms(rule.retry_after))
+                .or(retry_after.map(RealDuration::as_std))
                 .unwrap_or(Duration::from_secs(1)),
         )),
-        Effect::TimeoutAfterCommit => Plan::Spoil(Spoil::Lose),
-        Effect::TruncatedJson => Plan::Spoil(Spoil::TruncateJson),
-        Effect::WrongContentType => Plan::Spoil(Spoil::WrongContentType),
-        Effect::MissingField => {
-            Plan::Spoil(Spoil::RemoveField(rule.field.clone().unwrap_or_default()))
-        }
-        Effect::ApiVersionRetired => {
-            let version = rule.version.as_deref().unwrap_or_default();
-            let successor = rule.successor.as_deref().unwrap_or_default();
+        RequestEffect::TimeoutAfterCommit => Plan::Spoil(Spoil::Lose),
+        RequestEffect::TruncatedJson => Plan::Spoil(Spoil::TruncateJson),
+        RequestEffect::WrongContentType => Plan::Spoil(Spoil::WrongContentType),
+        RequestEffect::MissingField { field } => Plan::Spoil(Spoil::RemoveField(field.clone())),
+        RequestEffect::ApiVersionRetired { version, successor } => {
             match provider.retired_version(version, successor) {
                 Some(answer) => Plan::Answer(answer),
                 // The version falls forward: the persona serves the successor itself.
@@ -86,16 +88,7 @@ pub fn plan(provider: &dyn Provider, fired: &Fired) -> Plan {
             }
         }
         // The carrier's own verification fails: the persona reads the rule's code.
-        Effect::AddressRejected => Plan::Persona,
-        // Webhook, world-change and warehouse effects never fire on a request.
-        Effect::Duplicate
-        | Effect::OutOfOrder
-        | Effect::Delayed
-        | Effect::Dropped
-        | Effect::BadSignature
-        | Effect::StockDrift
-        | Effect::ShortPick
-        | Effect::Backorder => Plan::Persona,
+        RequestEffect::AddressRejected { .. } => Plan::Persona,
     }
 }
 

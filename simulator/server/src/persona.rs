@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, Method, Uri};
-use drydock_core::faults::{Fired, RequestFacts};
+use drydock_core::faults::{Fired, RequestEffect, RequestFacts};
 use drydock_core::{NodeId, Timestamp};
 use serde::Serialize;
 
@@ -138,7 +138,11 @@ async fn serve_call(
 }
 
 /// Asks the world's fault book about a call and journals the rule that fired.
-fn decide(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> Option<Fired> {
+fn decide(
+    world: &Arc<WorldHandle>,
+    persona: &Persona,
+    req: &WireRequest,
+) -> Option<Fired<RequestEffect>> {
     let real_ms = world.real_ms();
     let (fired, _) = world.with_world(|w| {
         // The common case, no faults at all, costs nothing more than this check.
@@ -148,7 +152,8 @@ fn decide(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> Opt
         let body = String::from_utf8_lossy(&req.body);
         let key = persona.provider().credential(req);
         let facts = RequestFacts {
-            provider: persona.provider.fault_target(),
+            node: persona.node.as_str(),
+            provider: persona.provider.name(),
             method: req.method.as_str(),
             path: &req.path,
             query: &req.query,
@@ -165,7 +170,7 @@ fn decide(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) -> Opt
 }
 
 /// Puts a fired rule on the journal's timeline, in the lane of node `node`.
-pub(crate) fn journal_fault(world: &WorldHandle, node: &str, fired: &Fired) {
+pub(crate) fn journal_fault<E>(world: &WorldHandle, node: &str, fired: &Fired<E>) {
     world.journal.record(JournalEntry {
         real_ms: world.real_ms(),
         target: fired.target.clone(),

@@ -17,7 +17,7 @@ pub struct WireRequest {
     pub body: Bytes,
     /// A fault that fired on this call and that the persona itself carries out
     /// (an address rejection, a retired version falling forward).
-    pub fault: Option<drydock_core::faults::Fired>,
+    pub fault: Option<drydock_core::faults::Fired<drydock_core::faults::RequestEffect>>,
 }
 
 impl WireRequest {

@@ -244,7 +244,11 @@ fn a_scenario_with_out_of_range_values_is_refused_with_every_location() {
             "on_hand of MUG must be between 0 and 1000000000 (got -1)",
         ),
         (17, 20, "`500000w` is longer than 520w"),
-        (20, 16, "timeout (real time) must be at most 10m"),
+        (
+            20,
+            16,
+            "`52w` is days or weeks, which only the virtual clock moves by",
+        ),
         (21, 5, "`delay: 1h` must be at most 30s"),
         (30, 14, "`1000000w` is longer than 520w"),
     ];

@@ -2,29 +2,32 @@
 //! dialect (status, headers, body shape), broken connections as transport errors, lost
 //! answers whose side effect still happened, and the same seed giving the same firings.
 
-use drydock_core::VirtualDuration;
-use drydock_core::faults::{Effect, FaultRule, Provider, Trigger};
+use drydock_core::faults::FaultRule;
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{easypost, send, shipbob, shopify, world};
 
-fn rule(name: &str, persona: Provider, effect: Effect) -> FaultRule {
-    FaultRule::new(name, persona, effect)
+/// A rule as a scenario or the control API writes it.
+fn rule(flat: Value) -> FaultRule {
+    serde_json::from_value(flat).expect("a valid rule")
 }
 
 #[tokio::test]
 async fn outages_and_rate_limits_speak_each_providers_dialect() {
     let w = world().await;
-    let mut shop = rule("shop-429", Provider::Shopify, Effect::RateLimited);
-    shop.retry_after = Some(VirtualDuration { millis: 2000 });
-    shop.when = Trigger::First(1);
-    let mut carrier = rule("ep-503", Provider::Easypost, Effect::Outage);
-    carrier.endpoint = Some("POST shipments".into());
-    carrier.retry_after = Some(VirtualDuration { millis: 3000 });
-    carrier.when = Trigger::First(1);
-    let mut wms = rule("sb-429", Provider::Shipbob, Effect::RateLimited);
-    wms.when = Trigger::First(1);
+    let shop = rule(
+        json!({"name": "shop-429", "persona": "shopify", "effect": "rate_limited",
+        "retry_after": "2s", "when": {"first": 1}}),
+    );
+    let carrier = rule(
+        json!({"name": "ep-503", "persona": "easypost", "effect": "outage",
+        "endpoint": "POST shipments", "retry_after": "3s", "when": {"first": 1}}),
+    );
+    let wms = rule(
+        json!({"name": "sb-429", "persona": "shipbob", "effect": "rate_limited",
+        "when": {"first": 1}}),
+    );
     for r in [shop, carrier, wms] {
         w.act(|world| world.add_fault(r)).await.expect("valid rule");
     }
@@ -69,14 +72,18 @@ async fn outages_and_rate_limits_speak_each_providers_dialect() {
 #[tokio::test]
 async fn html_pages_resets_and_spoiled_answers() {
     let w = world().await;
-    let mut html = rule("lb", Provider::Shopify, Effect::HtmlError);
-    html.endpoint = Some("GET orders".into());
-    html.when = Trigger::First(1);
-    let mut reset = rule("reset", Provider::Shipbob, Effect::ConnectionReset);
-    reset.when = Trigger::First(1);
-    let mut missing = rule("no-code", Provider::Easypost, Effect::MissingField);
-    missing.field = Some("rates".into());
-    missing.when = Trigger::First(1);
+    let html = rule(
+        json!({"name": "lb", "persona": "shopify", "effect": "html_error",
+        "endpoint": "GET orders", "when": {"first": 1}}),
+    );
+    let reset = rule(
+        json!({"name": "reset", "node": "shipbob", "effect": "connection_reset",
+        "when": {"first": 1}}),
+    );
+    let missing = rule(
+        json!({"name": "no-code", "persona": "easypost", "effect": "missing_field",
+        "field": "rates", "when": {"first": 1}}),
+    );
     for r in [html, reset, missing] {
         w.act(|world| world.add_fault(r)).await.expect("valid rule");
     }
@@ -123,8 +130,8 @@ async fn a_lost_answer_still_buys_the_label() {
         .as_str()
         .expect("a rate")
         .to_string();
-    let mut lost = rule("lost", Provider::Easypost, Effect::TimeoutAfterCommit);
-    lost.endpoint = Some("POST shipments/*/buy".into());
+    let lost = rule(json!({"name": "lost", "persona": "easypost",
+        "effect": "timeout_after_commit", "endpoint": "POST shipments/*/buy"}));
     w.act(|world| world.add_fault(lost))
         .await
         .expect("valid rule");
@@ -150,12 +157,10 @@ async fn a_lost_answer_still_buys_the_label() {
 #[tokio::test]
 async fn retired_versions_fail_the_providers_way() {
     let w = world().await;
-    let mut sb = rule("sb-retire", Provider::Shipbob, Effect::ApiVersionRetired);
-    sb.version = Some("2026-01".into());
-    sb.successor = Some("2026-07".into());
-    let mut shop = rule("shop-retire", Provider::Shopify, Effect::ApiVersionRetired);
-    shop.version = Some("2026-10".into());
-    shop.successor = Some("2026-07".into());
+    let sb = rule(json!({"name": "sb-retire", "persona": "shipbob",
+        "effect": "api_version_retired", "version": "2026-01", "successor": "2026-07"}));
+    let shop = rule(json!({"name": "shop-retire", "persona": "shopify",
+        "effect": "api_version_retired", "version": "2026-10", "successor": "2026-07"}));
     for r in [sb, shop] {
         w.act(|world| world.add_fault(r)).await.expect("valid rule");
     }
@@ -194,8 +199,10 @@ async fn retired_versions_fail_the_providers_way() {
 async fn same_seed_same_probabilistic_firings() {
     async fn run() -> Vec<(u16, String)> {
         let w = world().await;
-        let mut flaky = rule("flaky", Provider::Shopify, Effect::Outage);
-        flaky.when = Trigger::Probability(0.5);
+        let flaky = rule(
+            json!({"name": "flaky", "persona": "shopify", "effect": "outage",
+            "when": {"probability": 0.5}}),
+        );
         w.act(|world| world.add_fault(flaky))
             .await
             .expect("valid rule");
@@ -225,9 +232,10 @@ async fn same_seed_same_probabilistic_firings() {
 #[tokio::test]
 async fn a_real_rate_limit_counts_calls_per_access_token() {
     let w = world().await;
-    let mut bucket = rule("bucket", Provider::Shopify, Effect::RateLimited);
-    bucket.limit = Some(3);
-    bucket.per = Some(VirtualDuration { millis: 60_000 });
+    let bucket = rule(
+        json!({"name": "bucket", "persona": "shopify", "effect": "rate_limited",
+        "limit": 3, "per": "1m"}),
+    );
     w.act(|world| world.add_fault(bucket))
         .await
         .expect("valid rule");

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 
 use drydock_core::World;
-use drydock_core::timeline::{Stage, current_stage};
-use drydock_core::warehouse::Stage as WarehouseStage;
+use drydock_core::timeline::current_stage;
+use drydock_core::vocabulary::Vocabulary;
 use drydock_scenario::Condition;
 
 use super::facts;
@@ -52,9 +52,7 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
         };
         let who = format!("order {} ({})", alias.value, order.name);
         if let Some(stage) = &c.stage {
-            let expected = Stage::parse(&stage.value)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default();
+            let expected = stage.value.label().to_string();
             let actual = current_stage(facts::channel(world, order), order.id)
                 .map(|s| s.label().to_string())
                 .unwrap_or_default();
@@ -62,7 +60,7 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
         }
         if let Some(w) = c.warehouse_state() {
             let actual = facts::warehouse_order(world, order)
-                .map(|w| warehouse_word(w.stage))
+                .map(|w| w.stage.word())
                 .unwrap_or("none");
             check(
                 &format!("{who} warehouse state"),
@@ -85,7 +83,7 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
                 .unwrap_or("none");
             check(
                 &format!("{who} carrier tracking"),
-                t.value.clone(),
+                t.value.word().to_string(),
                 actual.to_string(),
             );
         }
@@ -96,12 +94,11 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
             } else {
                 reasons.join(", ")
             };
-            let expected = if h.value == "none" || reasons.is_empty() {
-                h.value.clone()
-            } else if reasons.contains(&h.value) {
+            let word = h.value.word().to_string();
+            let expected = if reasons.contains(&word) {
                 actual.clone()
             } else {
-                h.value.clone()
+                word
             };
             check(&format!("{who} hold reason"), expected, actual);
         }
@@ -212,15 +209,4 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
         }
     }
     out
-}
-
-pub fn warehouse_word(stage: WarehouseStage) -> &'static str {
-    match stage {
-        WarehouseStage::Processing => "processing",
-        WarehouseStage::Picked => "picked",
-        WarehouseStage::Packed => "packed",
-        WarehouseStage::Shipped => "shipped",
-        WarehouseStage::Cancelled => "cancelled",
-        WarehouseStage::Exception => "exception",
-    }
 }

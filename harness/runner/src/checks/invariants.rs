@@ -120,7 +120,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
             }
             Some(w) => format!(
                 "its warehouse order is {} but the storefront shows no tracking",
-                super::condition::warehouse_word(w.stage)
+                drydock_core::vocabulary::Vocabulary::word(w.stage)
             ),
             None => "it never reached the warehouse".to_string(),
         };

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::effect::{Effect, EffectFamily};
-use super::rule::{FaultRule, Provider};
+use super::effect::{Effect, EffectKind, Quota, RequestEffect, WarehouseEffect, WebhookEffect};
+use super::rule::FaultRule;
 use crate::ids::SeededRng;
 use crate::{Timestamp, WorldError};
 
@@ -22,10 +22,14 @@ pub struct ActiveFault {
     window: std::collections::BTreeMap<String, std::collections::VecDeque<u64>>,
 }
 
-/// A rule firing on one call, webhook or order: what the shell must do.
+/// A rule firing on one call, webhook or order: what the shell must do. `E` is the
+/// effect's family (a request, webhook or warehouse effect), so that whoever carries it
+/// out matches exactly the effects of that family.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fired {
+pub struct Fired<E> {
     pub rule: FaultRule,
+    #[serde(skip)]
+    pub effect: E,
     pub at: Timestamp,
     /// What it hit, e.g. `POST /v2/shipments/shp_1/buy` or `webhook tracker.updated`.
     pub target: String,
@@ -33,12 +37,6 @@ pub struct Fired {
     pub jitter_ms: u64,
     /// For a rate limit with `limit`/`per`: how long until the window has room again.
     pub wait_ms: Option<u64>,
-}
-
-impl Fired {
-    pub fn effect(&self) -> Effect {
-        self.rule.effect
-    }
 }
 
 /// One line of the fault log, for the journal and reports.
@@ -53,7 +51,10 @@ pub struct FiredRecord {
 /// A request as the engine sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestFacts<'a> {
-    pub provider: Provider,
+    /// The node called, by id.
+    pub node: &'a str,
+    /// Its provider.
+    pub provider: &'a str,
     pub method: &'a str,
     pub path: &'a str,
     pub query: &'a str,
@@ -97,8 +98,9 @@ impl FaultBook {
         &self.log
     }
 
-    /// Puts a rule in force. Names are unique among active rules.
-    pub fn add(&mut self, rule: FaultRule, now: Timestamp) -> Result<(), WorldError> {
+    /// Puts a rule in force. Names are unique among active rules; the world has checked
+    /// the rule's target against its nodes.
+    pub(crate) fn add(&mut self, rule: FaultRule, now: Timestamp) -> Result<(), WorldError> {
         let problems = rule.problems();
         if !problems.is_empty() {
             return Err(WorldError::invalid("fault", problems.join("; ")));
@@ -167,67 +169,90 @@ impl FaultBook {
     }
 
     /// Consults the request rules for one call to a persona.
-    pub fn on_request(&mut self, call: RequestFacts<'_>, now: Timestamp) -> Option<Fired> {
+    pub fn on_request(
+        &mut self,
+        call: RequestFacts<'_>,
+        now: Timestamp,
+    ) -> Option<Fired<RequestEffect>> {
         let target = format!("{} {}", call.method, call.path);
         let quota = Some((call.api_key.unwrap_or_default(), call.real_ms));
         self.first_firing(now, target, quota, |rule| {
-            rule.persona == call.provider
-                && rule.effect.family() == EffectFamily::Request
-                && applies_to_path(rule, call.path)
+            let Effect::Request(effect) = &rule.effect else {
+                return None;
+            };
+            (rule.target.covers(call.node, call.provider)
+                && applies_to_path(effect, call.path)
                 && rule
                     .api_key
                     .as_deref()
                     .is_none_or(|k| call.api_key == Some(k))
-                && rule.targets_request(call.method, call.path, &[call.path, call.query, call.body])
+                && rule.targets_request(
+                    call.method,
+                    call.path,
+                    &[call.path, call.query, call.body],
+                ))
+            .then(|| effect.clone())
         })
     }
 
     /// Consults the webhook rules for one delivery a persona is about to send.
+    /// Consults the webhook rules for one delivery the node `node` (of `provider`) is
+    /// about to send.
     pub fn on_webhook(
         &mut self,
-        provider: Provider,
+        node: &str,
+        provider: &str,
         topic: &str,
         body: &str,
         now: Timestamp,
-    ) -> Option<Fired> {
+    ) -> Option<Fired<WebhookEffect>> {
         self.first_firing(now, format!("webhook {topic}"), None, |rule| {
-            rule.persona == provider
-                && rule.effect.family() == EffectFamily::Webhook
-                && rule.targets_webhook(topic, body)
+            let Effect::Webhook(effect) = &rule.effect else {
+                return None;
+            };
+            (rule.target.covers(node, provider) && rule.targets_webhook(topic, body))
+                .then(|| effect.clone())
         })
     }
 
-    /// Consults the warehouse rules of `effect` for one order (its reference and SKUs).
+    /// Consults the warehouse rules of `kind` for one order (its reference and SKUs) at
+    /// the warehouse node `node` (of `provider`).
     pub(crate) fn on_warehouse_order(
         &mut self,
-        effect: Effect,
+        kind: EffectKind,
+        (node, provider): (&str, &str),
         reference: &str,
         skus: &[&str],
         now: Timestamp,
-    ) -> Option<Fired> {
+    ) -> Option<Fired<WarehouseEffect>> {
         let mut text = vec![reference];
         text.extend_from_slice(skus);
         self.first_firing(now, format!("warehouse order {reference}"), None, |rule| {
-            rule.effect == effect && rule.matches_text(&text)
+            let Effect::Warehouse(effect) = &rule.effect else {
+                return None;
+            };
+            (effect.kind() == kind
+                && rule.target.covers(node, provider)
+                && rule.matches_text(&text))
+            .then(|| effect.clone())
         })
     }
 
-    fn first_firing(
+    fn first_firing<E>(
         &mut self,
         now: Timestamp,
         target: String,
         quota: Option<(&str, u64)>,
-        applies: impl Fn(&FaultRule) -> bool,
-    ) -> Option<Fired> {
+        applies: impl Fn(&FaultRule) -> Option<E>,
+    ) -> Option<Fired<E>> {
         let elapsed_ms = (now - self.start).as_millis() as i64;
         for active in &mut self.active {
-            if !applies(&active.rule) {
+            let Some(effect) = applies(&active.rule) else {
                 continue;
-            }
+            };
             active.seen += 1;
             let mut wait_ms = None;
-            if let (Some(limit), Some(per), Some((key, real_ms))) =
-                (active.rule.limit, active.rule.per, quota)
+            if let (Some(Quota { limit, per }), Some((key, real_ms))) = (active.rule.quota(), quota)
             {
                 // A sliding window per API key: calls within the limit pass untouched.
                 let per = per.millis.max(1) as u64;
@@ -248,7 +273,7 @@ impl FaultBook {
                 continue;
             }
             active.fired += 1;
-            let jitter_ms = match active.rule.jitter {
+            let jitter_ms = match active.rule.jitter() {
                 Some(j) if j.millis > 0 => self.rng.below(j.millis as u64 + 1),
                 _ => 0,
             };
@@ -260,6 +285,7 @@ impl FaultBook {
             });
             return Some(Fired {
                 rule: active.rule.clone(),
+                effect,
                 at: now,
                 target,
                 jitter_ms,
@@ -272,13 +298,12 @@ impl FaultBook {
 
 /// Effects that only make sense on some paths: a retired version on its own paths, an
 /// address rejection on address verification.
-fn applies_to_path(rule: &FaultRule, path: &str) -> bool {
-    match rule.effect {
-        Effect::ApiVersionRetired => rule
-            .version
-            .as_deref()
-            .is_some_and(|v| path.split('/').any(|seg| seg == v)),
-        Effect::AddressRejected => {
+fn applies_to_path(effect: &RequestEffect, path: &str) -> bool {
+    match effect {
+        RequestEffect::ApiVersionRetired { version, .. } => {
+            path.split('/').any(|seg| seg == version)
+        }
+        RequestEffect::AddressRejected { .. } => {
             let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
             matches!(
                 segs.as_slice(),
@@ -287,14 +312,24 @@ fn applies_to_path(rule: &FaultRule, path: &str) -> bool {
                     | [.., "addresses", _, "verify"]
             )
         }
-        _ => true,
+        RequestEffect::Outage { .. }
+        | RequestEffect::HtmlError { .. }
+        | RequestEffect::ConnectionReset
+        | RequestEffect::Hang { .. }
+        | RequestEffect::Latency { .. }
+        | RequestEffect::RateLimited { .. }
+        | RequestEffect::TimeoutAfterCommit
+        | RequestEffect::TruncatedJson
+        | RequestEffect::WrongContentType
+        | RequestEffect::MissingField { .. } => true,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::faults::Trigger;
+    use crate::faults::{Target, Trigger};
+    use crate::{RealDuration, WorldError};
 
     fn start() -> Timestamp {
         "2026-12-01T09:00:00Z".parse().expect("timestamp")
@@ -302,7 +337,8 @@ mod tests {
 
     fn call(path: &str) -> RequestFacts<'_> {
         RequestFacts {
-            provider: Provider::Easypost,
+            node: "easypost",
+            provider: "easypost",
             method: "POST",
             path,
             query: "",
@@ -312,13 +348,32 @@ mod tests {
         }
     }
 
+    fn rule(name: &str, target: &str, effect: RequestEffect) -> FaultRule {
+        FaultRule::new(
+            name,
+            Target::Persona(target.into()),
+            Effect::Request(effect),
+        )
+    }
+
+    fn outage() -> RequestEffect {
+        RequestEffect::Outage {
+            status: None,
+            retry_after: None,
+        }
+    }
+
+    fn add(book: &mut FaultBook, rule: FaultRule) -> Result<(), WorldError> {
+        book.add(rule, start())
+    }
+
     #[test]
     fn first_n_fires_then_stops_and_logs() {
         let mut book = FaultBook::new(1, start());
-        let mut rule = FaultRule::new("down", Provider::Easypost, Effect::Outage);
+        let mut rule = rule("down", "easypost", outage());
         rule.endpoint = Some("POST shipments/*/buy".into());
         rule.when = Trigger::First(2);
-        book.add(rule, start()).expect("valid");
+        add(&mut book, rule).expect("valid");
         let fired: Vec<bool> = (0..3)
             .map(|_| {
                 book.on_request(call("/v2/shipments/shp_1/buy"), start())
@@ -332,26 +387,44 @@ mod tests {
     }
 
     #[test]
+    fn a_node_target_hits_that_node_only() {
+        let mut book = FaultBook::new(1, start());
+        let down = FaultRule::new(
+            "down",
+            Target::Node(crate::NodeId::known("easypost-eu")),
+            Effect::Request(outage()),
+        );
+        add(&mut book, down).expect("valid");
+        assert!(book.on_request(call("/v2/shipments"), start()).is_none());
+        let eu = RequestFacts {
+            node: "easypost-eu",
+            ..call("/v2/shipments")
+        };
+        assert!(book.on_request(eu, start()).is_some());
+    }
+
+    #[test]
     fn names_are_unique_and_labels_end_rules() {
         let mut book = FaultBook::new(1, start());
-        let mut rule = FaultRule::new("down", Provider::Easypost, Effect::Outage);
+        let mut rule = rule("down", "easypost", outage());
         rule.when = Trigger::UntilLabel("back".into());
-        book.add(rule.clone(), start()).expect("valid");
-        assert!(book.add(rule.clone(), start()).is_err());
+        add(&mut book, rule.clone()).expect("valid");
+        assert!(add(&mut book, rule.clone()).is_err());
         book.pass_label("back");
         assert!(book.active().is_empty());
-        assert!(book.add(rule, start()).is_err(), "label already passed");
+        assert!(add(&mut book, rule).is_err(), "label already passed");
     }
 
     #[test]
     fn retired_version_only_hits_its_own_paths() {
         let mut book = FaultBook::new(1, start());
-        let mut rule = FaultRule::new("v", Provider::Shipbob, Effect::ApiVersionRetired);
-        rule.version = Some("2026-01".into());
-        rule.successor = Some("2026-07".into());
-        book.add(rule, start()).expect("valid");
+        let retired = RequestEffect::ApiVersionRetired {
+            version: "2026-01".into(),
+            successor: "2026-07".into(),
+        };
+        add(&mut book, rule("v", "shipbob", retired)).expect("valid");
         let mut facts = call("/2026-07/order");
-        facts.provider = Provider::Shipbob;
+        facts.provider = "shipbob";
         assert!(book.on_request(facts, start()).is_none());
         facts.path = "/2026-01/order";
         assert!(book.on_request(facts, start()).is_some());
@@ -360,10 +433,14 @@ mod tests {
     #[test]
     fn a_rate_limit_counts_calls_per_key_in_a_sliding_window() {
         let mut book = FaultBook::new(1, start());
-        let mut rule = FaultRule::new("limit", Provider::Easypost, Effect::RateLimited);
-        rule.limit = Some(2);
-        rule.per = Some(crate::VirtualDuration { millis: 1000 });
-        book.add(rule, start()).expect("valid");
+        let limited = RequestEffect::RateLimited {
+            retry_after: None,
+            quota: Some(Quota {
+                limit: 2,
+                per: RealDuration { millis: 1000 },
+            }),
+        };
+        add(&mut book, rule("limit", "easypost", limited)).expect("valid");
         let at = |ms: u64, key: &'static str| RequestFacts {
             api_key: Some(key),
             real_ms: ms,
@@ -391,9 +468,9 @@ mod tests {
     fn same_seed_same_probabilistic_firings() {
         let run = |seed| {
             let mut book = FaultBook::new(seed, start());
-            let mut rule = FaultRule::new("p", Provider::Easypost, Effect::Outage);
+            let mut rule = rule("p", "easypost", outage());
             rule.when = Trigger::Probability(0.5);
-            book.add(rule, start()).expect("valid");
+            add(&mut book, rule).expect("valid");
             (0..64)
                 .map(|_| book.on_request(call("/v2/shipments"), start()).is_some())
                 .collect::<Vec<_>>()

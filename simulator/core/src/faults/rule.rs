@@ -1,41 +1,28 @@
-//! A fault rule as authors write it (scenario step, control API, `drydock fault add`):
-//! target, trigger, effect and the effect's parameters, validated with plain-word problems.
+//! A fault rule: a target, a trigger and a typed effect (see [`super::effect`]), with the
+//! value checks no type can make (a 5xx status, bounds on durations and counts), each
+//! problem in plain words with what to write instead. Authors write rules flat
+//! ([`super::authored::FaultSpec`]); rules serialize back to that flat shape.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::effect::{Effect, EffectFamily};
+use super::authored::FaultSpec;
+use super::effect::{
+    Effect, EffectFamily, Quota, RequestEffect, WarehouseEffect, WebhookEffect, WorldChange,
+};
+use super::target::{Target, TargetNode};
 use super::trigger::Trigger;
-use crate::VirtualDuration;
+use crate::RealDuration;
 
-/// The provider a rule targets, by persona name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    Shopify,
-    Easypost,
-    Shipbob,
-    Slack,
-}
-
-impl Provider {
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Shopify => "shopify",
-            Provider::Easypost => "easypost",
-            Provider::Shipbob => "shipbob",
-            Provider::Slack => "slack",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FaultSpec")]
 pub struct FaultRule {
     /// Unique among active faults; `clear_fault` and reports use it.
     pub name: String,
-    /// The persona that misbehaves.
-    pub persona: Provider,
+    /// The node that misbehaves (`node: wh-eu`), or every node of a provider
+    /// (`persona: shipbob`).
+    #[serde(flatten)]
+    pub target: Target,
     /// Only requests to this endpoint: an optional method and a path pattern where `*`
     /// stands for one segment, e.g. `POST shipments/*/buy`. A pattern without a leading
     /// `/` matches the end of the path; `.json` suffixes are ignored.
@@ -49,83 +36,49 @@ pub struct FaultRule {
     /// reference or SKU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matching: Option<String>,
+    /// What the fault does; its parameters sit beside `effect:`.
+    #[serde(flatten)]
     pub effect: Effect,
     /// When a matching call makes the rule fire (default: always).
     #[serde(default)]
     pub when: Trigger,
-    /// Outage / HTML error status (default 503 / 502).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// Real time the client is told to wait (outage, rate_limited).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry_after: Option<VirtualDuration>,
-    /// Latency / hang (real time) or a delayed webhook (virtual time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay: Option<VirtualDuration>,
-    /// Extra random latency up to this much, drawn from the seed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jitter: Option<VirtualDuration>,
-    /// The JSON field a `missing_field` answer lacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-    /// The carrier's verification error code for `address_rejected`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The retired API version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// The version that replaces it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub successor: Option<String>,
-    /// The SKU a stock drift counts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
-    /// Units found more (positive) or fewer (negative) by a stock drift.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delta: Option<i64>,
-    /// Units a short pick leaves behind (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub missing: Option<u32>,
     /// Only calls made with this credential (access token or API key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    /// A real rate limit: at most `limit` calls per API key in any `per` (real time);
-    /// calls beyond it get 429 with the wait until the window has room.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per: Option<VirtualDuration>,
+}
+
+/// Editors see the shape authors write: the flat rule.
+impl JsonSchema for FaultRule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FaultRule".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        FaultSpec::json_schema(generator)
+    }
 }
 
 impl FaultRule {
-    /// A rule with only the essentials; the parameters start empty.
-    pub fn new(name: &str, persona: Provider, effect: Effect) -> FaultRule {
+    /// A rule with only the essentials: every call, every node of the target.
+    pub fn new(name: &str, target: Target, effect: Effect) -> FaultRule {
         FaultRule {
             name: name.to_string(),
-            persona,
+            target,
             endpoint: None,
             topic: None,
             matching: None,
             effect,
             when: Trigger::Always,
-            status: None,
-            retry_after: None,
-            delay: None,
-            jitter: None,
-            field: None,
-            code: None,
-            version: None,
-            successor: None,
-            sku: None,
-            delta: None,
-            missing: None,
             api_key: None,
-            limit: None,
-            per: None,
         }
     }
 
-    /// Everything wrong with the rule, each with what to write instead.
+    /// What is wrong with aiming this rule at its target among a world's `nodes`.
+    pub fn target_problems(&self, nodes: &[TargetNode]) -> Vec<String> {
+        self.target.problems(self.effect.kind(), nodes)
+    }
+
+    /// Everything wrong with the rule's values, each with what to write instead.
     pub fn problems(&self) -> Vec<String> {
         let mut out = self.when.problems();
         let effect = self.effect.name();
@@ -143,6 +96,11 @@ impl FaultRule {
                 "`endpoint` applies to request effects; `{effect}` does not act on a request"
             ));
         }
+        if self.api_key.is_some() && family != EffectFamily::Request {
+            out.push(format!(
+                "`api_key` picks the calls of one client; `{effect}` does not act on a request"
+            ));
+        }
         if let Some(endpoint) = &self.endpoint
             && EndpointPattern::parse(endpoint).is_none()
         {
@@ -150,150 +108,166 @@ impl FaultRule {
                 "endpoint `{endpoint}` is not `[METHOD] path`; write e.g. `POST shipments/*/buy`"
             ));
         }
-        if let Some(status) = self.status {
-            let ok = match self.effect {
-                Effect::Outage | Effect::HtmlError => (500..600).contains(&status),
-                _ => false,
-            };
-            if !ok {
-                out.push(format!(
-                    "`status: {status}` applies to outage and html_error only, and must be 5xx"
-                ));
-            }
-        }
-        let needs = |present: bool, what: &str, example: &str, out: &mut Vec<String>| {
-            if !present {
-                out.push(format!(
-                    "`{effect}` needs `{what}`, e.g. `{what}: {example}`"
-                ));
-            }
-        };
-        match (self.limit, self.per) {
-            (None, None) => {}
-            (Some(_), Some(_)) if self.effect != Effect::RateLimited => out.push(format!(
-                "`limit` and `per` make a rate limit; they do not apply to `{effect}`"
-            )),
-            (Some(0), _) => out.push("`limit: 0` refuses every call; use `effect: outage` for that".into()),
-            (Some(_), Some(per)) if per.millis <= 0 => {
-                out.push("`per` must be a positive duration, e.g. `per: 1s`".into())
-            }
-            (Some(_), Some(_)) if self.when != Trigger::Always => out.push(
-                "a rate limit with `limit`/`per` decides by itself when to refuse; leave out `when`"
-                    .into(),
-            ),
-            (Some(_), Some(_)) => {}
-            _ => out.push("a rate limit needs both `limit` and `per`, e.g. `limit: 40, per: 20s`".into()),
-        }
-        out.extend(self.parameter_bounds());
-        match self.effect {
-            Effect::MissingField => needs(self.field.is_some(), "field", "tracking_code", &mut out),
-            Effect::ApiVersionRetired => {
-                needs(self.version.is_some(), "version", "2026-01", &mut out);
-                needs(self.successor.is_some(), "successor", "2026-07", &mut out);
-                if !matches!(self.persona, Provider::Shopify | Provider::Shipbob) {
-                    out.push(format!(
-                        "{} has one API version; api_version_retired applies to shopify and shipbob",
-                        self.persona.name()
-                    ));
-                }
-            }
-            Effect::AddressRejected => {
-                if self.persona != Provider::Easypost {
-                    out.push("address_rejected applies to the carrier persona `easypost`".into());
-                }
-                if let Some(code) = &self.code
-                    && !crate::carrier::REJECTION_CODES
-                        .iter()
-                        .any(|(c, _, _)| c == code)
-                {
-                    let known: Vec<&str> = crate::carrier::REJECTION_CODES
-                        .iter()
-                        .map(|(c, _, _)| *c)
-                        .collect();
-                    out.push(format!(
-                        "`code: {code}` is not a verification error code; use one of {}",
-                        known.join(", ")
-                    ));
-                }
-            }
-            Effect::Latency => needs(self.delay.is_some(), "delay", "500ms", &mut out),
-            Effect::Delayed => needs(self.delay.is_some(), "delay", "2h", &mut out),
-            Effect::StockDrift => {
-                needs(self.sku.is_some(), "sku", "MUG-01", &mut out);
-                needs(self.delta.is_some(), "delta", "-3", &mut out);
-            }
-            _ => {}
-        }
-        match family {
-            EffectFamily::Webhook if self.persona == Provider::Slack => out.push(
-                "slack sends no webhooks; webhook effects apply to shopify, easypost and shipbob"
-                    .into(),
-            ),
-            EffectFamily::WorldChange | EffectFamily::Warehouse
-                if self.persona != Provider::Shipbob =>
-            {
-                out.push(format!(
-                    "`{effect}` happens in the warehouse; use `persona: shipbob`"
-                ))
-            }
-            _ => {}
+        match &self.effect {
+            Effect::Request(request) => out.extend(self.request_problems(request)),
+            Effect::Webhook(webhook) => out.extend(webhook_problems(webhook)),
+            Effect::WorldChange(change) => out.extend(world_change_problems(change)),
+            Effect::Warehouse(warehouse) => out.extend(warehouse_problems(warehouse)),
         }
         out
     }
 
-    /// Parameters beyond the bounds of [`crate::limits`]: real-time waits, virtual
-    /// delays, counts and stock deltas.
-    fn parameter_bounds(&self) -> Vec<String> {
-        use crate::limits::{self, MAX_DURATION, MAX_REAL_DELAY, MAX_RETRY_AFTER};
+    /// The values of a request effect: statuses, real-time waits, a rate limit, a code.
+    fn request_problems(&self, effect: &RequestEffect) -> Vec<String> {
+        use crate::limits::{MAX_REAL_DELAY, MAX_RETRY_AFTER};
         let mut out = Vec::new();
-        let mut duration = |name: &str, d: Option<VirtualDuration>, max: VirtualDuration| {
-            if let Some(d) = d
-                && let Err(m) = limits::duration_up_to(d, max)
+        let status = |status: &Option<u16>, out: &mut Vec<String>| {
+            if let Some(status) = status
+                && !(500..600).contains(status)
             {
-                out.push(format!("`{name}: {d}` {m}"));
+                out.push(format!("`status: {status}` must be a 5xx status"));
             }
         };
-        let delay_max = match self.effect {
-            Effect::Latency | Effect::Hang => MAX_REAL_DELAY,
-            _ => MAX_DURATION,
-        };
-        duration("delay", self.delay, delay_max);
-        duration("jitter", self.jitter, MAX_REAL_DELAY);
-        duration("retry_after", self.retry_after, MAX_RETRY_AFTER);
-        duration("per", self.per, MAX_RETRY_AFTER);
-        if self.effect == Effect::Latency {
-            let total = self.delay.map_or(0, |d| d.millis.max(0))
-                + self.jitter.map_or(0, |d| d.millis.max(0));
-            let each_fits = [self.delay, self.jitter]
-                .iter()
-                .flatten()
-                .all(|d| *d <= MAX_REAL_DELAY);
-            if total > MAX_REAL_DELAY.millis && each_fits {
-                out.push(format!(
-                    "`delay` plus `jitter` must be at most {MAX_REAL_DELAY} of real time"
-                ));
+        match effect {
+            RequestEffect::Outage {
+                status: code,
+                retry_after,
+            } => {
+                status(code, &mut out);
+                real(&mut out, "retry_after", *retry_after, MAX_RETRY_AFTER);
             }
-        }
-        let counts = [
-            ("limit", self.limit.map(u64::from)),
-            ("missing", self.missing.map(u64::from)),
-        ];
-        for (name, n) in counts {
-            if let Some(n) = n
-                && n > limits::MAX_FAULT_COUNT
+            RequestEffect::HtmlError { status: code } => status(code, &mut out),
+            RequestEffect::Hang { delay } => real(&mut out, "delay", *delay, MAX_REAL_DELAY),
+            RequestEffect::Latency { delay, jitter } => {
+                real(&mut out, "delay", Some(*delay), MAX_REAL_DELAY);
+                real(&mut out, "jitter", *jitter, MAX_REAL_DELAY);
+                let total = delay.millis.max(0) + jitter.map_or(0, |d| d.millis.max(0));
+                let each_fits =
+                    *delay <= MAX_REAL_DELAY && jitter.is_none_or(|j| j <= MAX_REAL_DELAY);
+                if total > MAX_REAL_DELAY.millis && each_fits {
+                    out.push(format!(
+                        "`delay` plus `jitter` must be at most {MAX_REAL_DELAY} of real time"
+                    ));
+                }
+            }
+            RequestEffect::RateLimited { retry_after, quota } => {
+                real(&mut out, "retry_after", *retry_after, MAX_RETRY_AFTER);
+                if let Some(Quota { limit, per }) = quota {
+                    real(&mut out, "per", Some(*per), MAX_RETRY_AFTER);
+                    count(&mut out, "limit", *limit);
+                    if *limit == 0 {
+                        out.push(
+                            "`limit: 0` refuses every call; use `effect: outage` for that".into(),
+                        );
+                    }
+                    if per.millis <= 0 {
+                        out.push("`per` must be a positive duration, e.g. `per: 1s`".into());
+                    }
+                    if self.when != Trigger::Always {
+                        out.push(
+                            "a rate limit with `limit`/`per` decides by itself when to refuse; leave out `when`"
+                                .into(),
+                        );
+                    }
+                }
+            }
+            RequestEffect::AddressRejected { code: Some(code) }
+                if !crate::carrier::REJECTION_CODES
+                    .iter()
+                    .any(|(c, _, _)| c == code) =>
             {
+                let known: Vec<&str> = crate::carrier::REJECTION_CODES
+                    .iter()
+                    .map(|(c, _, _)| *c)
+                    .collect();
                 out.push(format!(
-                    "`{name}: {n}` must be at most {}",
-                    limits::MAX_FAULT_COUNT
+                    "`code: {code}` is not a verification error code; use one of {}",
+                    known.join(", ")
                 ));
             }
-        }
-        if let Some(delta) = self.delta
-            && let Err(m) = limits::available(delta)
-        {
-            out.push(format!("`delta: {delta}` {m}"));
+            RequestEffect::AddressRejected { .. }
+            | RequestEffect::ConnectionReset
+            | RequestEffect::TimeoutAfterCommit
+            | RequestEffect::TruncatedJson
+            | RequestEffect::WrongContentType
+            | RequestEffect::MissingField { .. }
+            | RequestEffect::ApiVersionRetired { .. } => {}
         }
         out
+    }
+}
+
+fn webhook_problems(effect: &WebhookEffect) -> Vec<String> {
+    let mut out = Vec::new();
+    match effect {
+        WebhookEffect::Delayed { delay } => {
+            if let Err(m) = crate::limits::duration_up_to(*delay, crate::limits::MAX_DURATION) {
+                out.push(format!("`delay: {delay}` {m}"));
+            }
+        }
+        WebhookEffect::Duplicate
+        | WebhookEffect::OutOfOrder
+        | WebhookEffect::Dropped
+        | WebhookEffect::BadSignature => {}
+    }
+    out
+}
+
+fn world_change_problems(change: &WorldChange) -> Vec<String> {
+    let mut out = Vec::new();
+    match change {
+        WorldChange::StockDrift { delta, .. } => {
+            if let Err(m) = crate::limits::available(*delta) {
+                out.push(format!("`delta: {delta}` {m}"));
+            }
+        }
+    }
+    out
+}
+
+fn warehouse_problems(effect: &WarehouseEffect) -> Vec<String> {
+    let mut out = Vec::new();
+    match effect {
+        WarehouseEffect::ShortPick { missing: Some(n) } => count(&mut out, "missing", *n),
+        WarehouseEffect::ShortPick { missing: None } | WarehouseEffect::Backorder => {}
+    }
+    out
+}
+
+/// A real-time parameter within `max`.
+fn real(out: &mut Vec<String>, name: &str, d: Option<RealDuration>, max: RealDuration) {
+    if let Some(d) = d
+        && let Err(m) = crate::limits::real_up_to(d, max)
+    {
+        out.push(format!("`{name}: {d}` {m}"));
+    }
+}
+
+/// A count within [`crate::limits::MAX_FAULT_COUNT`].
+fn count(out: &mut Vec<String>, name: &str, n: u32) {
+    if u64::from(n) > crate::limits::MAX_FAULT_COUNT {
+        out.push(format!(
+            "`{name}: {n}` must be at most {}",
+            crate::limits::MAX_FAULT_COUNT
+        ));
+    }
+}
+
+impl FaultRule {
+    /// The real rate limit of a `rate_limited` rule with `limit`/`per`.
+    pub(crate) fn quota(&self) -> Option<Quota> {
+        let Effect::Request(RequestEffect::RateLimited { quota, .. }) = &self.effect else {
+            return None;
+        };
+        *quota
+    }
+
+    /// The random extra latency bound of a `latency` rule.
+    pub(crate) fn jitter(&self) -> Option<RealDuration> {
+        let Effect::Request(RequestEffect::Latency { jitter, .. }) = &self.effect else {
+            return None;
+        };
+        *jitter
     }
 
     /// Whether a request is one this rule is about (before the trigger is consulted).
@@ -400,17 +374,26 @@ mod tests {
 
     #[test]
     fn problems_say_what_to_write() {
-        let mut rule = FaultRule::new("x", Provider::Easypost, Effect::MissingField);
-        assert!(rule.problems()[0].contains("`field: tracking_code`"));
-        rule.field = Some("tracking_code".into());
-        assert!(rule.problems().is_empty());
-        let mut drift = FaultRule::new("d", Provider::Shopify, Effect::StockDrift);
-        drift.topic = Some("orders/create".into());
+        let rule = |yaml: &str| -> Result<FaultRule, Vec<String>> {
+            let spec: FaultSpec = serde_json::from_str(yaml).expect("spec");
+            FaultRule::from_spec(spec)
+        };
+        let missing = rule(r#"{"name": "x", "persona": "easypost", "effect": "missing_field"}"#)
+            .expect_err("needs field");
+        assert!(missing[0].contains("`field: tracking_code`"), "{missing:?}");
+        let ok = rule(r#"{"name": "x", "persona": "easypost", "effect": "missing_field", "field": "tracking_code"}"#)
+            .expect("valid");
+        assert!(ok.problems().is_empty());
+        let drift = rule(r#"{"name": "d", "persona": "shopify", "effect": "stock_drift", "sku": "MUG", "delta": -3, "topic": "orders/create"}"#)
+            .expect("shape");
         let problems = drift.problems().join("\n");
-        assert!(problems.contains("persona: shipbob"), "{problems}");
         assert!(
             problems.contains("`topic` applies to webhook effects"),
             "{problems}"
         );
+        let target = drift
+            .target_problems(&crate::WorldSpec::default().fault_targets())
+            .join("\n");
+        assert!(target.contains("node: shipbob"), "{target}");
     }
 }

@@ -19,7 +19,6 @@ pub mod surface;
 use std::sync::Arc;
 use std::time::Duration as RealDuration;
 
-use drydock_core::faults::Provider as FaultTarget;
 use drydock_core::nodes::{Node, NodeId, Nodes};
 use drydock_core::{Duration, World, WorldEvent};
 use serde::Serialize;
@@ -67,16 +66,6 @@ impl ProviderId {
 
     pub fn from_name(name: &str) -> Option<ProviderId> {
         ProviderId::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    /// The name fault rules use for this provider.
-    pub fn fault_target(self) -> FaultTarget {
-        match self {
-            ProviderId::Shopify => FaultTarget::Shopify,
-            ProviderId::EasyPost => FaultTarget::Easypost,
-            ProviderId::ShipBob => FaultTarget::Shipbob,
-            ProviderId::Slack => FaultTarget::Slack,
-        }
     }
 }
 
@@ -255,7 +244,6 @@ mod tests {
         for p in ProviderId::ALL {
             assert_eq!(p.get().id(), p);
             assert_eq!(ProviderId::from_name(p.name()), Some(p));
-            assert_eq!(p.fault_target().name(), p.name());
         }
     }
 }

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use drydock_core::WorldError;
 use drydock_core::carrier::{AddressRef, ShipmentRequest};
-use drydock_core::faults::Effect;
+use drydock_core::faults::RequestEffect;
 use serde_json::{Value, json};
 
 use super::wire;
@@ -270,9 +270,10 @@ fn get_address(world: &WorldHandle, persona: &Persona, id: &str) -> WireResponse
 
 /// The verification error code an `address_rejected` fault forces on this call.
 fn rejection(req: &WireRequest) -> Option<&str> {
-    let fired = req.fault.as_ref()?;
-    (fired.effect() == Effect::AddressRejected)
-        .then(|| fired.rule.code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
+    let RequestEffect::AddressRejected { code } = &req.fault.as_ref()?.effect else {
+        return None;
+    };
+    Some(code.as_deref().unwrap_or("E.ADDRESS.NOT_FOUND"))
 }
 
 fn verify_address(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::http::Method;
-use drydock_core::faults::Effect;
+use drydock_core::faults::RequestEffect;
 use drydock_core::{World, WorldError};
 use serde_json::{Value, json};
 
@@ -78,13 +78,12 @@ pub fn handle(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) ->
     };
     // A retired version falls forward to its successor, as Shopify does.
     if let Some(fired) = &req.fault
-        && fired.effect() == Effect::ApiVersionRetired
-        && fired.rule.version.as_deref() == Some(*asked)
+        && let RequestEffect::ApiVersionRetired { version, successor } = &fired.effect
+        && version == asked
     {
-        let successor = fired.rule.successor.as_deref().unwrap_or(CURRENT_VERSION);
         served = SUPPORTED_VERSIONS
             .iter()
-            .find(|v| **v == successor)
+            .find(|v| **v == successor.as_str())
             .copied()
             .unwrap_or(CURRENT_VERSION);
     }

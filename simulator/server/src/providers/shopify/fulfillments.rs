@@ -78,7 +78,8 @@ pub(super) fn hold(
         return bad_body("fulfillment_hold");
     };
     let reason = h.reason.unwrap_or_default();
-    if !drydock_core::storefront::HOLD_REASONS.contains(&reason.as_str()) {
+    use drydock_core::vocabulary::{HoldReason, Vocabulary};
+    if HoldReason::parse(&reason).is_none() {
         return WireResponse::json(
             422,
             &json!({"errors": {"reason": ["is not included in the list"]}}),
