@@ -112,6 +112,9 @@ class Service:
         if order is None:
             log(f"shipbob {topic} for an order we do not know: {str(payload)[:200]}")
             return
+        if str(payload.get("order_id") or payload.get("id")) in order.withdrawn:
+            log(f"{order.name}: {topic} for the warehouse order we withdrew; nothing to do")
+            return
         if topic == "order.shipped":
             self.progress.warehouse_shipped(order, payload)
         elif topic == "order.shipment.exception":

@@ -167,23 +167,32 @@ class Pipeline:
             return order.warehouse
         if len(self.warehouses) == 1:
             return 0
-        country = (order.verified_address or {}).get("country") or order.shipping.get("country_code") or ""
+        chosen = routing.choose(order.units(), self._country(order), self._candidates(order, down, True))
+        if chosen is routing.WAIT:
+            raise Unavailable("no warehouse that can ship it is reachable", "shipbob")
+        log(f"{order.name}: routed to {self.warehouses[chosen].node.id}")
+        return chosen
+
+    @staticmethod
+    def _country(order) -> str:
+        return (order.verified_address or {}).get("country") or order.shipping.get("country_code") or ""
+
+    def _candidates(self, order, skip: set, skipped_might_have_it: bool) -> list:
+        """[(ship-from country, sellable, reachable)] per warehouse, read now. One in
+        `skip`, or whose last answer was a failure (it waits for the stock poll to find it
+        back), is unreachable and counts with what it said last; never read, it might have
+        the order (`skipped_might_have_it`) or nothing."""
         candidates = []
         for index, warehouse in enumerate(self.warehouses):
-            sellable, reachable = self.stock.last_known(index), False
-            # a warehouse whose last answer was a failure waits for the stock poll to
-            # find it back before it gets orders again
-            if index not in down and not warehouse.api.gate.failing():
+            unknown = order.units() if skipped_might_have_it else {}
+            sellable, reachable = self.stock.last_known(index) or unknown, False
+            if index not in skip and not warehouse.api.gate.failing():
                 try:
                     sellable, reachable = self.stock.read_warehouse(index), True
                 except ProviderError as error:
                     log(f"{order.name}: warehouse {warehouse.node.id} unreadable ({error})")
             candidates.append((warehouse.node.ship_from.get("country", ""), sellable, reachable))
-        chosen = routing.choose(order.units(), country, candidates)
-        if chosen is routing.WAIT:
-            raise Unavailable("no warehouse that can ship it is reachable", "shipbob")
-        log(f"{order.name}: routed to {self.warehouses[chosen].node.id}")
-        return chosen
+        return candidates
 
     def _drop_label_from(self, order, chosen: int) -> None:
         """A label (or a shipment) made from another warehouse's address: refund it."""
@@ -302,12 +311,49 @@ class Pipeline:
         self.stock_changed()
 
     def hold_for_warehouse_exception(self, order, detail: str) -> None:
-        """The warehouse put the order in Exception (e.g. out of stock): it needs a human."""
+        """The warehouse put the order in Exception (e.g. out of stock): another warehouse
+        that can ship it complete takes it over; else it needs a human."""
         with order.lock:
             if order.state == CANCELLED:
                 return
+            if self._send_elsewhere(order, detail):
+                return
             self._accept_quietly(order)
             self._hold(order, WAREHOUSE_EXCEPTION, detail)
+
+    def _send_elsewhere(self, order, detail: str) -> bool:
+        """Out of stock at its warehouse: withdraw it there and send it to another that can
+        ship it complete, with a label from there. False when none can or the first keeps it."""
+        text = detail.lower().replace(" ", "")
+        if len(self.warehouses) == 1 or order.warehouse is None or not ("outofstock" in text or "backorder" in text):
+            return False
+        first = order.warehouse
+        candidates = self._candidates(order, {first}, False)
+        # it said it has not got it, whatever its stock said
+        candidates[first] = (candidates[first][0], {}, False)
+        chosen = routing.choose(order.units(), self._country(order), candidates)
+        if chosen is routing.WAIT or not routing.ships_complete(order.units(), candidates[chosen][1]):
+            return False
+        try:
+            self.warehouses[first].cancel(order.warehouse_order_id)
+        except ProviderError as error:
+            log(f"{order.name}: {self.warehouses[first].node.id} keeps the order ({error})")
+            return False
+        log(f"{order.name}: out of stock at {self.warehouses[first].node.id}; sending it to {self.warehouses[chosen].node.id}")
+        order.withdrawn.add(str(order.warehouse_order_id))
+        order.warehouse_order_id = order.warehouse = None
+        order.state = NEW
+        self.stock_changed()
+        try:
+            self._buy_label(order, chosen)
+            self._send_to_warehouse(order, chosen)
+        except ProviderError as error:
+            self._hold(order, WAREHOUSE_DOWN, str(error))
+            order.retry_later()
+            return True
+        order.state = AT_WAREHOUSE
+        self.stock_changed()
+        return True
 
     def _accept_quietly(self, order) -> None:
         try:

@@ -112,6 +112,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/rate-limit-storm.snap"),
     ),
     (
+        "regional-3pl-outage.yaml",
+        include_str!("../../../scenarios/regional-3pl-outage.yaml"),
+    ),
+    (
+        "regional-3pl-outage.snap",
+        include_str!("../../../scenarios/regional-3pl-outage.snap"),
+    ),
+    (
         "stock-drift.yaml",
         include_str!("../../../scenarios/stock-drift.yaml"),
     ),
@@ -142,6 +150,14 @@ const SUITE: &[(&str, &str)] = &[
     (
         "warehouse-backorder.snap",
         include_str!("../../../scenarios/warehouse-backorder.snap"),
+    ),
+    (
+        "warehouse-out-of-stock-reroute.yaml",
+        include_str!("../../../scenarios/warehouse-out-of-stock-reroute.yaml"),
+    ),
+    (
+        "warehouse-out-of-stock-reroute.snap",
+        include_str!("../../../scenarios/warehouse-out-of-stock-reroute.snap"),
     ),
     (
         "warehouse-short-pick.yaml",

@@ -75,6 +75,14 @@ impl Pipeline {
             return;
         }
         tracing::info!(order = %name, "retrying held order");
+        if self.nodes.warehouses.len() > 1
+            && let Err(failure) = self.choose_warehouse(id, &name, &[], false).await
+        {
+            // Still no warehouse that can take it: the hold stays as the customer sees
+            // it, instead of being released only to be put back.
+            self.retry_failed(id, &failure).await;
+            return;
+        }
         if let Some(fo_id) = held_fo
             && let Err(err) = self.release_if_held(id, fo_id).await
         {

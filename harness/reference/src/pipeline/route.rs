@@ -46,8 +46,19 @@ impl Pipeline {
         };
         // Each warehouse's stock (as last read when it is down) and whether it answers.
         let mut stock: Vec<(HashMap<String, i64>, bool)> = Vec::with_capacity(count);
+        // What the order needs, as the stock of a warehouse never read: it might have it.
+        let unknown: HashMap<String, i64> = lines
+            .iter()
+            .map(|(sku, qty)| (sku.clone(), i64::from(*qty)))
+            .collect();
         for (index, warehouse) in self.nodes.warehouses.iter().enumerate() {
-            let last = || self.known_stock.get(index).unwrap_or_default();
+            // A warehouse that is down counts with the stock it last had, so the order
+            // waits for it only if it could ship it complete.
+            let last = || {
+                self.known_stock
+                    .get(index)
+                    .unwrap_or_else(|| unknown.clone())
+            };
             if down.contains(&index)
                 || (warehouse.api.failing() && !self.has(Defect::NoRerouteOnOutage))
             {
@@ -62,10 +73,7 @@ impl Pipeline {
                     // DEFECT no-reroute-on-outage: a warehouse that cannot be reached
                     // keeps its place, as if it had what the order needs.
                     tracing::warn!(warehouse = %warehouse.id, error = %err, "stock unreadable");
-                    let assumed = lines
-                        .iter()
-                        .map(|(sku, qty)| (sku.clone(), i64::from(*qty)));
-                    stock.push((assumed.collect(), true));
+                    stock.push((unknown.clone(), true));
                 }
                 Err(err) => {
                     tracing::warn!(warehouse = %warehouse.id, error = %err, "warehouse down; not routing there");
