@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use drydock_reference::Defect;
-use drydock_runner::matrix::{defect_matrix, render};
+use drydock_runner::matrix::{defect_matrix, render, sound};
 use drydock_runner::{RunConfig, SutMode};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -28,6 +28,7 @@ async fn every_defect_is_caught_by_a_drill_and_the_correct_integration_passes() 
     for column in &columns[1..] {
         assert!(column.caught(), "a defect went unnoticed:\n{text}");
     }
+    assert!(sound(&columns), "some run could not be judged:\n{text}");
 }
 
 /// What the simulator decided (fault firings and webhook deliveries, in order) and what

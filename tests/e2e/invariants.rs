@@ -384,27 +384,6 @@ fn orders_for_more_units_than_the_warehouse_holds_are_an_oversell() {
     );
 }
 
-#[test]
-fn every_invariant_is_waivable_by_name_and_in_the_readme_table() {
-    let readme = std::fs::read_to_string(crate::support::repo("README.md")).expect("README");
-    let names: Vec<&str> = drydock_runner::checks::invariants::ALL
-        .iter()
-        .map(|i| i.name)
-        .collect();
-    assert_eq!(
-        names,
-        drydock_scenario::parse::INVARIANTS,
-        "the scenario language waives exactly the runner's invariants, in the same order"
-    );
-    let rows: Vec<&str> = readme
-        .lines()
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split_once("` | ").map(|(name, _)| name))
-        .filter(|name| names.contains(name))
-        .collect();
-    assert_eq!(rows, names, "README's invariants table, in code order");
-}
-
 /// The snapshot records only what the contract defines: two integrations that differ in
 /// a choice it leaves open (an estimate pushed before the parcel moves, a held order's
 /// units kept in reserve or given back, alert wording) render the same snapshot.

@@ -127,14 +127,10 @@ fn a_second_label_bought_at_another_carrier_is_caught() {
     assert!(v.iter().any(|m| m.contains("has 2 paid labels")), "{v:?}");
 }
 
-#[test]
-fn conditions_and_snapshots_name_nodes() {
-    let mut w = world();
-    let order = place(&mut w, "shop-eu", 1);
+fn send_to(w: &mut World, warehouse: &str, order: u64) -> u64 {
     let name = w.order(order).expect("order").name.clone();
-    assert_eq!(name, "#SHOP-EU-1001");
     w.create_warehouse_order(
-        &id("wh-eu"),
+        &id(warehouse),
         WarehouseOrderRequest {
             reference_id: order.to_string(),
             order_number: name,
@@ -145,7 +141,32 @@ fn conditions_and_snapshots_name_nodes() {
             tags: Vec::new(),
         },
     )
-    .expect("warehouse order");
+    .expect("warehouse order")
+}
+
+#[test]
+fn an_order_re_routed_is_held_by_the_warehouse_it_went_to_last() {
+    let mut w = world();
+    let order = place(&mut w, "shop", 1);
+    let first = send_to(&mut w, "wh-east", order);
+    w.cancel_warehouse_order(&id("wh-east"), first)
+        .expect("withdrawn");
+    send_to(&mut w, "wh-eu", order);
+    let placed = w.order(order).expect("order");
+    let (warehouse, held) =
+        drydock_runner::checks::facts::shipped_from(&w, placed).expect("held somewhere");
+    assert_eq!(
+        (warehouse.id.as_str(), held.stage),
+        ("wh-eu", drydock_core::warehouse::Stage::Processing)
+    );
+}
+
+#[test]
+fn conditions_and_snapshots_name_nodes() {
+    let mut w = world();
+    let order = place(&mut w, "shop-eu", 1);
+    assert_eq!(w.order(order).expect("order").name, "#SHOP-EU-1001");
+    send_to(&mut w, "wh-eu", order);
     let orders = BTreeMap::from([("a".to_string(), order)]);
     let [at_eu, on_shop_eu, default_warehouse, shipped_from] =
         <[_; 4]>::try_from(conditions()).expect("four conditions");

@@ -1,12 +1,17 @@
 //! Settling on the integration's real state: the reference integration with a worker that
 //! takes each job 500 ms after its webhook (a queue worker that polls) is judged correctly
 //! by its idle endpoint and by the adaptive quiet window, and misjudged by a fixed 120 ms
-//! window, which moves the clock on before the worker acts.
+//! window, which moves the clock on before the worker acts. A request a fault slows down
+//! holds the clock until it is answered.
 
 use std::time::Duration;
 
 use drydock_runner::{RunConfig, ScenarioOutcome, Settle, SutMode, run_suite};
 
+use serde_json::{Value, json};
+
+use crate::personas::control::control;
+use crate::personas::{client, send};
 use crate::support::{reference_bin, repo};
 
 async fn slow_worker(settle: Settle) -> ScenarioOutcome {
@@ -69,5 +74,80 @@ async fn a_worker_reacting_500_ms_after_each_webhook_is_judged_correctly() {
     assert!(
         !fixed.passed(),
         "a fixed 120 ms window moves the clock on before the worker acts, so the scenario must fail"
+    );
+}
+
+/// A request slowed by a latency fault is in flight from the moment it arrives: a clock
+/// advance asked for meanwhile waits for its answer, so the request is handled at the
+/// virtual time it was sent, not an hour later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clock_waits_for_a_request_slowed_by_a_latency_fault() {
+    let base = control(None).await;
+    let start = "2026-12-01T09:00:00Z";
+    let spec = json!({"name": "slow", "seed": 3, "clock": start, "catalog": [{"sku": "MUG", "title": "Mug", "stock": 5}]});
+    let created = send(client().post(format!("{base}/worlds")).json(&spec)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().expect("world id").to_string();
+    let env = send(client().get(format!("{base}/worlds/{id}/env")))
+        .await
+        .body;
+    let var = |name: &str| env[name].as_str().unwrap_or_default().to_string();
+    let (shop, token) = (
+        var("DRYDOCK_SHOPIFY_URL"),
+        var("DRYDOCK_SHOPIFY_ACCESS_TOKEN"),
+    );
+    let slow =
+        json!({"name": "slow-shop", "persona": "shopify", "effect": "latency", "delay": "600ms"});
+    let added = send(
+        client()
+            .post(format!("{base}/worlds/{id}/faults"))
+            .json(&slow),
+    )
+    .await;
+    assert!(added.status < 300, "{}", added.text);
+
+    let slowed = tokio::spawn(
+        client()
+            .get(format!("{shop}/orders.json"))
+            .header("X-Shopify-Access-Token", token)
+            .send(),
+    );
+    let journal = || async {
+        send(client().get(format!("{base}/worlds/{id}/journal")))
+            .await
+            .body["entries"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    // The fault fires when the request arrives: from then on it is in flight.
+    let mut arrived = false;
+    for _ in 0..200 {
+        if journal().await.iter().any(|e| e["direction"] == "fault") {
+            arrived = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(arrived, "the slowed request reached the persona");
+    let advanced = send(
+        client()
+            .post(format!("{base}/worlds/{id}/clock/advance"))
+            .json(&json!({"by": "1h"})),
+    )
+    .await;
+    assert_eq!(advanced.status, 200, "{}", advanced.text);
+    let answered = slowed.await.expect("the request task").expect("an answer");
+    assert_eq!(answered.status().as_u16(), 200);
+    let handled: Vec<Value> = journal()
+        .await
+        .into_iter()
+        .filter(|e| e["direction"] == "inbound")
+        .map(|e| e["virtual_time"].clone())
+        .collect();
+    assert_eq!(
+        handled,
+        [json!(start)],
+        "the slowed request was handled after the clock moved on under it"
     );
 }

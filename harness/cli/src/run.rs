@@ -143,9 +143,11 @@ async fn matrix(cfg: &RunConfig) -> u8 {
     match drydock_runner::matrix::defect_matrix(cfg, &Defect::ALL, &scratch, 2).await {
         Ok(columns) => {
             print!("{}", drydock_runner::matrix::render(&columns));
-            let sound = columns.first().is_some_and(|c| !c.caught())
-                && columns.iter().skip(1).all(|c| c.caught());
-            if sound { EXIT_PASSED } else { EXIT_FAILED }
+            if drydock_runner::matrix::sound(&columns) {
+                EXIT_PASSED
+            } else {
+                EXIT_FAILED
+            }
         }
         Err(SuiteError::Invalid(errors)) => {
             print::diagnostics(errors);

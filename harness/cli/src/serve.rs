@@ -170,16 +170,27 @@ pub const WORLD_FILE: &str = "world.json";
 
 /// One line per node: its role, id, provider and URL.
 fn node_lines(world: &drydock_simulator::WorldHandle) -> String {
-    world
+    let rows: Vec<[&str; 4]> = world
         .personas
         .iter()
         .map(|p| {
+            let provider = p.provider();
+            [
+                provider.role().name(),
+                p.node.as_str(),
+                provider.name(),
+                &p.url,
+            ]
+        })
+        .collect();
+    // Columns as wide as their longest value, so every URL starts in one column.
+    let width = |i: usize| rows.iter().map(|r| r[i].len()).max().unwrap_or(0);
+    let (role, id, provider) = (width(0), width(1), width(2));
+    rows.iter()
+        .map(|r| {
             format!(
-                "  {:<10} {:<12} {:<9} {}\n",
-                p.provider().role().name(),
-                p.node,
-                p.provider().name(),
-                p.url
+                "  {:<role$}  {:<id$}  {:<provider$}  {}\n",
+                r[0], r[1], r[2], r[3]
             )
         })
         .collect()

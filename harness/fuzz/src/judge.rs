@@ -8,9 +8,10 @@
 //! hold or alert for an address the carrier accepts as is).
 
 use drydock_core::World;
-use drydock_core::address::{Address, is_unprintable, verify_delivery};
+use drydock_core::address::{Address, verify_delivery};
 use drydock_runner::checks::facts;
-use unicode_normalization::UnicodeNormalization;
+pub use drydock_runner::checks::label_address::canonical;
+use drydock_runner::checks::label_address::{LabelFault, label_faults};
 
 /// How a passing case ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,13 +61,6 @@ impl Verdict {
             signature: "not-placed".into(),
         })
     }
-}
-
-/// The form two spellings of a line are compared in: NFC, unprintable characters
-/// removed, whitespace trimmed and collapsed.
-pub fn canonical(s: &str) -> String {
-    let printable: String = s.nfc().filter(|c| !is_unprintable(*c)).collect();
-    printable.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// What a careful integration would send for this address: canonical lines, upper-case
@@ -119,22 +113,20 @@ pub fn decided(world: &World, order_id: u64) -> bool {
 
 /// Judges the order placed for `sent` (the address the customer gave the storefront).
 pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
-    let Some(order) = world.channels.first().orders.get(&order_id) else {
+    let Some(order) = world.order(order_id) else {
         return Verdict::not_placed(format!("order {order_id} is not in the storefront"));
     };
-    let label = facts::paid_labels(world, order)
-        .last()
-        .and_then(|s| world.carriers.first().addresses.get(&s.to_address_id));
+    // Address ids are unique across carriers: the label's is at the carrier that sold it.
+    let label = facts::paid_labels(world, order).last().and_then(|s| {
+        world
+            .carriers
+            .iter()
+            .find_map(|c| c.addresses.get(&s.to_address_id))
+    });
     if let Some(to) = label {
         return judge_label(&to.address, sent);
     }
-    let hold = world
-        .channels
-        .first()
-        .fulfillment_orders
-        .values()
-        .filter(|fo| fo.order_id == order_id)
-        .find_map(|fo| fo.holds.first());
+    let hold = facts::holds(world, order).into_iter().next();
     let valid = carrier_accepts_as_is(sent);
     if let Some(hold) = hold {
         let detail = format!("held ({}): {}", hold.reason, hold.reason_notes);
@@ -146,11 +138,7 @@ pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
             detail,
         };
     }
-    if let Some(alert) = world
-        .alerts
-        .iter()
-        .find(|a| facts::mentions(&a.text, &order.name))
-    {
+    if let Some(alert) = facts::alerts_about(world, order).next() {
         if valid {
             return false_hold(sent, format!("alerted on ({})", alert.text));
         }
@@ -170,55 +158,59 @@ pub fn judge(world: &World, sent: &Address, order_id: u64) -> Verdict {
     })
 }
 
+/// The label's verdict from the one label judge (`label_address.rs`, shared with the
+/// `labels_to_deliverable_addresses` invariant): its first fault, if any.
 fn judge_label(label: &Address, sent: &Address) -> Verdict {
-    let carrier = verify_delivery(label);
-    if let Some(first) = carrier.errors.first() {
-        let codes: Vec<String> = carrier
-            .errors
-            .iter()
-            .map(|e| format!("{} ({})", e.code, e.field))
-            .collect();
-        return Verdict::Fail(Failure {
-            kind: "carrier-rejects",
-            field: first.field.to_owned(),
-            detail: format!(
-                "a label was bought for an address the carrier rejects, and nobody flagged it: {}",
-                codes.join(", ")
-            ),
-            signature: format!(
-                "carrier-rejects: {}",
-                carrier
-                    .errors
-                    .iter()
-                    .map(|e| format!("{} ({}: {})", e.code, e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
-    let (want, got) = (canonical(&sent.name), canonical(&label.name));
-    if want != got {
-        return Verdict::Fail(Failure {
+    let Some(fault) = label_faults(label, sent).into_iter().next() else {
+        return Verdict::Pass {
+            outcome: Outcome::Shipped,
+            detail: format!("labelled to {}", one_line(label)),
+        };
+    };
+    Verdict::Fail(match fault {
+        LabelFault::CarrierRejects(errors) => {
+            let codes: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{} ({})", e.code, e.field))
+                .collect();
+            Failure {
+                kind: "carrier-rejects",
+                field: errors
+                    .first()
+                    .map(|e| e.field)
+                    .unwrap_or_default()
+                    .to_owned(),
+                detail: format!(
+                    "a label was bought for an address the carrier rejects, and nobody flagged it: {}",
+                    codes.join(", ")
+                ),
+                signature: format!(
+                    "carrier-rejects: {}",
+                    errors
+                        .iter()
+                        .map(|e| format!("{} ({}: {})", e.code, e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+        LabelFault::NameChanged { label, typed } => Failure {
             kind: "name-changed",
             field: "name".into(),
-            detail: format!("the label says {got:?}, the customer wrote {want:?}"),
+            detail: format!(
+                "the label says {:?}, the customer wrote {:?}",
+                canonical(&label),
+                canonical(&typed)
+            ),
             signature: "name-changed".into(),
-        });
-    }
-    let unit = canonical(&sent.street2).to_uppercase();
-    let lines = canonical(&format!("{} {}", label.street1, label.street2)).to_uppercase();
-    if !unit.is_empty() && !lines.contains(&unit) {
-        return Verdict::Fail(Failure {
+        },
+        LabelFault::UnitLost { unit, lines } => Failure {
             kind: "unit-lost",
             field: "street2".into(),
             detail: format!("the unit {unit:?} is not on the label ({lines:?})"),
             signature: "unit-lost".into(),
-        });
-    }
-    Verdict::Pass {
-        outcome: Outcome::Shipped,
-        detail: format!("labelled to {}", one_line(label)),
-    }
+        },
+    })
 }
 
 /// An address on one line, with invisible characters made visible.
@@ -236,11 +228,6 @@ pub fn one_line(a: &Address) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn canonical_forms_compare_what_a_person_would() {
-        assert_eq!(canonical(" Zoe\u{308}\t Brontë\u{7} "), "Zoë Brontë");
-    }
 
     fn label() -> Address {
         Address {

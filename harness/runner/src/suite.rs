@@ -295,8 +295,20 @@ fn compare_snapshot(file: &Path, actual: &str, cfg: &RunConfig) -> CheckResult {
             Err(e) => result(false, format!("cannot write {}: {e}", path.display())),
         };
     }
+    // A new snapshot is kept for review only if it could be written: never claim it was.
+    let keep_pending = || {
+        files::write_atomically(&pending, actual.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", pending.display()))
+    };
+    let kept_for_review = || match keep_pending() {
+        Ok(()) => format!(
+            "the new one is in {}: keep or drop it with `drydock review` (or run again with --accept)",
+            pending.display()
+        ),
+        Err(e) => format!("the new one could not be kept: {e}"),
+    };
     match stored {
-        None if cfg.record_new_snapshots => match std::fs::write(&pending, actual) {
+        None if cfg.record_new_snapshots => match keep_pending() {
             Ok(()) => result(
                 true,
                 format!(
@@ -304,17 +316,13 @@ fn compare_snapshot(file: &Path, actual: &str, cfg: &RunConfig) -> CheckResult {
                     pending.display()
                 ),
             ),
-            Err(e) => result(false, format!("cannot write {}: {e}", pending.display())),
+            Err(e) => result(false, e),
         },
         None => {
-            let _ = files::write_atomically(&pending, actual.as_bytes());
+            let kept = kept_for_review();
             result(
                 false,
-                format!(
-                    "no snapshot stored at {}; the new one is in {}: keep or drop it with `drydock review` (or run again with --accept)",
-                    path.display(),
-                    pending.display()
-                ),
+                format!("no snapshot stored at {}; {kept}", path.display()),
             )
         }
         Some(stored) => match snapshot::diff(&stored, actual) {
@@ -323,16 +331,61 @@ fn compare_snapshot(file: &Path, actual: &str, cfg: &RunConfig) -> CheckResult {
                 result(true, String::new())
             }
             Some(diff) => {
-                let _ = files::write_atomically(&pending, actual.as_bytes());
+                let kept = kept_for_review();
                 result(
                     false,
                     format!(
-                        "the final state differs from {} (- stored, + this run); the new one is in {}: keep or drop it with `drydock review` (or run with --accept):\n{diff}",
+                        "the final state differs from {} (- stored, + this run); {kept}:\n{diff}",
                         path.display(),
-                        pending.display()
                     ),
                 )
             }
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SutMode;
+
+    /// A scenario file in a scratch folder whose `x.snap.new` cannot be written (a
+    /// folder is in its way), with `stored` as its snapshot.
+    fn blocked(name: &str, stored: Option<&str>) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("drydock-suite-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let file = dir.join("x.yaml");
+        let pending = dir.join("x.snap.new");
+        std::fs::create_dir_all(pending.join("in-the-way")).expect("scratch folder");
+        if let Some(stored) = stored {
+            std::fs::write(dir.join("x.snap"), stored).expect("stored snapshot");
+        }
+        (file, pending)
+    }
+
+    /// Every way a new snapshot is kept for review says so only when it was written, and
+    /// otherwise names the file and the cause.
+    #[test]
+    fn a_snapshot_that_cannot_be_written_is_an_error_naming_the_file() {
+        let cases = [
+            ("changed", Some("stock: 1\n"), false),
+            ("missing-in-ci", None, false),
+            ("missing", None, true),
+        ];
+        for (name, stored, record_new) in cases {
+            let (file, pending) = blocked(name, stored);
+            let mut cfg = RunConfig::new(vec![file.clone()], SutMode::Command(String::new()));
+            cfg.record_new_snapshots = record_new;
+            let check = compare_snapshot(&file, "stock: 2\n", &cfg);
+            let _ = file.parent().map(std::fs::remove_dir_all);
+            assert!(!check.passed, "{name}: {check:?}");
+            let shown = pending.display().to_string();
+            assert!(
+                check.detail.contains(&format!("cannot write {shown}"))
+                    && !check.detail.contains(&format!("is in {shown}")),
+                "{name}: {}",
+                check.detail
+            );
+        }
     }
 }

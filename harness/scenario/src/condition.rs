@@ -55,7 +55,8 @@ pub struct Condition {
     pub on_hand: Option<i64>,
     /// At least this many alerts were raised.
     pub alerts: Option<u32>,
-    /// Some alert's text contains this (case-insensitive).
+    /// Some alert's text contains this (case-insensitive; text ending in a digit is not
+    /// found at the start of a longer number: `#1001` is not in `#10010`).
     pub alert_contains: Option<String>,
 }
 

@@ -33,7 +33,7 @@ impl World {
         let location_ids: Vec<u64> = (0..channel_nodes.len() as u64)
             .map(|i| match space {
                 Some(_) => STABLE_LOCATION_ID - i,
-                None => ids.shopify(),
+                None => ids.channel_id(),
             })
             .collect();
         let mut catalog = BTreeMap::new();
@@ -55,9 +55,9 @@ impl World {
                         }
                     }
                     None => Listing {
-                        product_id: ids.shopify(),
-                        variant_id: ids.shopify(),
-                        inventory_item_id: ids.shopify(),
+                        product_id: ids.channel_id(),
+                        variant_id: ids.channel_id(),
+                        inventory_item_id: ids.channel_id(),
                     },
                 };
                 listings[i].insert(sku.to_string(), listing);
@@ -65,7 +65,7 @@ impl World {
             for (i, warehouse) in warehouse_nodes.iter().enumerate() {
                 let inventory_id = match space {
                     Some(_) => stable_ids(i, &warehouse.id, sku).3,
-                    None => ids.shipbob(),
+                    None => ids.warehouse_id(),
                 };
                 let on_hand = warehouse.stock.get(sku).copied().unwrap_or(0);
                 stock[i].insert(

@@ -205,7 +205,7 @@ impl World {
         verify: bool,
     ) -> Result<String, WorldError> {
         self.carrier(carrier)?;
-        let id = self.ids.easypost("adr");
+        let id = self.ids.carrier_id("adr");
         let verification = verify.then(|| verify_delivery(&address));
         let address = match verification.as_ref().and_then(|v| v.normalized.clone()) {
             Some(normalized) => normalized,
@@ -320,11 +320,11 @@ impl World {
             INTERNATIONAL_SERVICES
         };
         let pounds = (req.weight_oz / 16.0).ceil() as i64;
-        let id = self.ids.easypost("shp");
+        let id = self.ids.carrier_id("shp");
         let mut rates = Vec::new();
         for (service, base, per_lb, days) in services {
             rates.push(Rate {
-                id: self.ids.easypost("rate"),
+                id: self.ids.carrier_id("rate"),
                 carrier: "USPS".into(),
                 service: (*service).into(),
                 rate_cents: base + per_lb * pounds.max(1),
@@ -332,7 +332,7 @@ impl World {
             });
         }
         let parcel = Parcel {
-            id: self.ids.easypost("prcl"),
+            id: self.ids.carrier_id("prcl"),
             weight_oz: req.weight_oz,
             length_in: req.length_in,
             width_in: req.width_in,
@@ -383,9 +383,9 @@ impl World {
             ));
         };
         let from = node.address(&shipment.from_address_id)?.address.clone();
-        let label_id = self.ids.easypost("pl");
+        let label_id = self.ids.carrier_id("pl");
         let code = self.ids.tracking_number();
-        let tracker_id = self.ids.easypost("trk");
+        let tracker_id = self.ids.carrier_id("trk");
         let day = now.strftime("%Y%m%d").to_string();
         let est = limits::later(
             now,
@@ -479,7 +479,7 @@ impl World {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(WorldError::invalid("webhook.url", "must be an http(s) URL"));
         }
-        let id = self.ids.easypost("hook");
+        let id = self.ids.carrier_id("hook");
         let created_at = self.now();
         self.carrier_mut(carrier)?.webhooks.push(CarrierWebhook {
             id: id.clone(),

@@ -59,7 +59,7 @@ impl World {
                 ));
             }
         }
-        let order_id = self.ids.shopify();
+        let order_id = self.ids.channel_id();
         let sf = channel_mut(&mut self.channels, channel)?;
         let number = sf.next_order_number;
         sf.next_order_number += 1;
@@ -69,7 +69,7 @@ impl World {
             let p = &self.catalog[sku];
             let listing = sf.listings[sku];
             line_items.push(LineItem {
-                id: self.ids.shopify(),
+                id: self.ids.channel_id(),
                 sku: sku.clone(),
                 title: p.title.clone(),
                 quantity: *qty,
@@ -85,11 +85,11 @@ impl World {
                 level.updated_at = now;
             }
         }
-        let fo_id = self.ids.shopify();
+        let fo_id = self.ids.channel_id();
         let fo_lines = line_items
             .iter()
             .map(|l| FulfillmentOrderLine {
-                id: self.ids.shopify(),
+                id: self.ids.channel_id(),
                 line_item_id: l.id,
                 inventory_item_id: l.inventory_item_id,
                 variant_id: l.variant_id,
@@ -114,7 +114,7 @@ impl World {
         );
         let (first_name, last_name) = split_name(&checkout.ship_to.name);
         let customer = Customer {
-            id: self.ids.shopify(),
+            id: self.ids.channel_id(),
             first_name,
             last_name,
             email: checkout.email.clone(),

@@ -107,7 +107,7 @@ mod tests {
 
     fn redelivery(delivery_id: u64) -> Scheduled {
         Scheduled::Redelivery {
-            node: crate::nodes::NodeId::known("shopify"),
+            node: crate::nodes::NodeId::known("shop"),
             delivery_id,
         }
     }

@@ -133,7 +133,7 @@ impl World {
         }
         let order = sf.order(order_id)?;
         let name = format!("{}.{}", order.name, order.fulfillment_ids.len() + 1);
-        let id = self.ids.shopify();
+        let id = self.ids.channel_id();
         let sf = channel_mut(&mut self.channels, channel)?;
         for line in &lines {
             if let Some(fo) = sf.fulfillment_orders.get_mut(&line.fulfillment_order_id) {
@@ -221,7 +221,7 @@ impl World {
         {
             return Err(WorldError::not_found("fulfillment", fulfillment_id));
         }
-        let id = self.ids.shopify();
+        let id = self.ids.channel_id();
         let f = channel_mut(&mut self.channels, channel)?
             .fulfillments
             .get_mut(&fulfillment_id)

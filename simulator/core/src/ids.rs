@@ -35,8 +35,8 @@ impl SeededRng {
 #[derive(Debug, Clone, Serialize)]
 pub struct IdGen {
     rng: SeededRng,
-    shopify_next: u64,
-    shipbob_next: u64,
+    channel_next: u64,
+    warehouse_next: u64,
     tracking_next: u64,
     /// Mixed into EasyPost ids and UUIDs of an id space (0 outside one).
     mask: u64,
@@ -66,8 +66,8 @@ impl IdGen {
         let offset = seed % 10_000;
         IdGen {
             rng: SeededRng::new(seed),
-            shopify_next: 5_500_000_000_000 + offset * 100_000,
-            shipbob_next: 310_000_000 + offset * 1_000,
+            channel_next: 5_500_000_000_000 + offset * 100_000,
+            warehouse_next: 310_000_000 + offset * 1_000,
             tracking_next: offset * 100_000,
             mask: 0,
         }
@@ -79,27 +79,30 @@ impl IdGen {
     /// draws are the same as [`IdGen::new`]'s.
     pub fn in_space(seed: u64, space: u64) -> Self {
         let mut ids = IdGen::new(seed);
-        ids.shopify_next = 7_000_000_000_000 + (space % 10_000_000) * 100_000_000;
-        ids.shipbob_next = 400_000_000 + (space % 170_000) * 10_000;
+        ids.channel_next = 7_000_000_000_000 + (space % 10_000_000) * 100_000_000;
+        ids.warehouse_next = 400_000_000 + (space % 170_000) * 10_000;
         ids.tracking_next = 1_000_000_000 + (space % 8_000_000) * 1_000;
         ids.mask = SeededRng::new(space ^ 0x1D5_9ACE).next_u64();
         ids
     }
 
-    /// A Shopify-style numeric id (orders, line items, fulfillments, ...).
-    pub fn shopify(&mut self) -> u64 {
-        self.shopify_next += 1;
-        self.shopify_next
+    /// A channel's numeric id, 13 digits as storefronts give them (orders, line items,
+    /// fulfillments, ...).
+    pub fn channel_id(&mut self) -> u64 {
+        self.channel_next += 1;
+        self.channel_next
     }
 
-    /// A ShipBob-style numeric id (orders, shipments, inventory items).
-    pub fn shipbob(&mut self) -> u64 {
-        self.shipbob_next += 1;
-        self.shipbob_next
+    /// A warehouse's numeric id, 9 digits as 3PLs give them (orders, shipments,
+    /// inventory items).
+    pub fn warehouse_id(&mut self) -> u64 {
+        self.warehouse_next += 1;
+        self.warehouse_next
     }
 
-    /// An EasyPost-style id: the object prefix (`shp`, `adr`, ...) and 32 hex digits.
-    pub fn easypost(&mut self, prefix: &str) -> String {
+    /// A carrier's id: the object prefix (`shp`, `adr`, ...) and 32 hex digits, as
+    /// carrier aggregators give them.
+    pub fn carrier_id(&mut self, prefix: &str) -> String {
         format!(
             "{prefix}_{:016x}{:016x}",
             self.rng.next_u64() ^ self.mask,
@@ -145,8 +148,8 @@ mod tests {
         let mut a = IdGen::new(7);
         let mut b = IdGen::new(7);
         for _ in 0..10 {
-            assert_eq!(a.easypost("shp"), b.easypost("shp"));
-            assert_eq!(a.shopify(), b.shopify());
+            assert_eq!(a.carrier_id("shp"), b.carrier_id("shp"));
+            assert_eq!(a.channel_id(), b.channel_id());
             assert_eq!(a.tracking_number(), b.tracking_number());
         }
     }
@@ -156,12 +159,12 @@ mod tests {
         let mut a = IdGen::in_space(7, 1);
         let mut b = IdGen::in_space(7, 2);
         let mut plain = IdGen::new(7);
-        assert_ne!(a.shopify(), b.shopify());
-        assert_ne!(a.shipbob(), b.shipbob());
-        assert_ne!(a.easypost("shp"), b.easypost("shp"));
+        assert_ne!(a.channel_id(), b.channel_id());
+        assert_ne!(a.warehouse_id(), b.warehouse_id());
+        assert_ne!(a.carrier_id("shp"), b.carrier_id("shp"));
         assert_ne!(a.uuid(), b.uuid());
         assert_ne!(a.tracking_number(), b.tracking_number());
-        plain.easypost("shp");
+        plain.carrier_id("shp");
         plain.uuid();
         plain.tracking_number();
         assert_eq!(a.rng().below(1000), plain.rng().below(1000));
@@ -171,12 +174,15 @@ mod tests {
 
     #[test]
     fn different_seeds_differ() {
-        assert_ne!(IdGen::new(1).easypost("shp"), IdGen::new(2).easypost("shp"));
+        assert_ne!(
+            IdGen::new(1).carrier_id("shp"),
+            IdGen::new(2).carrier_id("shp")
+        );
     }
 
     #[test]
-    fn easypost_ids_carry_prefix_and_32_hex_digits() {
-        let id = IdGen::new(1).easypost("trk");
+    fn carrier_ids_carry_prefix_and_32_hex_digits() {
+        let id = IdGen::new(1).carrier_id("trk");
         assert!(id.starts_with("trk_"));
         assert_eq!(id.len(), 4 + 32);
         assert!(id[4..].chars().all(|c| c.is_ascii_hexdigit()));

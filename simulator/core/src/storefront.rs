@@ -475,7 +475,7 @@ impl World {
                 "for this topic has already been taken",
             ));
         }
-        let id = self.ids.shopify();
+        let id = self.ids.channel_id();
         let created_at = self.now();
         channel_mut(&mut self.channels, channel)?
             .webhooks

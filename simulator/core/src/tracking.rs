@@ -100,7 +100,7 @@ impl World {
             .map(|(_, s)| *s)
             .unwrap_or(TrackingStatus::Unknown);
         let now = self.now();
-        let id = self.ids.easypost("trk");
+        let id = self.ids.carrier_id("trk");
         let details = if status == TrackingStatus::Unknown {
             Vec::new()
         } else {

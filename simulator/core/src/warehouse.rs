@@ -272,8 +272,8 @@ impl World {
                 .find(|(sku, qty)| wh.stock.get(**sku).map_or(0, StockLevel::fulfillable) < **qty)
                 .map(|(sku, qty)| (*sku, *qty))
         });
-        let id = self.ids.shipbob();
-        let shipment_id = self.ids.shipbob();
+        let id = self.ids.warehouse_id();
+        let shipment_id = self.ids.warehouse_id();
         let wh = warehouse_mut(&mut self.warehouses, warehouse)?;
         let (stage, exception_reason) = match short {
             Some((sku, _)) => (Stage::Exception, Some(format!("OutOfStock: {sku}"))),
@@ -289,7 +289,7 @@ impl World {
         let mut lines = Vec::new();
         for (sku, name, quantity) in req.lines {
             lines.push(WarehouseLine {
-                line_id: self.ids.shipbob(),
+                line_id: self.ids.warehouse_id(),
                 sku,
                 name,
                 quantity,
@@ -426,7 +426,7 @@ impl World {
                 "The Url field is not a valid URL.",
             ));
         }
-        let id = self.ids.shipbob().to_string();
+        let id = self.ids.warehouse_id().to_string();
         let created_at = self.now();
         warehouse_mut(&mut self.warehouses, warehouse)?
             .webhooks

@@ -130,8 +130,8 @@ impl World {
     }
 
     /// A fresh EasyPost-style id (`evt_...`) for carrier events.
-    pub fn next_easypost_id(&mut self, prefix: &str) -> String {
-        self.ids.easypost(prefix)
+    pub fn next_carrier_id(&mut self, prefix: &str) -> String {
+        self.ids.carrier_id(prefix)
     }
 
     /// A seeded draw in `0..bound`.

@@ -54,10 +54,18 @@ impl Activity {
         }
     }
 
+    /// The integration's request has reached a persona: it is in flight until the guard
+    /// drops, also while a fault holds its answer back (latency, hang), so the clock does
+    /// not move on under a slow request.
+    pub fn arrived(&self) -> InFlight<'_> {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(self)
+    }
+
     /// The integration's request to a persona begins. A change it makes after drydock's
     /// webhooks is part of its reaction to them.
     pub fn begin(&self, changes_state: bool) -> InFlight<'_> {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        let in_flight = self.arrived();
         self.requests.fetch_add(1, Ordering::Relaxed);
         if changes_state {
             if let Ok(mut reaction) = self.reaction.lock()
@@ -67,7 +75,7 @@ impl Activity {
             }
             self.touch();
         }
-        InFlight(self)
+        in_flight
     }
 
     /// The integration changed something.
@@ -168,6 +176,21 @@ mod tests {
         assert_eq!(a.reactions().seen(), 1 + MIN_SAMPLES);
         // The first reaction lasted until its last change: the window covers it.
         assert!(a.reactions().window() >= Duration::from_millis(30));
+    }
+
+    #[test]
+    fn a_request_is_in_flight_from_its_arrival() {
+        let a = activity();
+        let arrived = a.arrived();
+        assert!(
+            !a.nothing_in_flight(),
+            "held back by a fault, still in flight"
+        );
+        let handled = a.begin(false);
+        drop(arrived);
+        assert!(!a.nothing_in_flight());
+        drop(handled);
+        assert!(a.nothing_in_flight());
     }
 
     #[test]

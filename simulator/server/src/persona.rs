@@ -60,6 +60,8 @@ async fn serve_call(
     extensions: Extensions,
     body: Bytes,
 ) -> WireResponse {
+    // In flight from arrival: a fault's delay or hang below must hold the clock too.
+    let _arrived = world.activity.arrived();
     let mut req = WireRequest {
         method,
         path: uri.path().to_string(),

@@ -6,13 +6,15 @@
 //! its own subscribers only.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use drydock_core::address::Address;
-use drydock_core::spec::{ProductSpec, WarehouseNode};
+use drydock_core::faults::FaultRule;
+use drydock_core::spec::{CarrierNode, ChannelNode, ProductSpec, WarehouseNode};
 use drydock_core::{Duration, NodeId, WorldSpec};
 use drydock_simulator::handle::WorldSettings;
 use drydock_simulator::journal::Direction;
-use drydock_simulator::{PortPlan, Simulator};
+use drydock_simulator::{PortPlan, Simulator, WorldHandle};
 use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
@@ -180,6 +182,27 @@ pub(crate) fn two_warehouses() -> WorldSpec {
     }
 }
 
+async fn two_warehouse_world() -> Arc<WorldHandle> {
+    Simulator::new()
+        .create_world(
+            &two_warehouses(),
+            PortPlan::Ephemeral,
+            WorldSettings::default(),
+        )
+        .await
+        .expect("the world starts")
+}
+
+/// The journal lanes of entries going `direction`, in order.
+fn lanes(w: &WorldHandle, direction: Direction) -> Vec<String> {
+    w.journal
+        .entries()
+        .into_iter()
+        .filter(|e| e.direction == direction)
+        .map(|e| e.persona)
+        .collect()
+}
+
 /// A ShipBob request to the node whose variables start with `prefix`.
 fn to_warehouse(
     env: &BTreeMap<String, String>,
@@ -196,14 +219,7 @@ fn to_warehouse(
 #[tokio::test]
 async fn two_warehouses_each_answer_on_their_own_port_with_their_own_credentials_stock_and_webhooks()
  {
-    let w = Simulator::new()
-        .create_world(
-            &two_warehouses(),
-            PortPlan::Ephemeral,
-            WorldSettings::default(),
-        )
-        .await
-        .expect("the world starts");
+    let w = two_warehouse_world().await;
     let nodes: Vec<&str> = w.personas.iter().map(|p| p.node.as_str()).collect();
     assert_eq!(nodes, ["shopify", "wh-east", "wh-eu", "easypost", "slack"]);
     let env = w.sut_env("http://127.0.0.1:8080", 8080);
@@ -266,14 +282,11 @@ async fn two_warehouses_each_answer_on_their_own_port_with_their_own_credentials
         "wh-east's subscriber hears nothing of wh-eu"
     );
     assert_standard_webhooks_signed(&shipped[0], &env[&format!("{eu}WEBHOOK_SECRET")]);
-    let lanes: Vec<String> = w
-        .journal
-        .entries()
-        .into_iter()
-        .filter(|e| e.direction == Direction::Webhook)
-        .map(|e| e.persona)
-        .collect();
-    assert_eq!(lanes, ["wh-eu"], "the delivery is in wh-eu's journal lane");
+    assert_eq!(
+        lanes(&w, Direction::Webhook),
+        ["wh-eu"],
+        "the delivery is in wh-eu's journal lane"
+    );
     let stock = send(to_warehouse(
         &env,
         east,
@@ -323,4 +336,130 @@ async fn a_node_of_an_unknown_provider_or_the_wrong_role_is_refused_naming_the_k
         text.contains("wh-eu") && text.contains("known: shipbob"),
         "{text}"
     );
+}
+
+#[tokio::test]
+async fn a_fault_naming_a_node_fires_on_that_nodes_listener_only_and_one_naming_a_provider_on_all()
+{
+    let w = two_warehouse_world().await;
+    let env = w.sut_env("http://127.0.0.1:8080", 8080);
+    let (east, eu) = ("DRYDOCK_WH_EAST_", "DRYDOCK_WH_EU_");
+    let status = |prefix: &'static str| {
+        let request = to_warehouse(&env, prefix, Method::GET, "/inventory-level");
+        async move { send(request).await.status }
+    };
+    let eu_down: FaultRule =
+        serde_json::from_value(json!({"name": "eu-down", "node": "wh-eu", "effect": "outage"}))
+            .expect("a valid rule");
+    w.act(|world| world.add_fault(eu_down))
+        .await
+        .expect("the rule is added");
+    assert_eq!(status(eu).await, 503, "wh-eu is down");
+    assert_eq!(status(east).await, 200, "wh-east answers");
+    assert_eq!(
+        lanes(&w, Direction::Fault),
+        ["wh-eu"],
+        "the firing is in wh-eu's lane"
+    );
+
+    w.act(|world| world.clear_fault("eu-down"))
+        .await
+        .expect("the rule is cleared");
+    let every_shipbob: FaultRule = serde_json::from_value(
+        json!({"name": "all-down", "persona": "shipbob", "effect": "outage"}),
+    )
+    .expect("a valid rule");
+    w.act(|world| world.add_fault(every_shipbob))
+        .await
+        .expect("the rule is added");
+    assert_eq!(status(eu).await, 503);
+    assert_eq!(
+        status(east).await,
+        503,
+        "persona: shipbob is every ShipBob node"
+    );
+}
+
+#[tokio::test]
+async fn every_node_of_every_role_answers_its_own_key_and_refuses_a_siblings() {
+    let mut spec = two_warehouses();
+    spec.channels = Some(
+        ["shop", "shop-eu"]
+            .map(|id| ChannelNode {
+                id: NodeId::parse(id).expect("a node id"),
+                provider: "shopify".into(),
+            })
+            .into(),
+    );
+    spec.carriers = Some(
+        ["easypost", "easypost-eu"]
+            .map(|id| CarrierNode {
+                id: NodeId::parse(id).expect("a node id"),
+                provider: "easypost".into(),
+            })
+            .into(),
+    );
+    let w = Simulator::new()
+        .create_world(&spec, PortPlan::Ephemeral, WorldSettings::default())
+        .await
+        .expect("the world starts");
+    let env = w.sut_env("http://127.0.0.1:8080", 8080);
+    // (node prefix, its sibling's prefix, how a call carries the key, the key's suffix, a route)
+    let cases = [
+        (
+            "DRYDOCK_SHOP_",
+            "DRYDOCK_SHOP_EU_",
+            "x-shopify-access-token",
+            "ACCESS_TOKEN",
+            "/orders.json",
+        ),
+        (
+            "DRYDOCK_SHOP_EU_",
+            "DRYDOCK_SHOP_",
+            "x-shopify-access-token",
+            "ACCESS_TOKEN",
+            "/orders.json",
+        ),
+        (
+            "DRYDOCK_WH_EAST_",
+            "DRYDOCK_WH_EU_",
+            "bearer",
+            "TOKEN",
+            "/order",
+        ),
+        (
+            "DRYDOCK_WH_EU_",
+            "DRYDOCK_WH_EAST_",
+            "bearer",
+            "TOKEN",
+            "/order",
+        ),
+        (
+            "DRYDOCK_EASYPOST_",
+            "DRYDOCK_EASYPOST_EU_",
+            "bearer",
+            "API_KEY",
+            "/shipments",
+        ),
+        (
+            "DRYDOCK_EASYPOST_EU_",
+            "DRYDOCK_EASYPOST_",
+            "bearer",
+            "API_KEY",
+            "/shipments",
+        ),
+    ];
+    for (node, sibling, carried, suffix, route) in cases {
+        let call = |key: &str| {
+            let request = client().get(format!("{}{route}", env[&format!("{node}URL")]));
+            match carried {
+                "bearer" => request.bearer_auth(key),
+                header => request.header(header, key),
+            }
+        };
+        let own = send(call(&env[&format!("{node}{suffix}")])).await;
+        assert_eq!(own.status, 200, "{node} with its own key: {}", own.text);
+        let stranger = send(call(&env[&format!("{sibling}{suffix}")])).await;
+        assert_eq!(stranger.status, 401, "{node} took {sibling}'s key");
+    }
 }

@@ -189,24 +189,19 @@ pub fn evaluate(c: &Condition, world: &World, orders: &BTreeMap<String, u64>) ->
             });
         }
     }
-    if let Some(text) = &c.alert_contains {
-        let needle = text.to_lowercase();
-        if !world
-            .alerts
-            .iter()
-            .any(|a| a.text.to_lowercase().contains(&needle))
-        {
-            let seen: Vec<&str> = world.alerts.iter().map(|a| a.text.as_str()).collect();
-            out.push(Mismatch {
-                fact: "an alert".into(),
-                expected: format!("containing {text:?}"),
-                actual: if seen.is_empty() {
-                    "no alerts".into()
-                } else {
-                    format!("{seen:?}")
-                },
-            });
-        }
+    if let Some(text) = &c.alert_contains
+        && !world.alerts.iter().any(|a| facts::mentions(&a.text, text))
+    {
+        let seen: Vec<&str> = world.alerts.iter().map(|a| a.text.as_str()).collect();
+        out.push(Mismatch {
+            fact: "an alert".into(),
+            expected: format!("containing {text:?}"),
+            actual: if seen.is_empty() {
+                "no alerts".into()
+            } else {
+                format!("{seen:?}")
+            },
+        });
     }
     out
 }

@@ -3,8 +3,11 @@
 //! The attribution rules live here, once.
 
 use drydock_core::World;
+use drydock_core::alerts::Alert;
 use drydock_core::carrier::{CarrierShipment, Tracker};
-use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, Order, Storefront};
+use drydock_core::storefront::{
+    FulfillmentHold, FulfillmentOrderStatus, FulfillmentState, Order, Storefront,
+};
 use drydock_core::warehouse::{TRACKING_TAG, Warehouse, WarehouseOrder};
 
 /// The channel the order was placed on (the first channel for an order of none, which a
@@ -103,46 +106,83 @@ pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
         .and_then(|id| world.tracker(id))
 }
 
-/// Why the order is on hold now: the Shopify reasons of its held fulfillment orders
-/// (sorted, each once); empty when it is not on hold.
-pub fn hold_reasons(world: &World, order: &Order) -> Vec<String> {
+/// The holds the order is under now: those of its fulfillment orders on hold, with a
+/// reason. What "held" means for every judge (the invariants, conditions, snapshots and
+/// the address fuzzer).
+pub fn holds<'a>(world: &'a World, order: &Order) -> Vec<&'a FulfillmentHold> {
     let channel = channel(world, order);
-    let mut reasons: Vec<String> = order
+    order
         .fulfillment_order_ids
         .iter()
         .filter_map(|id| channel.fulfillment_orders.get(id))
         .filter(|fo| fo.status == FulfillmentOrderStatus::OnHold)
-        .flat_map(|fo| fo.holds.iter().map(|h| h.reason.clone()))
+        .flat_map(|fo| fo.holds.iter())
+        .filter(|h| !h.reason.trim().is_empty())
+        .collect()
+}
+
+/// Why the order is on hold now: the Shopify reasons of its holds (sorted, each once);
+/// empty when it is not on hold.
+pub fn hold_reasons(world: &World, order: &Order) -> Vec<String> {
+    let mut reasons: Vec<String> = holds(world, order)
+        .into_iter()
+        .map(|h| h.reason.clone())
         .collect();
     reasons.sort();
     reasons.dedup();
     reasons
 }
 
-/// Whether `text` names the order (`#1001`, not as the start of `#10010`): how an alert
-/// says which order it is about.
-pub fn mentions(text: &str, order_name: &str) -> bool {
-    text.match_indices(order_name).any(|(at, _)| {
-        !text[at + order_name.len()..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit())
+/// Whether `text` names `name` (`#1001`), whatever the case, and not as the start of a
+/// longer number (`#10010`): how an alert says which order it is about, and how
+/// `alert_contains` finds its text.
+pub fn mentions(text: &str, name: &str) -> bool {
+    let (text, name) = (text.to_lowercase(), name.to_lowercase());
+    let ends_in_digit = name.ends_with(|c: char| c.is_ascii_digit());
+    text.match_indices(&name).any(|(at, _)| {
+        !ends_in_digit
+            || !text[at + name.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
     })
+}
+
+/// The alerts that name the order.
+pub fn alerts_about<'a>(world: &'a World, order: &Order) -> impl Iterator<Item = &'a Alert> {
+    let name = order.name.clone();
+    world
+        .alerts
+        .iter()
+        .filter(move |a| mentions(&a.text, &name))
 }
 
 /// Whether some alert names the order.
 pub fn alerted(world: &World, order: &Order) -> bool {
-    world.alerts.iter().any(|a| mentions(&a.text, &order.name))
+    alerts_about(world, order).next().is_some()
 }
 
 #[cfg(test)]
 mod tests {
     use super::mentions;
 
+    /// The alert rule every judge uses; the fuzzer and `alert_contains` used to match
+    /// `#1001` inside `#10010`.
     #[test]
     fn an_alert_names_an_order_by_its_whole_number() {
-        assert!(mentions("Order #1001 held", "#1001"));
-        assert!(!mentions("Order #10010 held", "#1001"));
-        assert!(mentions("held #1001", "#1001"));
+        let cases = [
+            ("Order #1001 held", "#1001", true),
+            ("held #1001", "#1001", true),
+            ("#1001, #1002 held", "#1002", true),
+            ("Order #10010 held", "#1001", false),
+            ("order #shop-eu-1001 held", "#SHOP-EU-1001", true),
+            ("ORDER #1001 HELD", "order #1001", true),
+            ("carrier down", "carrier", true),
+            ("carriers down", "carrier", true),
+            ("nothing here", "#1001", false),
+        ];
+        for (text, name, expected) in cases {
+            assert_eq!(mentions(text, name), expected, "{text:?} names {name:?}");
+        }
     }
 }

@@ -2,11 +2,12 @@
 //! what went wrong. A scenario may waive one with a reason.
 
 use drydock_core::World;
-use drydock_core::storefront::{FulfillmentOrderStatus, FulfillmentState, ShipmentStatus};
+use drydock_core::storefront::{FulfillmentState, ShipmentStatus};
 
 use drydock_simulator::journal::JournalEntry;
 
 use super::delivery::storefront_status_for;
+use super::label_address::{LabelFault, label_faults};
 use super::{delivery, facts, stock, wire};
 
 /// What invariants judge: the final world, the journal of everything on the wire, and
@@ -97,14 +98,7 @@ fn no_order_lost(world: &World) -> Vec<String> {
         if order.cancelled_at.is_some() || !facts::storefront_tracking(world, order).is_empty() {
             continue;
         }
-        let held = order
-            .fulfillment_order_ids
-            .iter()
-            .filter_map(|id| channel.fulfillment_orders.get(id))
-            .any(|fo| {
-                fo.status == FulfillmentOrderStatus::OnHold
-                    && fo.holds.iter().any(|h| !h.reason.is_empty())
-            });
+        let held = !facts::holds(world, order).is_empty();
         let alerted = facts::alerted(world, order);
         if held || alerted {
             continue;
@@ -250,16 +244,8 @@ fn duplicates_change_nothing(world: &World) -> Vec<String> {
     out
 }
 
-/// Whitespace-insensitive, case-insensitive form for comparing what a person typed.
-fn loose(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 /// No label to junk: the carrier would judge the label's address deliverable, and the
-/// name and unit line the customer typed survived.
+/// name and unit line the customer typed survived (the one judge of `label_address.rs`).
 fn labels_to_deliverable_addresses(world: &World) -> Vec<String> {
     let mut out = Vec::new();
     for (carrier, shipment) in world
@@ -271,34 +257,31 @@ fn labels_to_deliverable_addresses(world: &World) -> Vec<String> {
             continue;
         };
         let to = &stored.address;
-        let verdict = drydock_core::address::verify_delivery(to);
-        if !verdict.success {
-            let codes: Vec<&str> = verdict.errors.iter().map(|e| e.code).collect();
-            out.push(format!(
-                "label {} was bought for an address the carrier cannot deliver to ({}): {:?}",
-                shipment.id,
-                codes.join(", "),
-                to.street1
-            ));
-        }
         let owner = world
             .orders()
             .map(|(_, o)| o)
             .find(|o| facts::label_belongs_to(world, o, shipment));
-        if let Some(order) = owner {
-            let typed = &order.shipping_address;
-            if !typed.name.trim().is_empty() && loose(&typed.name) != loose(&to.name) {
-                out.push(format!(
-                    "order {}: the label is addressed to {:?}, the customer is {:?}",
-                    order.name, to.name, typed.name
-                ));
-            }
-            if !typed.street2.trim().is_empty() && to.street2.trim().is_empty() {
-                out.push(format!(
-                    "order {}: the unit line {:?} was lost on the label",
-                    order.name, typed.street2
-                ));
-            }
+        // A label that belongs to no order is still judged by the carrier.
+        let typed = owner.map_or_else(|| to.clone(), |o| o.shipping_address.clone());
+        let name = owner.map_or("?", |o| o.name.as_str());
+        for fault in label_faults(to, &typed) {
+            out.push(match fault {
+                LabelFault::CarrierRejects(errors) => {
+                    let codes: Vec<&str> = errors.iter().map(|e| e.code).collect();
+                    format!(
+                        "label {} was bought for an address the carrier cannot deliver to ({}): {:?}",
+                        shipment.id,
+                        codes.join(", "),
+                        to.street1
+                    )
+                }
+                LabelFault::NameChanged { label, typed } => format!(
+                    "order {name}: the label is addressed to {label:?}, the customer is {typed:?}"
+                ),
+                LabelFault::UnitLost { unit, lines } => format!(
+                    "order {name}: the unit line {unit:?} was lost on the label ({lines:?})"
+                ),
+            });
         }
     }
     out

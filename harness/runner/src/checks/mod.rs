@@ -5,5 +5,6 @@ pub mod condition;
 pub mod delivery;
 pub mod facts;
 pub mod invariants;
+pub mod label_address;
 pub mod stock;
 pub mod wire;
