@@ -126,7 +126,32 @@ fn faults(out: &mut String, schema: &Value) {
     out.push_str("\n### Effects\n\n");
     for (name, text) in variants(schema, "EffectKind") {
         let _ = write!(out, "#### `{name}`\n\n{text}\n\n");
+        let _ = write!(out, "{}\n\n", effect_parameters(&name));
         example_block(out, EFFECTS.iter().find(|e| e.name == name));
+    }
+}
+
+/// "Parameters: `delay` (needed), `jitter`." from the one place that builds the effect.
+fn effect_parameters(name: &str) -> String {
+    let kind = drydock_core::faults::EffectKind::ALL
+        .into_iter()
+        .find(|k| k.name() == name);
+    let list: Vec<String> = kind
+        .map(|k| k.parameters())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(key, needed)| {
+            if needed {
+                format!("`{key}` (needed)")
+            } else {
+                format!("`{key}`")
+            }
+        })
+        .collect();
+    if list.is_empty() {
+        "Parameters: none.".into()
+    } else {
+        format!("Parameters: {}.", list.join(", "))
     }
 }
 

@@ -69,6 +69,15 @@ fn a_real_time_wait_in_days_is_a_type_error_where_it_is_written() {
     assert_eq!((*line, *column), (7, 80), "{message}");
     assert!(message.contains("real time"), "{message}");
     assert!(hint.contains("advance_clock"), "{hint}");
+    let latency_in_days =
+        problems("  - fault: { name: slow, persona: shopify, effect: latency, delay: 2d }\n");
+    assert_eq!(latency_in_days.len(), 1, "{latency_in_days:?}");
+    let (line, column, message, _) = &latency_in_days[0];
+    assert_eq!((*line, *column), (7, 5), "{message}");
+    assert!(
+        message.contains("`delay` of `latency`: `2d` is days or weeks"),
+        "{message}"
+    );
     let virtual_delay = problems(
         "  - fault: { name: late, persona: shipbob, topic: order.shipped, effect: delayed, delay: 2d }\n",
     );

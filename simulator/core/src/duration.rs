@@ -54,11 +54,34 @@ impl RealDuration {
         }
         Ok(RealDuration { millis })
     }
+}
 
-    /// The same length on the other clock, for a parameter whose clock depends on the
-    /// effect (a `delay` is real for latency, virtual for a delayed webhook).
-    pub fn from_virtual(d: VirtualDuration) -> RealDuration {
-        RealDuration { millis: d.millis }
+/// A duration whose clock depends on where it is used (a fault's `delay`: real for a
+/// latency or a hang, virtual for a delayed webhook), read as both: the real reading
+/// keeps its refusal, said once the use is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EitherDuration {
+    pub on_clock: VirtualDuration,
+    pub waited: Result<RealDuration, String>,
+}
+
+impl<'de> Deserialize<'de> for EitherDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(EitherDuration {
+            on_clock: VirtualDuration::parse(&text).map_err(serde::de::Error::custom)?,
+            waited: RealDuration::parse(&text),
+        })
+    }
+}
+
+impl schemars::JsonSchema for EitherDuration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        VirtualDuration::json_schema(generator)
     }
 }
 

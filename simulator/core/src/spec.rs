@@ -77,6 +77,8 @@ pub struct CarrierNode {
 pub const DEFAULT_CHANNEL: (&str, &str) = ("shopify", "shopify");
 pub const DEFAULT_WAREHOUSE: (&str, &str) = ("shipbob", "shipbob");
 pub const DEFAULT_CARRIER: (&str, &str) = ("easypost", "easypost");
+/// The alerts node every world has (id, provider): fault rules may target it.
+pub const ALERTS_NODE: (&str, &str) = ("slack", "slack");
 /// The region of a warehouse that names none.
 pub const DEFAULT_REGION: &str = "US-East";
 

@@ -144,7 +144,7 @@ pub enum HoldReason {
 }
 
 impl Vocabulary for HoldReason {
-    const WHAT: &'static str = "Shopify fulfillment hold reason";
+    const WHAT: &'static str = "fulfillment hold reason";
     const ALL: &'static [Self] = &[
         HoldReason::AwaitingPayment,
         HoldReason::AwaitingReturnItems,
@@ -299,7 +299,7 @@ mod tests {
         let held: Result<OrNone<HoldReason>, _> = serde_json::from_str("\"bad_address\"");
         let e = held.expect_err("not a reason").to_string();
         assert!(
-            e.starts_with("`bad_address` is not a Shopify fulfillment hold reason"),
+            e.starts_with("`bad_address` is not a fulfillment hold reason"),
             "{e}"
         );
         assert!(e.contains("none, awaiting_payment"), "{e}");

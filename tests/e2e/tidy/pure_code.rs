@@ -61,24 +61,9 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "the `*.myshopify.com` shop domain of each channel; the domain belongs to the provider",
     ),
     (
-        "simulator/core/src/faults/authored.rs",
-        "provider names",
-        "the hint of a fault without a target shows `persona: easypost` as an example",
-    ),
-    (
-        "simulator/core/src/faults/target.rs",
-        "provider names",
-        "the alerts node's fixed id (`ALERTS_NODE` = slack): data the shell could supply",
-    ),
-    (
         "simulator/core/src/spec.rs",
         "provider names",
         "the default world's node ids and providers (`DEFAULT_CHANNEL` = shopify, ...): data the shell could supply",
-    ),
-    (
-        "simulator/core/src/vocabulary.rs",
-        "provider names",
-        "the hold reasons are named as Shopify's in the words a scenario error shows",
     ),
 ];
 

@@ -106,9 +106,9 @@ pub fn tracker<'a>(world: &'a World, order: &Order) -> Option<&'a Tracker> {
         .and_then(|id| world.tracker(id))
 }
 
-/// The holds the order is under now: those of its fulfillment orders on hold, with a
-/// reason. What "held" means for every judge (the invariants, conditions, snapshots and
-/// the address fuzzer).
+/// The holds the order is under now: those of its fulfillment orders on hold (at the
+/// channel holding the order), with a reason. What "held" means for every judge (the
+/// invariants, conditions, snapshots and the address fuzzer).
 pub fn holds<'a>(world: &'a World, order: &Order) -> Vec<&'a FulfillmentHold> {
     let channel = channel(world, order);
     order

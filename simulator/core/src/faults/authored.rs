@@ -14,7 +14,8 @@ use super::effect::{
 use super::rule::FaultRule;
 use super::target::Target;
 use super::trigger::Trigger;
-use crate::{NodeId, RealDuration, VirtualDuration};
+use crate::duration::EitherDuration;
+use crate::{NodeId, RealDuration};
 
 /// Every key a fault rule may have; which parameters apply depends on the effect.
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
@@ -58,7 +59,7 @@ pub struct FaultSpec {
     pub retry_after: Option<RealDuration>,
     /// Latency / hang (real time) or a delayed webhook (virtual time).
     #[serde(default)]
-    pub delay: Option<VirtualDuration>,
+    pub delay: Option<EitherDuration>,
     /// Extra random latency up to this much (real time), drawn from the seed.
     #[serde(default)]
     pub jitter: Option<RealDuration>,
@@ -96,6 +97,7 @@ struct Slot<T> {
     key: &'static str,
     value: Option<T>,
     asked: bool,
+    needed: bool,
 }
 
 impl<T> Slot<T> {
@@ -104,6 +106,7 @@ impl<T> Slot<T> {
             key,
             value,
             asked: false,
+            needed: false,
         }
     }
 
@@ -115,6 +118,7 @@ impl<T> Slot<T> {
 
     /// The effect needs this parameter: missing, it is a problem that shows an example.
     fn need(&mut self, effect: EffectKind, example: &str, problems: &mut Vec<String>) -> Option<T> {
+        self.needed = true;
         let value = self.take();
         if value.is_none() {
             problems.push(format!(
@@ -127,9 +131,9 @@ impl<T> Slot<T> {
         value
     }
 
-    /// (key, left over, asked for).
-    fn account(&self) -> (&'static str, bool, bool) {
-        (self.key, self.value.is_some(), self.asked)
+    /// (key, left over, asked for, needed).
+    fn account(&self) -> (&'static str, bool, bool, bool) {
+        (self.key, self.value.is_some(), self.asked, self.needed)
     }
 }
 
@@ -158,128 +162,40 @@ impl FaultRule {
             }
             (None, None) => {
                 problems.push(
-                    "a fault needs a target: `node: <node id>` or `persona: <provider>`, e.g. `persona: easypost`"
+                    "a fault needs a target: `node: <node id>` (one node) or `persona: <provider>` (every node of that provider)"
                         .into(),
                 );
                 None
             }
         };
-        let mut status = Slot::new("status", spec.status);
-        let mut retry_after = Slot::new("retry_after", spec.retry_after);
-        let mut delay = Slot::new("delay", spec.delay);
-        let mut jitter = Slot::new("jitter", spec.jitter);
-        let mut field = Slot::new("field", spec.field);
-        let mut code = Slot::new("code", spec.code);
-        let mut version = Slot::new("version", spec.version);
-        let mut successor = Slot::new("successor", spec.successor);
-        let mut sku = Slot::new("sku", spec.sku);
-        let mut delta = Slot::new("delta", spec.delta);
-        let mut missing = Slot::new("missing", spec.missing);
-        let mut limit = Slot::new("limit", spec.limit);
-        let mut per = Slot::new("per", spec.per);
-        let p = &mut problems;
-        let real = RealDuration::from_virtual;
-        let effect = match kind {
-            EffectKind::Outage => Some(Effect::Request(RequestEffect::Outage {
-                status: status.take(),
-                retry_after: retry_after.take(),
-            })),
-            EffectKind::HtmlError => Some(Effect::Request(RequestEffect::HtmlError {
-                status: status.take(),
-            })),
-            EffectKind::ConnectionReset => Some(Effect::Request(RequestEffect::ConnectionReset)),
-            EffectKind::Hang => Some(Effect::Request(RequestEffect::Hang {
-                delay: delay.take().map(real),
-            })),
-            EffectKind::Latency => {
-                let jitter = jitter.take();
-                delay.need(kind, "500ms", p).map(|delay| {
-                    Effect::Request(RequestEffect::Latency {
-                        delay: real(delay),
-                        jitter,
-                    })
-                })
-            }
-            EffectKind::RateLimited => {
-                let retry_after = retry_after.take();
-                let quota = match (limit.take(), per.take()) {
-                    (Some(limit), Some(per)) => Some(Quota { limit, per }),
-                    (None, None) => None,
-                    _ => {
-                        p.push(
-                            "a rate limit needs both `limit` and `per`, e.g. `limit: 40, per: 20s`"
-                                .into(),
-                        );
-                        None
-                    }
-                };
-                Some(Effect::Request(RequestEffect::RateLimited {
-                    retry_after,
-                    quota,
-                }))
-            }
-            EffectKind::TimeoutAfterCommit => {
-                Some(Effect::Request(RequestEffect::TimeoutAfterCommit))
-            }
-            EffectKind::TruncatedJson => Some(Effect::Request(RequestEffect::TruncatedJson)),
-            EffectKind::WrongContentType => Some(Effect::Request(RequestEffect::WrongContentType)),
-            EffectKind::MissingField => field
-                .need(kind, "tracking_code", p)
-                .map(|field| Effect::Request(RequestEffect::MissingField { field })),
-            EffectKind::ApiVersionRetired => {
-                let version = version.need(kind, "2026-01", p);
-                let successor = successor.need(kind, "2026-07", p);
-                version.zip(successor).map(|(version, successor)| {
-                    Effect::Request(RequestEffect::ApiVersionRetired { version, successor })
-                })
-            }
-            EffectKind::AddressRejected => Some(Effect::Request(RequestEffect::AddressRejected {
-                code: code.take(),
-            })),
-            EffectKind::Duplicate => Some(Effect::Webhook(WebhookEffect::Duplicate)),
-            EffectKind::OutOfOrder => Some(Effect::Webhook(WebhookEffect::OutOfOrder)),
-            EffectKind::Delayed => delay
-                .need(kind, "2h", p)
-                .map(|delay| Effect::Webhook(WebhookEffect::Delayed { delay })),
-            EffectKind::Dropped => Some(Effect::Webhook(WebhookEffect::Dropped)),
-            EffectKind::BadSignature => Some(Effect::Webhook(WebhookEffect::BadSignature)),
-            EffectKind::StockDrift => {
-                let sku = sku.need(kind, "MUG-01", p);
-                let delta = delta.need(kind, "-3", p);
-                sku.zip(delta)
-                    .map(|(sku, delta)| Effect::WorldChange(WorldChange::StockDrift { sku, delta }))
-            }
-            EffectKind::ShortPick => Some(Effect::Warehouse(WarehouseEffect::ShortPick {
-                missing: missing.take(),
-            })),
-            EffectKind::Backorder => Some(Effect::Warehouse(WarehouseEffect::Backorder)),
+        let mut parameters = Parameters {
+            status: Slot::new("status", spec.status),
+            retry_after: Slot::new("retry_after", spec.retry_after),
+            delay: Slot::new("delay", spec.delay),
+            jitter: Slot::new("jitter", spec.jitter),
+            field: Slot::new("field", spec.field),
+            code: Slot::new("code", spec.code),
+            version: Slot::new("version", spec.version),
+            successor: Slot::new("successor", spec.successor),
+            sku: Slot::new("sku", spec.sku),
+            delta: Slot::new("delta", spec.delta),
+            missing: Slot::new("missing", spec.missing),
+            limit: Slot::new("limit", spec.limit),
+            per: Slot::new("per", spec.per),
         };
-        let slots = [
-            status.account(),
-            retry_after.account(),
-            delay.account(),
-            jitter.account(),
-            field.account(),
-            code.account(),
-            version.account(),
-            successor.account(),
-            sku.account(),
-            delta.account(),
-            missing.account(),
-            limit.account(),
-            per.account(),
-        ];
+        let effect = parameters.effect(kind, &mut problems);
+        let slots = parameters.accounts();
         let takes: Vec<&str> = slots
             .iter()
-            .filter(|(_, _, asked)| *asked)
-            .map(|(key, _, _)| *key)
+            .filter(|(_, _, asked, _)| *asked)
+            .map(|(key, _, _, _)| *key)
             .collect();
         let takes = if takes.is_empty() {
             "it takes no parameters".to_string()
         } else {
             format!("it takes {}", takes.join(", "))
         };
-        for (key, left_over, _) in slots {
+        for (key, left_over, _, _) in slots {
             if left_over {
                 problems.push(format!(
                     "`{key}` does not apply to `{}`: {takes}",
@@ -300,6 +216,162 @@ impl FaultRule {
             }),
             _ => Err(problems),
         }
+    }
+}
+
+/// Every parameter of the flat form, each remembering whether the effect took it.
+struct Parameters {
+    status: Slot<u16>,
+    retry_after: Slot<RealDuration>,
+    delay: Slot<EitherDuration>,
+    jitter: Slot<RealDuration>,
+    field: Slot<String>,
+    code: Slot<String>,
+    version: Slot<String>,
+    successor: Slot<String>,
+    sku: Slot<String>,
+    delta: Slot<i64>,
+    missing: Slot<u32>,
+    limit: Slot<u32>,
+    per: Slot<RealDuration>,
+}
+
+impl Parameters {
+    /// The typed effect of `kind`, taking exactly its parameters; what it needs and
+    /// lacks goes to `p`.
+    fn effect(&mut self, kind: EffectKind, p: &mut Vec<String>) -> Option<Effect> {
+        // A real-time `delay` written in days is refused as what it is.
+        let real = |d: EitherDuration, p: &mut Vec<String>| match d.waited {
+            Ok(waited) => Some(waited),
+            Err(m) => {
+                p.push(format!("`delay` of `{}`: {m}", kind.name()));
+                None
+            }
+        };
+        match kind {
+            EffectKind::Outage => Some(Effect::Request(RequestEffect::Outage {
+                status: self.status.take(),
+                retry_after: self.retry_after.take(),
+            })),
+            EffectKind::HtmlError => Some(Effect::Request(RequestEffect::HtmlError {
+                status: self.status.take(),
+            })),
+            EffectKind::ConnectionReset => Some(Effect::Request(RequestEffect::ConnectionReset)),
+            EffectKind::Hang => {
+                let delay = self.delay.take().and_then(|d| real(d, p));
+                Some(Effect::Request(RequestEffect::Hang { delay }))
+            }
+            EffectKind::Latency => {
+                let jitter = self.jitter.take();
+                self.delay
+                    .need(kind, "500ms", p)
+                    .and_then(|d| real(d, p))
+                    .map(|delay| Effect::Request(RequestEffect::Latency { delay, jitter }))
+            }
+            EffectKind::RateLimited => {
+                let retry_after = self.retry_after.take();
+                let quota = match (self.limit.take(), self.per.take()) {
+                    (Some(limit), Some(per)) => Some(Quota { limit, per }),
+                    (None, None) => None,
+                    _ => {
+                        p.push(
+                            "a rate limit needs both `limit` and `per`, e.g. `limit: 40, per: 20s`"
+                                .into(),
+                        );
+                        None
+                    }
+                };
+                Some(Effect::Request(RequestEffect::RateLimited {
+                    retry_after,
+                    quota,
+                }))
+            }
+            EffectKind::TimeoutAfterCommit => {
+                Some(Effect::Request(RequestEffect::TimeoutAfterCommit))
+            }
+            EffectKind::TruncatedJson => Some(Effect::Request(RequestEffect::TruncatedJson)),
+            EffectKind::WrongContentType => Some(Effect::Request(RequestEffect::WrongContentType)),
+            EffectKind::MissingField => self
+                .field
+                .need(kind, "tracking_code", p)
+                .map(|field| Effect::Request(RequestEffect::MissingField { field })),
+            EffectKind::ApiVersionRetired => {
+                let version = self.version.need(kind, "2026-01", p);
+                let successor = self.successor.need(kind, "2026-07", p);
+                version.zip(successor).map(|(version, successor)| {
+                    Effect::Request(RequestEffect::ApiVersionRetired { version, successor })
+                })
+            }
+            EffectKind::AddressRejected => Some(Effect::Request(RequestEffect::AddressRejected {
+                code: self.code.take(),
+            })),
+            EffectKind::Duplicate => Some(Effect::Webhook(WebhookEffect::Duplicate)),
+            EffectKind::OutOfOrder => Some(Effect::Webhook(WebhookEffect::OutOfOrder)),
+            EffectKind::Delayed => self.delay.need(kind, "2h", p).map(|delay| {
+                Effect::Webhook(WebhookEffect::Delayed {
+                    delay: delay.on_clock,
+                })
+            }),
+            EffectKind::Dropped => Some(Effect::Webhook(WebhookEffect::Dropped)),
+            EffectKind::BadSignature => Some(Effect::Webhook(WebhookEffect::BadSignature)),
+            EffectKind::StockDrift => {
+                let sku = self.sku.need(kind, "MUG-01", p);
+                let delta = self.delta.need(kind, "-3", p);
+                sku.zip(delta)
+                    .map(|(sku, delta)| Effect::WorldChange(WorldChange::StockDrift { sku, delta }))
+            }
+            EffectKind::ShortPick => Some(Effect::Warehouse(WarehouseEffect::ShortPick {
+                missing: self.missing.take(),
+            })),
+            EffectKind::Backorder => Some(Effect::Warehouse(WarehouseEffect::Backorder)),
+        }
+    }
+
+    /// (key, left over, asked for, needed) of every parameter.
+    fn accounts(&self) -> [(&'static str, bool, bool, bool); 13] {
+        [
+            self.status.account(),
+            self.retry_after.account(),
+            self.delay.account(),
+            self.jitter.account(),
+            self.field.account(),
+            self.code.account(),
+            self.version.account(),
+            self.successor.account(),
+            self.sku.account(),
+            self.delta.account(),
+            self.missing.account(),
+            self.limit.account(),
+            self.per.account(),
+        ]
+    }
+}
+
+impl EffectKind {
+    /// The parameters this effect takes, each with whether it is needed: read off the
+    /// one place that builds the effect, so the reference can never list others.
+    pub fn parameters(self) -> Vec<(&'static str, bool)> {
+        let mut none = Parameters {
+            status: Slot::new("status", None),
+            retry_after: Slot::new("retry_after", None),
+            delay: Slot::new("delay", None),
+            jitter: Slot::new("jitter", None),
+            field: Slot::new("field", None),
+            code: Slot::new("code", None),
+            version: Slot::new("version", None),
+            successor: Slot::new("successor", None),
+            sku: Slot::new("sku", None),
+            delta: Slot::new("delta", None),
+            missing: Slot::new("missing", None),
+            limit: Slot::new("limit", None),
+            per: Slot::new("per", None),
+        };
+        let _ = none.effect(self, &mut Vec::new());
+        none.accounts()
+            .into_iter()
+            .filter(|(_, _, asked, _)| *asked)
+            .map(|(key, _, _, needed)| (key, needed))
+            .collect()
     }
 }
 
@@ -388,6 +460,18 @@ mod tests {
         let names: Vec<&str> = TABLE.iter().map(|(e, _, _)| *e).collect();
         let all: Vec<&str> = EffectKind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(names, all);
+    }
+
+    #[test]
+    fn each_effect_lists_the_parameters_it_takes() {
+        for (kind, (effect, needed, optional)) in EffectKind::ALL.iter().zip(TABLE) {
+            let mut expected: Vec<(&str, bool)> = needed.iter().map(|k| (*k, true)).collect();
+            expected.extend(optional.iter().map(|k| (*k, false)));
+            expected.sort_unstable();
+            let mut listed = kind.parameters();
+            listed.sort_unstable();
+            assert_eq!(listed, expected, "{effect}");
+        }
     }
 
     #[test]

@@ -47,9 +47,6 @@ pub struct TargetNode {
     pub provider: String,
 }
 
-/// The alerts node every world has (id and provider): Slack's incoming webhook.
-pub const ALERTS_NODE: &str = "slack";
-
 impl TargetNode {
     pub fn new(id: &str, role: TargetRole, provider: &str) -> TargetNode {
         TargetNode {
@@ -61,7 +58,8 @@ impl TargetNode {
 
     /// The alerts node.
     pub fn alerts() -> TargetNode {
-        TargetNode::new(ALERTS_NODE, TargetRole::Alerts, ALERTS_NODE)
+        let (id, provider) = crate::spec::ALERTS_NODE;
+        TargetNode::new(id, TargetRole::Alerts, provider)
     }
 }
 
