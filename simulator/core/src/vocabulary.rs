@@ -104,9 +104,9 @@ impl<'de, V: Vocabulary> serde::Deserialize<'de> for OrNone<V> {
     }
 }
 
-impl<V: Vocabulary> schemars::JsonSchema for OrNone<V> {
+impl<V: Vocabulary + schemars::JsonSchema> schemars::JsonSchema for OrNone<V> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("{}OrNone", V::WHAT.replace([' ', '-'], "_")).into()
+        format!("{}OrNone", V::schema_name()).into()
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
