@@ -1,4 +1,5 @@
-"""A starter logistics integration: Shopify orders, EasyPost labels, ShipBob fulfilment.
+"""A starter logistics integration: Shopify orders, EasyPost labels, ShipBob fulfilment,
+across every storefront channel, warehouse and carrier the world declares.
 
 Run: `python3 app.py` with the drydock contract environment (see README.md). Python 3.11,
 standard library only.
@@ -37,14 +38,15 @@ SHIPBOB_TOPICS = ("order.shipped", "order.shipment.cancelled", "order.shipment.e
 class Service:
     def __init__(self, config):
         self.config = config
-        self.alert = Alerts(config.slack_url)
-        self.shopify = Shopify(config, self.alert)
-        self.easypost = EasyPost(config)
-        self.shipbob = ShipBob(config, self.alert)
+        world = config.world
+        self.alert = Alerts(world.slack_url)
+        self.shops = [Shopify(node, self.alert) for node in world.channels]
+        self.carriers = [EasyPost(node) for node in world.carriers]
+        self.warehouses = [ShipBob(node, self.alert) for node in world.warehouses]
         self.book = Book()
-        self.stock = StockSync(self.book, self.shopify, self.shipbob, config.stock_poll_s)
-        self.pipeline = Pipeline(self.book, self.shopify, self.easypost, self.shipbob, self.alert, self.stock.changed)
-        self.progress = Progress(self.book, self.shopify, self.alert, self.stock.changed)
+        self.stock = StockSync(self.book, self.shops, self.warehouses, config.stock_poll_s)
+        self.pipeline = Pipeline(self.book, self.shops, self.carriers[0], self.warehouses, self.alert, self.stock)
+        self.progress = Progress(self.book, self.shops, self.alert, self.stock.changed)
         self.jobs = queue.Queue()
         self._busy = 0
         self._busy_lock = threading.Lock()
@@ -79,26 +81,27 @@ class Service:
 
     # -- webhooks -------------------------------------------------------------------
 
-    def dispatch(self, provider: str, topic: str, payload: dict) -> None:
-        if provider == "shopify" and "id" in payload:
+    def dispatch(self, node, topic: str, payload: dict) -> None:
+        if node.provider == "shopify" and "id" in payload:
+            channel = self.config.world.channels.index(node)
             if topic == "orders/create":
-                self.submit(self._new_order, payload)
+                self.submit(self._new_order, payload, channel)
             elif topic == "orders/cancelled" or (topic == "orders/updated" and payload.get("cancelled_at")):
-                self.submit(self._cancelled, payload)
-        elif provider == "easypost" and topic.startswith("tracker."):
+                self.submit(self._cancelled, payload, channel)
+        elif node.provider == "easypost" and topic.startswith("tracker."):
             self.submit(self.progress.carrier_update, payload.get("result") or {})
-        elif provider == "shipbob":
+        elif node.provider == "shipbob":
             self.submit(self._warehouse_event, topic, payload)
         else:
-            log(f"ignored {provider} {topic}")
+            log(f"ignored {node.id} {topic}")
 
-    def _new_order(self, payload: dict) -> None:
-        order = self.pipeline.take(payload)
+    def _new_order(self, payload: dict, channel: int) -> None:
+        order = self.pipeline.take(payload, channel)
         if order is not None:
             self.pipeline.advance(order)
 
-    def _cancelled(self, payload: dict) -> None:
-        self.pipeline.take(payload)
+    def _cancelled(self, payload: dict, channel: int) -> None:
+        self.pipeline.take(payload, channel)
         self.pipeline.cancel(self.book.get_or_create(payload["id"]))
 
     def _warehouse_event(self, topic: str, payload: dict) -> None:
@@ -108,6 +111,9 @@ class Service:
         )
         if order is None:
             log(f"shipbob {topic} for an order we do not know: {str(payload)[:200]}")
+            return
+        if str(payload.get("order_id") or payload.get("id")) in order.withdrawn:
+            log(f"{order.name}: {topic} for the warehouse order we withdrew; nothing to do")
             return
         if topic == "order.shipped":
             self.progress.warehouse_shipped(order, payload)
@@ -138,28 +144,35 @@ class Service:
 
     def _missed_orders_loop(self) -> None:
         while True:
-            try:
-                known = {order.id for order in self.book.all() if order.lines}
-                for payload in self.shopify.open_orders():
-                    if payload.get("id") in known or payload.get("cancelled_at") or payload.get("fulfillments"):
-                        continue
-                    # only orders nobody has accepted yet: one accepted before a restart of
-                    # this service may already have its label and its warehouse order
-                    fulfillment_orders = self.shopify.fulfillment_orders(payload["id"])
-                    if any(fo.get("request_status") == "submitted" for fo in fulfillment_orders):
-                        log(f"{payload.get('name')}: found without its webhook; taking it")
-                        self.submit(self._new_order, payload)
-            except ProviderError as error:
-                log(f"could not look for missed orders: {error}")
+            for channel, shop in enumerate(self.shops):
+                try:
+                    self._missed_orders(channel, shop)
+                except ProviderError as error:
+                    log(f"could not look for missed orders at {shop.node.id}: {error}")
             time.sleep(MISSED_ORDERS_EVERY_S)
+
+    def _missed_orders(self, channel: int, shop) -> None:
+        known = {order.id for order in self.book.all() if order.lines}
+        for payload in shop.open_orders():
+            if payload.get("id") in known or payload.get("cancelled_at") or payload.get("fulfillments"):
+                continue
+            # only orders nobody has accepted yet: one accepted before a restart of
+            # this service may already have its label and its warehouse order
+            fulfillment_orders = shop.fulfillment_orders(payload["id"])
+            if any(fo.get("request_status") == "submitted" for fo in fulfillment_orders):
+                log(f"{payload.get('name')}: found without its webhook; taking it")
+                self.submit(self._new_order, payload, channel)
 
     def subscribe(self) -> None:
         base = self.config.public_url
         for attempt in range(20):
             try:
-                self.shopify.subscribe(SHOPIFY_TOPICS, f"{base}/webhooks/shopify")
-                self.easypost.subscribe(f"{base}/webhooks/easypost")
-                self.shipbob.subscribe(SHIPBOB_TOPICS, f"{base}/webhooks/shipbob")
+                for shop in self.shops:
+                    shop.subscribe(SHOPIFY_TOPICS, f"{base}/webhooks/{shop.node.id}")
+                for carrier in self.carriers:
+                    carrier.subscribe(f"{base}/webhooks/{carrier.node.id}")
+                for warehouse in self.warehouses:
+                    warehouse.subscribe(SHIPBOB_TOPICS, f"{base}/webhooks/{warehouse.node.id}")
                 return
             except ProviderError as error:
                 log(f"subscribing to webhooks failed ({error}); retrying")

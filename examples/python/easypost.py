@@ -28,9 +28,10 @@ def _verification_errors(body) -> list:
 
 
 class EasyPost:
-    def __init__(self, config):
-        self.api = Provider("easypost", config.easypost_url, {"Authorization": f"Bearer {config.easypost_key}"})
-        self.ship_from = config.ship_from
+    def __init__(self, node):
+        self.node = node
+        key = node.credentials.get("api_key", "")
+        self.api = Provider("easypost", node.url, {"Authorization": f"Bearer {key}"})
 
     def subscribe(self, url: str) -> None:
         existing = self.api.call("GET", "/webhooks").body.get("webhooks", [])
@@ -51,8 +52,8 @@ class EasyPost:
             raise AddressRejected(codes)
         return answer.body
 
-    def create_shipment(self, reference: str, to_address_id: str, weight_oz: float) -> dict:
-        from_address = {k: v for k, v in self.ship_from.items() if v}
+    def create_shipment(self, reference: str, to_address_id: str, weight_oz: float, ship_from: dict) -> dict:
+        from_address = {k: v for k, v in ship_from.items() if v}
         body = {
             "shipment": {
                 "reference": reference,

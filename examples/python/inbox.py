@@ -1,8 +1,9 @@
 """The webhook receiver: refuse forgeries, drop redeliveries, hand the rest on.
 
-Every delivery is verified before anything else (a forged copy must not even mark its id
-as seen), then deduplicated by the provider's delivery id, then queued; the provider
-gets its 2xx at once and the work happens on worker threads.
+Each node of the world delivers to `/webhooks/{node id}`, signed with its own secret in
+its provider's scheme. Every delivery is verified before anything else (a forged copy
+must not even mark its id as seen), then deduplicated by the node's delivery id, then
+queued; the node gets its 2xx at once and the work happens on worker threads.
 """
 
 import json
@@ -35,16 +36,16 @@ class SeenIds:
 
 
 def handler_class(config, dispatch, idle):
-    """`dispatch(provider, topic, payload)` queues the work; `idle()` says if queues are empty."""
+    """`dispatch(node, topic, payload)` queues the work; `idle()` says if queues are empty."""
     seen = SeenIds()
 
-    def check(provider: str, body: bytes, headers):
-        if provider == "shopify":
-            return signatures.shopify(config.shopify_secret, body, headers)
-        if provider == "easypost":
-            return signatures.easypost(config.easypost_secret, body, headers)
-        if provider == "shipbob":
-            return signatures.standard_webhooks(config.shipbob_secret, body, headers, config.webhook_tolerance_s)
+    def check(node, body: bytes, headers):
+        if node.provider == "shopify":
+            return signatures.shopify(node.webhook_secret, body, headers)
+        if node.provider == "easypost":
+            return signatures.easypost(node.webhook_secret, body, headers)
+        if node.provider == "shipbob":
+            return signatures.standard_webhooks(node.webhook_secret, body, headers, config.webhook_tolerance_s)
         return "unknown provider"
 
     def delivery_id(provider: str, headers, payload) -> str:
@@ -93,13 +94,14 @@ def handler_class(config, dispatch, idle):
                 return
             body = self.rfile.read(length)
             parts = self.path.strip("/").split("/")
-            if len(parts) != 2 or parts[0] != "webhooks":
+            node = config.world.node(parts[1]) if len(parts) == 2 and parts[0] == "webhooks" else None
+            if node is None:
                 self._answer(404, "not found")
                 return
-            provider = parts[1]
-            problem = check(provider, body, self.headers)
+            provider = node.provider
+            problem = check(node, body, self.headers)
             if problem:
-                log(f"refused a {provider} webhook: {problem}")
+                log(f"refused a webhook from {node.id}: {problem}")
                 self._answer(401, problem)
                 return
             try:
@@ -109,10 +111,10 @@ def handler_class(config, dispatch, idle):
                 return
             topic = topic_of(provider, self.headers, payload)
             key = delivery_id(provider, self.headers, payload)
-            if key and not seen.first_time(f"{provider}:{key}"):
+            if key and not seen.first_time(f"{node.id}:{key}"):
                 self._answer(200, "already handled")
                 return
-            dispatch(provider, topic, payload)
+            dispatch(node, topic, payload)
             self._answer(200, "queued")
 
     return Inbox

@@ -37,6 +37,10 @@ class Line:
 @dataclass
 class Order:
     id: int
+    channel: int = 0  # which storefront took it (index into the world's channels)
+    warehouse: int | None = None  # where it was sent (index into the world's warehouses)
+    origin: int | None = None  # the warehouse whose address the label ships from
+    withdrawn: set = field(default_factory=set)  # warehouse orders we cancelled to send it elsewhere
     name: str = ""
     email: str = ""
     shipping: dict = field(default_factory=dict)

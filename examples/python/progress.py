@@ -31,9 +31,9 @@ def _shipped_quantities(shipment: dict) -> dict:
 
 
 class Progress:
-    def __init__(self, book, shopify, alert, stock_changed):
+    def __init__(self, book, shops, alert, stock_changed):
         self.book = book
-        self.shopify = shopify
+        self.shops = shops  # one Shopify client per channel
         self.alert = alert
         self.stock_changed = stock_changed
 
@@ -56,7 +56,7 @@ class Progress:
             if not lines:
                 return
             try:
-                fulfillment = self.shopify.fulfill(
+                fulfillment = self.shops[order.channel].fulfill(
                     order.fo_id,
                     lines,
                     {"number": tracking, "company": order.carrier or "USPS", "url": None},
@@ -108,7 +108,7 @@ class Progress:
             if eta:
                 event["estimated_delivery_at"] = eta
             try:
-                self.shopify.fulfillment_event(order.id, order.fulfillment_id, event)
+                self.shops[order.channel].fulfillment_event(order.id, order.fulfillment_id, event)
             except ProviderError as error:
                 log(f"{order.name}: could not post {milestone} ({error}); trying again later")
                 order.retry_later()
@@ -116,7 +116,7 @@ class Progress:
             order.shown.add(milestone)
         if tracker.get("status") in TROUBLE and "failure" not in order.shown and "delivered" not in order.shown:
             try:
-                self.shopify.fulfillment_event(order.id, order.fulfillment_id, {"status": "failure"})
+                self.shops[order.channel].fulfillment_event(order.id, order.fulfillment_id, {"status": "failure"})
             except ProviderError as error:
                 log(f"{order.name}: could not report the failed delivery ({error}); trying again later")
                 order.retry_later()

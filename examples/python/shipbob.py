@@ -20,11 +20,15 @@ SELLABLE_FIELDS = (
 
 
 class ShipBob:
-    def __init__(self, config, alert):
+    def __init__(self, node, alert):
+        self.node = node
         self.api = Provider(
             "shipbob",
-            config.shipbob_url,
-            {"Authorization": f"Bearer {config.shipbob_token}", "shipbob_channel_id": config.shipbob_channel},
+            node.url,
+            {
+                "Authorization": f"Bearer {node.credentials.get('token', '')}",
+                "shipbob_channel_id": node.credentials.get("channel_id", ""),
+            },
         )
         self.api.on_retired = self._move_to
         self._alert = alert
@@ -44,9 +48,9 @@ class ShipBob:
         log(f"shipbob retired {old}; now using {new}")
         retired = old.rsplit("/", 1)[-1]
         self._alert(
-            "warehouse-api",
+            f"warehouse-api:{self.node.id}",
             f"Heads-up: ShipBob no longer serves API version {retired}, so this service moved itself "
-            f"to {version}. Please change {retired} to {version} in DRYDOCK_SHIPBOB_URL before the next deploy.",
+            f"to {version}. Please change {retired} to {version} in {self.node.id}'s URL before the next deploy.",
         )
         return True
 
@@ -70,13 +74,13 @@ class ShipBob:
     def cancel(self, order_id) -> None:
         self.api.call("POST", f"/order/{order_id}:cancel", {}, repeat_writes=True)
 
-    def sellable(self) -> dict:
+    def sellable(self, attempts: int = 3) -> dict:
         """SKU -> units the warehouse can sell."""
         levels = {}
         query = {"PageSize": 250}
         path = "/inventory-level"
         for _ in range(50):
-            body = self.api.call("GET", path, query=query).body or {}
+            body = self.api.call("GET", path, query=query, attempts=attempts).body or {}
             for item in body.get("items") or []:
                 # ShipBob's "sellable" also leaves out units of orders in Exception; the
                 # fulfillable count is the next best thing where sellable is not served

@@ -9,8 +9,10 @@ from transport import Provider
 
 
 class Shopify:
-    def __init__(self, config, alert):
-        self.api = Provider("shopify", config.shopify_url, {"X-Shopify-Access-Token": config.shopify_token})
+    def __init__(self, node, alert):
+        self.node = node
+        token = node.credentials.get("access_token", "")
+        self.api = Provider("shopify", node.url, {"X-Shopify-Access-Token": token})
         self.api.on_deprecated = self._deprecated
         self._alert = alert
 
@@ -18,9 +20,9 @@ class Shopify:
         # Shopify keeps answering (a retired version falls forward), so this is a heads-up
         asked = self.api.base_url.rstrip("/").rsplit("/", 1)[-1]
         self._alert(
-            "storefront-api",
+            f"storefront-api:{self.node.id}",
             f"Heads-up: Shopify flags Admin API {asked} as deprecated ({reason}); it is answering "
-            f"as {served or 'a newer version'}. Move DRYDOCK_SHOPIFY_URL to a supported version.",
+            f"as {served or 'a newer version'}. Move {self.node.id}'s URL to a supported version.",
         )
 
     def subscribe(self, topics, address: str) -> None:

@@ -88,6 +88,16 @@ class Gate:
         with self._lock:
             self._failures = 0
 
+    def closed(self) -> bool:
+        """A call now would have to wait."""
+        with self._lock:
+            return time.monotonic() < self._not_before
+
+    def failing(self) -> bool:
+        """The provider's last answer was a failure."""
+        with self._lock:
+            return self._failures > 0
+
 
 def _retry_after(headers) -> float | None:
     for name in ("Retry-After", "x-retry-after"):

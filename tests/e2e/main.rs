@@ -14,6 +14,7 @@ mod personas;
 mod project;
 mod providers;
 mod report;
+mod routing;
 mod runner;
 mod sdk;
 mod serve;

@@ -101,3 +101,18 @@ fn the_python_starter_passes_the_bundled_suite() {
     assert_eq!(out.lines().last(), Some(expected.as_str()), "{out}{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The starter's routing rules hold to their own table (`python3 routing.py`), so a
+/// change to them cannot hide behind a suite that happens to pass.
+#[test]
+fn the_starter_routes_by_its_table() {
+    python3_available();
+    let out = Command::new("python3")
+        .arg("-B")
+        .arg(repo("examples/python/routing.py"))
+        .output()
+        .expect("python3 runs");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("routing cases pass"), "{stdout}{stderr}");
+}

@@ -96,6 +96,14 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/messy-address.snap"),
     ),
     (
+        "multi-channel-fulfilment.yaml",
+        include_str!("../../../scenarios/multi-channel-fulfilment.yaml"),
+    ),
+    (
+        "multi-channel-fulfilment.snap",
+        include_str!("../../../scenarios/multi-channel-fulfilment.snap"),
+    ),
+    (
         "rate-limit-storm.yaml",
         include_str!("../../../scenarios/rate-limit-storm.yaml"),
     ),
@@ -104,12 +112,28 @@ const SUITE: &[(&str, &str)] = &[
         include_str!("../../../scenarios/rate-limit-storm.snap"),
     ),
     (
+        "regional-3pl-outage.yaml",
+        include_str!("../../../scenarios/regional-3pl-outage.yaml"),
+    ),
+    (
+        "regional-3pl-outage.snap",
+        include_str!("../../../scenarios/regional-3pl-outage.snap"),
+    ),
+    (
         "stock-drift.yaml",
         include_str!("../../../scenarios/stock-drift.yaml"),
     ),
     (
         "stock-drift.snap",
         include_str!("../../../scenarios/stock-drift.snap"),
+    ),
+    (
+        "two-warehouses-routing.yaml",
+        include_str!("../../../scenarios/two-warehouses-routing.yaml"),
+    ),
+    (
+        "two-warehouses-routing.snap",
+        include_str!("../../../scenarios/two-warehouses-routing.snap"),
     ),
     (
         "warehouse-api-version-retired.yaml",
@@ -126,6 +150,14 @@ const SUITE: &[(&str, &str)] = &[
     (
         "warehouse-backorder.snap",
         include_str!("../../../scenarios/warehouse-backorder.snap"),
+    ),
+    (
+        "warehouse-out-of-stock-reroute.yaml",
+        include_str!("../../../scenarios/warehouse-out-of-stock-reroute.yaml"),
+    ),
+    (
+        "warehouse-out-of-stock-reroute.snap",
+        include_str!("../../../scenarios/warehouse-out-of-stock-reroute.snap"),
     ),
     (
         "warehouse-short-pick.yaml",

@@ -1,8 +1,8 @@
 //! One retrying HTTP client shared by every persona call. Retries 429 and 5xx (and, for
 //! calls that are safe to repeat, transport errors and unreadable bodies) with exponential
 //! backoff plus jitter, honouring `Retry-After` (Shopify, EasyPost) and `x-retry-after`
-//! (ShipBob). Every provider has one [`Pacer`]: after a failure nobody calls that
-//! provider again before the wait is over, so retries never storm it. Other 4xx are
+//! (ShipBob). Every node has one [`Pacer`]: after a failure nobody calls that
+//! node again before the wait is over, so retries never storm it. Other 4xx are
 //! returned at once. Pacing rules are in [`crate::retry`]; this file is the shell.
 
 use std::collections::HashMap;
@@ -177,6 +177,33 @@ impl HttpClient {
             pacers: Arc::default(),
             ignores_retry_after,
         })
+    }
+
+    /// The same client with pacers of its own: for another node, so that one node's
+    /// outage does not hold back calls to the others.
+    pub(crate) fn with_own_pacers(&self) -> HttpClient {
+        HttpClient {
+            pacers: Arc::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The same client (same pacers) making one attempt per call: for reads that are
+    /// repeated on a timer anyway.
+    pub(crate) fn single_attempt(&self) -> HttpClient {
+        let mut client = self.clone();
+        client.timings.max_attempts = 1;
+        client
+    }
+
+    /// The provider's last answer was a failure (every caller shares this view).
+    pub(crate) fn failing(&self, service: Service) -> bool {
+        self.with_pacer(service, |p| p.is_failing())
+    }
+
+    /// A call now would first wait for the provider's pacer.
+    pub(crate) fn held_back(&self, service: Service) -> bool {
+        self.with_pacer(service, |p| p.holds_back(Instant::now()))
     }
 
     fn with_pacer<T>(&self, service: Service, f: impl FnOnce(&mut Pacer) -> T) -> T {

@@ -1,5 +1,7 @@
 //! Reads the integration contract variables (`PORT`, `DRYDOCK_*`) into a validated
-//! [`Config`]. Every problem names the variable and says how to fix it.
+//! [`Config`]: the world's nodes from the manifest `DRYDOCK_WORLD_JSON` (`manifest.rs`)
+//! when it is set, else the default world's variables. Every problem names the variable
+//! and says how to fix it.
 //!
 //! Tuning variables of the reference integration itself (all optional):
 //! - `DRYDOCK_REF_DEFECTS`: comma-separated deliberate defects (`drydock run --list-defects`);
@@ -33,23 +35,50 @@ use base64::engine::general_purpose::STANDARD;
 const RUN_HINT: &str =
     "run it under `drydock run --sut-cmd` or export the variables `drydock serve` prints";
 
-/// Everything the reference integration needs to talk to the four personas.
+/// Everything the reference integration needs to talk to the world's nodes.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Port to listen on (`PORT`); only the binary uses it, [`crate::serve`] takes a listener.
     pub port: Option<u16>,
     /// Public base URL of this integration (`DRYDOCK_SUT_URL`), used in webhook subscriptions.
     pub public_url: String,
-    pub shopify: ShopifyConfig,
-    pub easypost: EasyPostConfig,
-    pub shipbob: ShipBobConfig,
+    /// Storefront channels, in declaration order (at least one).
+    pub channels: Vec<ChannelConfig>,
+    /// Warehouses, in declaration order (at least one); the first is the fallback route.
+    pub warehouses: Vec<WarehouseConfig>,
+    /// Carriers, in declaration order (at least one); labels come from the first.
+    pub carriers: Vec<CarrierConfig>,
     /// Slack incoming-webhook URL for alerts.
     pub slack_webhook_url: String,
-    /// Warehouse origin address used as the carrier `from_address`.
-    pub ship_from: ShipFrom,
     pub timings: Timings,
     /// Deliberate bugs switched on (`DRYDOCK_REF_DEFECTS`); empty for the correct integration.
     pub defects: Defects,
+}
+
+/// One storefront channel (a Shopify node).
+#[derive(Clone, Debug)]
+pub struct ChannelConfig {
+    /// Node id, e.g. `shop-eu`; webhooks come to `/webhooks/{id}`.
+    pub id: String,
+    pub shopify: ShopifyConfig,
+}
+
+/// One warehouse (a ShipBob node).
+#[derive(Clone, Debug)]
+pub struct WarehouseConfig {
+    pub id: String,
+    /// A free label such as `US-East` or `EU`, for logs and alerts.
+    pub region: String,
+    /// The warehouse's address: the carrier `from_address`, and where it is for routing.
+    pub ship_from: ShipFrom,
+    pub shipbob: ShipBobConfig,
+}
+
+/// One carrier account (an EasyPost node).
+#[derive(Clone, Debug)]
+pub struct CarrierConfig {
+    pub id: String,
+    pub easypost: EasyPostConfig,
 }
 
 #[derive(Clone, Debug)]
@@ -136,58 +165,36 @@ pub enum ConfigError {
         value: String,
         fix: &'static str,
     },
+    #[error(
+        "DRYDOCK_WORLD_JSON is invalid: {problem}; use the manifest `drydock serve` writes to .drydock/world.json (or `GET /worlds/{{id}}/env`)"
+    )]
+    Manifest { problem: String },
 }
 
 impl Config {
-    /// Reads the integration contract variables (see the persona wire contract, "Environment").
+    /// Reads the integration contract variables: the world manifest `DRYDOCK_WORLD_JSON`
+    /// when it is set, else the default world's variables (one node of each role).
     pub fn from_vars(vars: &BTreeMap<String, String>) -> Result<Config, ConfigError> {
         let vars = Vars(vars);
         let port = match vars.optional("PORT") {
             Some(raw) => Some(vars.parse_port(raw)?),
             None => None,
         };
-        let shipbob_secret = vars.required("DRYDOCK_SHIPBOB_WEBHOOK_SECRET")?;
-        let channel_raw = vars.required("DRYDOCK_SHIPBOB_CHANNEL_ID")?;
-        let channel_id = channel_raw
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| ConfigError::Invalid {
-                var: "DRYDOCK_SHIPBOB_CHANNEL_ID",
-                value: channel_raw.to_owned(),
-                fix: "use the integer channel id ShipBob assigned, e.g. 100101",
-            })?;
+        let nodes = match vars.optional(crate::manifest::VAR) {
+            Some(raw) => crate::manifest::read(raw)?,
+            None => default_nodes(&vars)?,
+        };
+        let slack_webhook_url = match nodes.slack_webhook_url {
+            Some(url) => url,
+            None => vars.url("DRYDOCK_SLACK_WEBHOOK_URL")?,
+        };
         Ok(Config {
             port,
             public_url: vars.url("DRYDOCK_SUT_URL")?,
-            shopify: ShopifyConfig {
-                base_url: vars.url("DRYDOCK_SHOPIFY_URL")?,
-                shop_domain: vars
-                    .optional("DRYDOCK_SHOPIFY_SHOP_DOMAIN")
-                    .unwrap_or_default()
-                    .to_owned(),
-                access_token: vars.required("DRYDOCK_SHOPIFY_ACCESS_TOKEN")?.to_owned(),
-                webhook_secret: vars.required("DRYDOCK_SHOPIFY_WEBHOOK_SECRET")?.to_owned(),
-            },
-            easypost: EasyPostConfig {
-                base_url: vars.url("DRYDOCK_EASYPOST_URL")?,
-                api_key: vars.required("DRYDOCK_EASYPOST_API_KEY")?.to_owned(),
-                webhook_secret: vars.required("DRYDOCK_EASYPOST_WEBHOOK_SECRET")?.to_owned(),
-            },
-            shipbob: ShipBobConfig {
-                base_url: vars.url("DRYDOCK_SHIPBOB_URL")?,
-                token: vars.required("DRYDOCK_SHIPBOB_TOKEN")?.to_owned(),
-                channel_id,
-                webhook_key: decode_whsec(shipbob_secret)?,
-            },
-            slack_webhook_url: vars.url("DRYDOCK_SLACK_WEBHOOK_URL")?,
-            ship_from: ShipFrom {
-                name: vars.required("DRYDOCK_SHIP_FROM_NAME")?.to_owned(),
-                street1: vars.required("DRYDOCK_SHIP_FROM_STREET1")?.to_owned(),
-                city: vars.required("DRYDOCK_SHIP_FROM_CITY")?.to_owned(),
-                state: vars.required("DRYDOCK_SHIP_FROM_STATE")?.to_owned(),
-                zip: vars.required("DRYDOCK_SHIP_FROM_ZIP")?.to_owned(),
-                country: vars.required("DRYDOCK_SHIP_FROM_COUNTRY")?.to_owned(),
-            },
+            channels: nodes.channels,
+            warehouses: nodes.warehouses,
+            carriers: nodes.carriers,
+            slack_webhook_url,
             timings: timings(&vars)?,
             defects: match vars.optional("DRYDOCK_REF_DEFECTS") {
                 None => Defects::none(),
@@ -205,6 +212,85 @@ impl Config {
         let vars: BTreeMap<String, String> = std::env::vars().collect();
         Config::from_vars(&vars)
     }
+}
+
+/// The nodes of a world, as the manifest or the default variables describe them.
+pub(crate) struct WorldNodes {
+    pub(crate) channels: Vec<ChannelConfig>,
+    pub(crate) warehouses: Vec<WarehouseConfig>,
+    pub(crate) carriers: Vec<CarrierConfig>,
+    /// The alerts node's URL, when the manifest has one.
+    pub(crate) slack_webhook_url: Option<String>,
+}
+
+/// Without a manifest: the default world, `shopify`, `shipbob` and `easypost`, from the
+/// variables named after them.
+fn default_nodes(vars: &Vars<'_>) -> Result<WorldNodes, ConfigError> {
+    let shipbob_secret = vars.required("DRYDOCK_SHIPBOB_WEBHOOK_SECRET")?;
+    let channel_raw = vars.required("DRYDOCK_SHIPBOB_CHANNEL_ID")?;
+    let channel_id = parse_channel_id(channel_raw).ok_or_else(|| ConfigError::Invalid {
+        var: "DRYDOCK_SHIPBOB_CHANNEL_ID",
+        value: channel_raw.to_owned(),
+        fix: CHANNEL_ID_FIX,
+    })?;
+    let shopify = ShopifyConfig {
+        base_url: vars.url("DRYDOCK_SHOPIFY_URL")?,
+        shop_domain: vars
+            .optional("DRYDOCK_SHOPIFY_SHOP_DOMAIN")
+            .unwrap_or_default()
+            .to_owned(),
+        access_token: vars.required("DRYDOCK_SHOPIFY_ACCESS_TOKEN")?.to_owned(),
+        webhook_secret: vars.required("DRYDOCK_SHOPIFY_WEBHOOK_SECRET")?.to_owned(),
+    };
+    let easypost = EasyPostConfig {
+        base_url: vars.url("DRYDOCK_EASYPOST_URL")?,
+        api_key: vars.required("DRYDOCK_EASYPOST_API_KEY")?.to_owned(),
+        webhook_secret: vars.required("DRYDOCK_EASYPOST_WEBHOOK_SECRET")?.to_owned(),
+    };
+    let shipbob = ShipBobConfig {
+        base_url: vars.url("DRYDOCK_SHIPBOB_URL")?,
+        token: vars.required("DRYDOCK_SHIPBOB_TOKEN")?.to_owned(),
+        channel_id,
+        webhook_key: decode_whsec(shipbob_secret).ok_or_else(|| ConfigError::Invalid {
+            var: "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",
+            value: shipbob_secret.to_owned(),
+            fix: WHSEC_FIX,
+        })?,
+    };
+    let ship_from = ShipFrom {
+        name: vars.required("DRYDOCK_SHIP_FROM_NAME")?.to_owned(),
+        street1: vars.required("DRYDOCK_SHIP_FROM_STREET1")?.to_owned(),
+        city: vars.required("DRYDOCK_SHIP_FROM_CITY")?.to_owned(),
+        state: vars.required("DRYDOCK_SHIP_FROM_STATE")?.to_owned(),
+        zip: vars.required("DRYDOCK_SHIP_FROM_ZIP")?.to_owned(),
+        country: vars.required("DRYDOCK_SHIP_FROM_COUNTRY")?.to_owned(),
+    };
+    Ok(WorldNodes {
+        channels: vec![ChannelConfig {
+            id: "shopify".to_owned(),
+            shopify,
+        }],
+        warehouses: vec![WarehouseConfig {
+            id: "shipbob".to_owned(),
+            region: "US-East".to_owned(),
+            ship_from,
+            shipbob,
+        }],
+        carriers: vec![CarrierConfig {
+            id: "easypost".to_owned(),
+            easypost,
+        }],
+        slack_webhook_url: None,
+    })
+}
+
+pub(crate) const CHANNEL_ID_FIX: &str = "use the integer channel id ShipBob assigned, e.g. 100101";
+pub(crate) const WHSEC_FIX: &str =
+    "use the `whsec_<base64>` secret ShipBob returned from POST /webhook";
+
+/// A ShipBob channel id: a whole number.
+pub(crate) fn parse_channel_id(raw: &str) -> Option<u64> {
+    raw.trim().parse::<u64>().ok()
 }
 
 fn timings(vars: &Vars<'_>) -> Result<Timings, ConfigError> {
@@ -240,14 +326,9 @@ fn timings(vars: &Vars<'_>) -> Result<Timings, ConfigError> {
 }
 
 /// The Standard Webhooks key is the base64 part after `whsec_`.
-fn decode_whsec(secret: &str) -> Result<Vec<u8>, ConfigError> {
-    let invalid = || ConfigError::Invalid {
-        var: "DRYDOCK_SHIPBOB_WEBHOOK_SECRET",
-        value: secret.to_owned(),
-        fix: "use the `whsec_<base64>` secret ShipBob returned from POST /webhook",
-    };
-    let encoded = secret.trim().strip_prefix("whsec_").ok_or_else(invalid)?;
-    STANDARD.decode(encoded).map_err(|_| invalid())
+pub(crate) fn decode_whsec(secret: &str) -> Option<Vec<u8>> {
+    let encoded = secret.trim().strip_prefix("whsec_")?;
+    STANDARD.decode(encoded).ok()
 }
 
 struct Vars<'a>(&'a BTreeMap<String, String>);
@@ -356,9 +437,43 @@ mod tests {
         let config = Config::from_vars(&complete()).expect("valid");
         assert_eq!(config.port, Some(38211));
         assert_eq!(config.public_url, "http://127.0.0.1:38211");
-        assert_eq!(config.shipbob.channel_id, 100_101);
-        assert_eq!(config.shipbob.webhook_key, b"hello");
+        assert_eq!(config.warehouses[0].shipbob.channel_id, 100_101);
+        assert_eq!(config.warehouses[0].shipbob.webhook_key, b"hello");
+        assert_eq!(config.channels[0].id, "shopify");
+        assert_eq!(config.warehouses[0].id, "shipbob");
+        assert_eq!(config.carriers[0].id, "easypost");
         assert_eq!(config.timings, Timings::default());
+    }
+
+    /// The default world's manifest, as the simulator renders it for `complete()`.
+    const DEFAULT_MANIFEST: &str = r#"{"version":1,"sut_url":"http://127.0.0.1:38211","nodes":[
+      {"id":"shopify","role":"channel","provider":"shopify","url":"http://127.0.0.1:40001/admin/api/2026-10",
+       "env_prefix":"DRYDOCK_SHOPIFY_","credentials":{"access_token":"shpat_x","shop_domain":"drydock-shop.myshopify.com"},
+       "webhook_secret":"shpss_x"},
+      {"id":"easypost","role":"carrier","provider":"easypost","url":"http://127.0.0.1:40002/v2",
+       "env_prefix":"DRYDOCK_EASYPOST_","credentials":{"api_key":"EZTKx"},"webhook_secret":"s3cret"},
+      {"id":"shipbob","role":"warehouse","provider":"shipbob","url":"http://127.0.0.1:40003/2026-01",
+       "env_prefix":"DRYDOCK_SHIPBOB_","credentials":{"token":"pat","channel_id":"100101"},
+       "webhook_secret":"whsec_aGVsbG8=","region":"US-East",
+       "ship_from":{"name":"Drydock Warehouse","company":"","street1":"1 Dock St","street2":"","city":"Oakland",
+                    "state":"CA","zip":"94607","country":"US","phone":"","email":""}},
+      {"id":"slack","role":"alerts","provider":"slack","url":"http://127.0.0.1:40004/services/T/B/x",
+       "env_prefix":"DRYDOCK_SLACK_","credentials":{}}]}"#;
+
+    #[test]
+    fn the_manifest_and_the_default_variables_describe_the_same_world() {
+        let from_vars = Config::from_vars(&complete()).expect("variables");
+        let mut vars = complete();
+        vars.insert("DRYDOCK_WORLD_JSON".into(), DEFAULT_MANIFEST.into());
+        let from_manifest = Config::from_vars(&vars).expect("manifest");
+        assert_eq!(format!("{from_manifest:?}"), format!("{from_vars:?}"));
+        // The manifest wins over the default variables when both are set.
+        vars.insert("DRYDOCK_SHOPIFY_URL".into(), "http://127.0.0.1:1/x".into());
+        let config = Config::from_vars(&vars).expect("manifest");
+        assert_eq!(
+            config.channels[0].shopify.base_url,
+            "http://127.0.0.1:40001/admin/api/2026-10"
+        );
     }
 
     #[test]

@@ -35,10 +35,15 @@ pub enum Defect {
     IgnoresOrdersNotAtWarehouse,
     /// Holds every order whose address has a unit line, without asking the carrier.
     HoldsValidAddresses,
+    /// Sends every order to the first declared warehouse, whatever its stock or distance.
+    AlwaysFirstWarehouse,
+    /// Keeps an order waiting for its warehouse while that one is down, although another
+    /// warehouse could ship it.
+    NoRerouteOnOutage,
 }
 
 impl Defect {
-    pub const ALL: [Defect; 12] = [
+    pub const ALL: [Defect; 14] = [
         Defect::SecondLabelAfterTimeout,
         Defect::IgnoresRetryAfter,
         Defect::SkipsSignatureCheck,
@@ -51,6 +56,8 @@ impl Defect {
         Defect::SkipsOutForDelivery,
         Defect::IgnoresOrdersNotAtWarehouse,
         Defect::HoldsValidAddresses,
+        Defect::AlwaysFirstWarehouse,
+        Defect::NoRerouteOnOutage,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +74,8 @@ impl Defect {
             Defect::SkipsOutForDelivery => "skips-out-for-delivery",
             Defect::IgnoresOrdersNotAtWarehouse => "ignores-orders-not-at-warehouse",
             Defect::HoldsValidAddresses => "holds-valid-addresses",
+            Defect::AlwaysFirstWarehouse => "always-first-warehouse",
+            Defect::NoRerouteOnOutage => "no-reroute-on-outage",
         }
     }
 
@@ -100,6 +109,12 @@ impl Defect {
             }
             Defect::HoldsValidAddresses => {
                 "holds every order with a unit line in its address without asking the carrier"
+            }
+            Defect::AlwaysFirstWarehouse => {
+                "sends every order to the first warehouse, ignoring its stock and the customer's region"
+            }
+            Defect::NoRerouteOnOutage => {
+                "holds orders for a warehouse that is down instead of routing them to another that can ship them"
             }
         }
     }

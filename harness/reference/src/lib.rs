@@ -1,6 +1,7 @@
 //! drydock's reference integration: a small, honest fulfilment service that connects
-//! a Shopify storefront, an EasyPost carrier account, a ShipBob warehouse and a Slack
-//! alert channel, speaking only their public HTTP dialects. The harness runs it as
+//! Shopify storefronts, EasyPost carrier accounts, ShipBob warehouses (routing each
+//! order to the closest one that can ship it) and a Slack alert channel, speaking only
+//! their public HTTP dialects. The harness runs it as
 //! the "integration under test" to check that drills and checks behave sensibly.
 //!
 //! **Architecture Invariant:** it reaches the personas only over HTTP; it shares no
@@ -14,8 +15,11 @@ mod easypost;
 mod held;
 mod idle;
 mod labels;
+mod manifest;
+mod nodes;
 mod pipeline;
 mod retry;
+mod routing;
 mod shipbob;
 mod shopify;
 mod shortpick;
@@ -37,7 +41,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 pub use config::{
-    Config, ConfigError, EasyPostConfig, ShipBobConfig, ShipFrom, ShopifyConfig, Timings,
+    CarrierConfig, ChannelConfig, Config, ConfigError, EasyPostConfig, ShipBobConfig, ShipFrom,
+    ShopifyConfig, Timings, WarehouseConfig,
 };
 pub use defects::{Defect, Defects, UnknownDefect};
 
@@ -50,6 +55,8 @@ pub enum ServeError {
     Client(#[source] reqwest::Error),
     #[error("failed to serve http on the given listener: {0}")]
     Io(#[source] std::io::Error),
+    #[error("the world has no {0} node: give the integration at least one of each role")]
+    MissingRole(&'static str),
 }
 
 /// Serves until `shutdown` resolves. Binds nothing itself: the caller passes the listener.
@@ -61,17 +68,24 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    for (role, count) in [
+        ("channel", config.channels.len()),
+        ("warehouse", config.warehouses.len()),
+        ("carrier", config.carriers.len()),
+    ] {
+        if count == 0 {
+            return Err(ServeError::MissingRole(role));
+        }
+    }
     let defects = config.defects.clone();
     let forget_pending = defects.has(Defect::IgnoresOrdersNotAtWarehouse);
     let http = client::HttpClient::new(config.timings, defects.has(Defect::IgnoresRetryAfter))
         .map_err(ServeError::Client)?;
     let slack = slack::SlackApi::new(http.clone(), &config.slack_webhook_url);
-    let shopify = shopify::ShopifyApi::new(http.clone(), &config.shopify, slack.clone());
-    let easypost = easypost::EasyPostApi::new(http.clone(), &config.easypost);
-    let shipbob = shipbob::ShipBobApi::new(
-        http,
-        &config.shipbob,
-        slack.clone(),
+    let nodes = nodes::Nodes::new(
+        &config,
+        &http,
+        &slack,
         defects.has(Defect::IgnoresApiVersionChange),
     );
     let book = state::SharedBook::default();
@@ -80,13 +94,10 @@ pub async fn serve(
     let work = work::Work::default();
     let jobs = work::JobSender::new(jobs, work.clone());
     let trigger = stock::StockTrigger::default();
+    let known_stock = stock::KnownStock::default();
 
     let router = webhooks::app(webhooks::AppState {
-        secrets: Arc::new(webhooks::Secrets {
-            shopify: config.shopify.webhook_secret.clone(),
-            easypost: config.easypost.webhook_secret.clone(),
-            shipbob_key: config.shipbob.webhook_key.clone(),
-        }),
+        receivers: Arc::new(receivers(&config)),
         book: book.clone(),
         jobs: jobs.clone(),
         work: work.clone(),
@@ -96,21 +107,18 @@ pub async fn serve(
     });
 
     let pipeline = pipeline::Pipeline {
-        shopify: shopify.clone(),
-        easypost: easypost.clone(),
-        shipbob: shipbob.clone(),
+        nodes: nodes.clone(),
         slack,
         book: book.clone(),
         stock: trigger.clone(),
-        ship_from: config.ship_from.clone(),
+        known_stock: known_stock.clone(),
         timings: config.timings,
         defects,
         work,
     };
     let duties = pipeline::Background {
         book: book.clone(),
-        shipbob: shipbob.clone(),
-        easypost: easypost.clone(),
+        nodes: nodes.clone(),
         jobs,
         retry_tick: (config.timings.held_retry / 4).max(std::time::Duration::from_millis(10)),
         reconcile: config.timings.reconcile,
@@ -118,14 +126,9 @@ pub async fn serve(
     let public_url = config.public_url.clone();
     let poll = config.timings.inventory_poll;
     let background = tokio::spawn(async move {
-        let personas = startup::Personas {
-            shopify: &shopify,
-            easypost: &easypost,
-            shipbob: &shipbob,
-        };
-        let catalog = loop {
-            match startup::prepare(&personas, &public_url).await {
-                Ok(catalog) => break catalog,
+        let catalogs = loop {
+            match startup::prepare(&nodes, &public_url).await {
+                Ok(catalogs) => break catalogs,
                 Err(err) => {
                     tracing::error!(error = %err, "startup failed; retrying");
                     tokio::time::sleep(STARTUP_RETRY).await;
@@ -133,10 +136,10 @@ pub async fn serve(
             }
         };
         let sync = stock::StockSync {
-            shopify: shopify.clone(),
-            shipbob: shipbob.clone(),
+            nodes,
             book,
-            catalog: Arc::new(catalog),
+            catalogs: Arc::new(catalogs),
+            known: known_stock,
             forget_pending,
         };
         ready.store(true, Ordering::Release);
@@ -154,4 +157,35 @@ pub async fn serve(
         .map_err(ServeError::Io);
     background.abort();
     served
+}
+
+/// One webhook receiver per node, by node id.
+fn receivers(config: &Config) -> webhooks::Receivers {
+    let mut receivers = webhooks::Receivers::new();
+    for (channel, node) in config.channels.iter().enumerate() {
+        receivers.insert(
+            node.id.clone(),
+            webhooks::Receiver::Storefront {
+                channel,
+                secret: node.shopify.webhook_secret.clone(),
+            },
+        );
+    }
+    for node in &config.carriers {
+        receivers.insert(
+            node.id.clone(),
+            webhooks::Receiver::Carrier {
+                secret: node.easypost.webhook_secret.clone(),
+            },
+        );
+    }
+    for node in &config.warehouses {
+        receivers.insert(
+            node.id.clone(),
+            webhooks::Receiver::Warehouse {
+                key: node.shipbob.webhook_key.clone(),
+            },
+        );
+    }
+    receivers
 }

@@ -7,27 +7,30 @@
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::client::{CallError, Service};
-use crate::config::{ShipFrom, Timings};
+use crate::config::Timings;
 use crate::defects::{Defect, Defects};
 use crate::easypost::{EasyPostApi, Tracker};
 use crate::held::RetryTask;
+use crate::nodes::Nodes;
 use crate::shipbob::{self, ShipBobApi};
 use crate::shopify::{self, ShopifyApi};
 use crate::slack::SlackApi;
 use crate::state::{OrderRecord, SharedBook};
-use crate::stock::StockTrigger;
+use crate::stock::{KnownStock, StockTrigger};
 use crate::work::Work;
 
 mod background;
 mod delivery;
 mod intake;
+mod route;
 
 pub(crate) use background::Background;
 
 /// Work handed from the webhook handlers to the pipeline worker.
 #[derive(Debug)]
 pub(crate) enum Job {
-    OrderCreated(shopify::Order),
+    /// A new order on the channel at this index.
+    OrderCreated(usize, shopify::Order),
     OrderCancelled(shopify::Order),
     Shipped(shipbob::Shipment),
     ShipmentException(shipbob::Shipment),
@@ -45,6 +48,9 @@ struct Failure {
     cause: String,
     /// The provider was unavailable (not: it refused): worth retrying later.
     retryable: bool,
+    /// The provider said it did not do it (5xx, 429, connection refused): the request
+    /// surely took no effect, so the work may go to another node instead.
+    unanswered: bool,
 }
 
 impl Failure {
@@ -87,6 +93,7 @@ impl Failure {
             summary,
             cause,
             retryable: !err.is_rejection(),
+            unanswered: !err.is_rejection() && !err.outcome_unknown(),
         }
     }
 }
@@ -100,13 +107,12 @@ impl From<CallError> for Failure {
 
 #[derive(Clone)]
 pub(crate) struct Pipeline {
-    pub(crate) shopify: ShopifyApi,
-    pub(crate) easypost: EasyPostApi,
-    pub(crate) shipbob: ShipBobApi,
+    pub(crate) nodes: Nodes,
     pub(crate) slack: SlackApi,
     pub(crate) book: SharedBook,
     pub(crate) stock: StockTrigger,
-    pub(crate) ship_from: ShipFrom,
+    /// Each warehouse's sellable stock as last read, shared with the stock sync.
+    pub(crate) known_stock: KnownStock,
     pub(crate) timings: Timings,
     pub(crate) defects: Defects,
     /// Jobs in hand, for the idle endpoint.
@@ -132,7 +138,7 @@ impl Pipeline {
 
     async fn handle(&self, job: Job) {
         match job {
-            Job::OrderCreated(order) => self.order_created(&order).await,
+            Job::OrderCreated(channel, order) => self.order_created(channel, &order).await,
             Job::OrderCancelled(order) => self.order_cancelled(&order).await,
             Job::Shipped(shipment) => self.shipped(&shipment).await,
             Job::ShipmentException(shipment) => self.shipment_exception(&shipment).await,
@@ -143,6 +149,24 @@ impl Pipeline {
                 self.retry_mark_shipped(id, &shipment).await
             }
         }
+    }
+
+    /// The storefront the order was placed on.
+    fn storefront(&self, id: u64) -> &ShopifyApi {
+        let channel = self.order(id, |o| o.channel).unwrap_or(0);
+        &self.nodes.channel(channel).api
+    }
+
+    /// The carrier the order's label comes from.
+    fn carrier(&self, id: u64) -> &EasyPostApi {
+        let carrier = self.order(id, |o| o.carrier).unwrap_or(0);
+        &self.nodes.carrier(carrier).api
+    }
+
+    /// The warehouse the order was routed to (the first, before it is routed).
+    fn warehouse_of(&self, id: u64) -> &ShipBobApi {
+        let warehouse = self.order(id, |o| o.warehouse).flatten().unwrap_or(0);
+        &self.nodes.warehouse(warehouse).api
     }
 
     fn has(&self, defect: Defect) -> bool {
@@ -208,7 +232,10 @@ impl Pipeline {
 
     /// The first fulfillment order still open for work.
     async fn open_fulfillment_order(&self, order_id: u64) -> Result<u64, Failure> {
-        let orders = self.shopify.fulfillment_orders(order_id).await?;
+        let orders = self
+            .storefront(order_id)
+            .fulfillment_orders(order_id)
+            .await?;
         orders
             .iter()
             .find(|fo| {
@@ -223,6 +250,7 @@ impl Pipeline {
                 summary: "storefront has no fulfillment order".to_owned(),
                 cause: format!("shopify order {order_id}"),
                 retryable: false,
+                unanswered: false,
             })
     }
 

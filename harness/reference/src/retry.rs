@@ -85,6 +85,16 @@ impl Pacer {
         self.failures = 0;
     }
 
+    /// The last answer was a failure: the provider is down or refusing to serve.
+    pub(crate) fn is_failing(&self) -> bool {
+        self.failures > 0
+    }
+
+    /// A request admitted `now` would have to wait.
+    pub(crate) fn holds_back(&self, now: Instant) -> bool {
+        self.not_before.is_some_and(|at| at > now)
+    }
+
     #[cfg(test)]
     pub(crate) fn failures(&self) -> u32 {
         self.failures

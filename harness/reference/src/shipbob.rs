@@ -256,6 +256,24 @@ impl ShipBobApi {
         }
     }
 
+    /// The same warehouse, asked once per call (no retries): for a poll that repeats.
+    pub(crate) fn probing(&self) -> ShipBobApi {
+        ShipBobApi {
+            http: self.http.single_attempt(),
+            ..self.clone()
+        }
+    }
+
+    /// Its last answer was a failure: the warehouse is down (until a call succeeds).
+    pub(crate) fn failing(&self) -> bool {
+        self.http.failing(Service::ShipBob)
+    }
+
+    /// A call now would first wait out an earlier failure.
+    pub(crate) fn held_back(&self) -> bool {
+        self.http.held_back(Service::ShipBob)
+    }
+
     fn base(&self) -> String {
         self.base
             .lock()

@@ -1,11 +1,10 @@
-//! Startup: load the storefront catalog and subscribe to every persona's webhooks.
+//! Startup: load every storefront's catalog and subscribe to every node's webhooks.
 //! `/health` turns 200 only after this succeeds.
 
 use std::collections::HashMap;
 
 use crate::client::CallError;
-use crate::easypost::EasyPostApi;
-use crate::shipbob::ShipBobApi;
+use crate::nodes::Nodes;
 use crate::shopify::ShopifyApi;
 use crate::stock::Catalog;
 
@@ -25,26 +24,45 @@ pub(crate) enum StartupError {
     Call(#[from] CallError),
 }
 
-pub(crate) struct Personas<'a> {
-    pub(crate) shopify: &'a ShopifyApi,
-    pub(crate) easypost: &'a EasyPostApi,
-    pub(crate) shipbob: &'a ShipBobApi,
+/// Loads every channel's catalog (one per channel, in their order) and subscribes
+/// `public_url`'s receivers at every node: `{public_url}/webhooks/{node id}`.
+pub(crate) async fn prepare(nodes: &Nodes, public_url: &str) -> Result<Vec<Catalog>, StartupError> {
+    let mut catalogs = Vec::with_capacity(nodes.channels.len());
+    for channel in &nodes.channels {
+        catalogs.push(catalog(&channel.api).await?);
+        tracing::info!(channel = %channel.id, "catalog loaded");
+    }
+    for channel in &nodes.channels {
+        let hook = format!("{public_url}/webhooks/{}", channel.id);
+        for topic in SHOPIFY_TOPICS {
+            channel.api.subscribe_webhook(topic, &hook).await?;
+        }
+    }
+    for carrier in &nodes.carriers {
+        let hook = format!("{public_url}/webhooks/{}", carrier.id);
+        carrier.api.subscribe_webhook(&hook).await?;
+    }
+    for warehouse in &nodes.warehouses {
+        let hook = format!("{public_url}/webhooks/{}", warehouse.id);
+        warehouse
+            .api
+            .subscribe_webhook(&hook, &SHIPBOB_TOPICS)
+            .await?;
+    }
+    tracing::info!(public_url, "webhooks subscribed");
+    Ok(catalogs)
 }
 
-/// Loads the catalog and subscribes `public_url`'s webhook receivers.
-pub(crate) async fn prepare(
-    personas: &Personas<'_>,
-    public_url: &str,
-) -> Result<Catalog, StartupError> {
-    let location_id = personas
-        .shopify
+/// One storefront's location and SKU → inventory item ids.
+async fn catalog(shopify: &ShopifyApi) -> Result<Catalog, StartupError> {
+    let location_id = shopify
         .locations()
         .await?
         .first()
         .map(|l| l.id)
         .ok_or(StartupError::NoLocation)?;
     let mut items = HashMap::new();
-    for product in personas.shopify.products().await? {
+    for product in shopify.products().await? {
         for variant in product.variants {
             if let (Some(sku), Some(item_id)) = (variant.sku, variant.inventory_item_id)
                 && !sku.trim().is_empty()
@@ -54,22 +72,5 @@ pub(crate) async fn prepare(
         }
     }
     tracing::info!(location_id, skus = items.len(), "catalog loaded");
-
-    let shopify_hook = format!("{public_url}/webhooks/shopify");
-    for topic in SHOPIFY_TOPICS {
-        personas
-            .shopify
-            .subscribe_webhook(topic, &shopify_hook)
-            .await?;
-    }
-    personas
-        .easypost
-        .subscribe_webhook(&format!("{public_url}/webhooks/easypost"))
-        .await?;
-    personas
-        .shipbob
-        .subscribe_webhook(&format!("{public_url}/webhooks/shipbob"), &SHIPBOB_TOPICS)
-        .await?;
-    tracing::info!(public_url, "webhooks subscribed");
     Ok(Catalog { location_id, items })
 }

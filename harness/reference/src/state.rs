@@ -15,6 +15,18 @@ use crate::shopify;
 #[derive(Clone, Debug)]
 pub(crate) struct OrderRecord {
     pub(crate) id: u64,
+    /// The storefront channel that took it (index into the nodes).
+    pub(crate) channel: usize,
+    /// The warehouse it was routed to, once it was.
+    pub(crate) warehouse: Option<usize>,
+    /// The warehouse whose address the label (or a purchase in doubt) ships from.
+    pub(crate) label_origin: Option<usize>,
+    /// The carrier the label is bought from.
+    pub(crate) carrier: usize,
+    /// The carrier's id of the verified destination address.
+    pub(crate) verified_address_id: Option<String>,
+    /// Warehouse orders withdrawn to send the order elsewhere: their cancel is ours.
+    pub(crate) withdrawn: Vec<u64>,
     /// Storefront name, e.g. "#1001".
     pub(crate) name: String,
     /// (sku, quantity) per line; lines without a SKU cannot be fulfilled and are skipped.
@@ -47,7 +59,7 @@ pub(crate) struct OrderRecord {
 }
 
 impl OrderRecord {
-    pub(crate) fn from_shopify(order: &shopify::Order) -> OrderRecord {
+    pub(crate) fn from_shopify(order: &shopify::Order, channel: usize) -> OrderRecord {
         // A line without a SKU cannot go to the warehouse; it is left out.
         let sku = |line: &shopify::LineItem| {
             line.sku
@@ -83,6 +95,12 @@ impl OrderRecord {
         };
         OrderRecord {
             id: order.id,
+            channel,
+            warehouse: None,
+            label_origin: None,
+            carrier: 0,
+            verified_address_id: None,
+            withdrawn: Vec::new(),
             name,
             lines,
             line_skus,
@@ -204,21 +222,22 @@ impl OrderBook {
         order.retry.is_some()
     }
 
-    /// Orders in the warehouse whose shipping has not been seen yet: polled.
-    pub(crate) fn awaiting_warehouse(&self) -> Vec<(u64, u64)> {
-        let mut waiting: Vec<(u64, u64)> = self
+    /// Orders in a warehouse whose shipping has not been seen yet, polled:
+    /// `(order, warehouse, warehouse order)`.
+    pub(crate) fn awaiting_warehouse(&self) -> Vec<(u64, usize, u64)> {
+        let mut waiting: Vec<(u64, usize, u64)> = self
             .orders
             .values()
             .filter(|o| !o.shipped && !o.cancelled && !o.ship_seen)
-            .filter_map(|o| Some((o.id, o.warehouse_order_id?)))
+            .filter_map(|o| Some((o.id, o.warehouse.unwrap_or(0), o.warehouse_order_id?)))
             .collect();
         waiting.sort_unstable();
         waiting
     }
 
-    /// Shipped orders whose tracking is not final yet: `(order, tracking code)`.
-    pub(crate) fn awaiting_carrier(&self) -> Vec<(u64, String)> {
-        let mut waiting: Vec<(u64, String)> = self
+    /// Shipped orders whose tracking is not final yet: `(order, carrier, tracking code)`.
+    pub(crate) fn awaiting_carrier(&self) -> Vec<(u64, usize, String)> {
+        let mut waiting: Vec<(u64, usize, String)> = self
             .orders
             .values()
             .filter(|o| o.fulfillment_id.is_some() && !o.cancelled)
@@ -226,7 +245,7 @@ impl OrderBook {
                 o.last_event_rank
                     .is_none_or(|r| r < crate::tracking::FINAL_RANK)
             })
-            .filter_map(|o| Some((o.id, o.label.as_ref()?.tracking_code.clone())))
+            .filter_map(|o| Some((o.id, o.carrier, o.label.as_ref()?.tracking_code.clone())))
             .collect();
         waiting.sort_unstable();
         waiting
@@ -314,7 +333,7 @@ mod tests {
                 .collect(),
             shipping_address: None,
         };
-        OrderRecord::from_shopify(&order)
+        OrderRecord::from_shopify(&order, 0)
     }
 
     #[test]

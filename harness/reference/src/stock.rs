@@ -1,20 +1,48 @@
-//! Inventory sync: the storefront shows what the warehouse can sell minus what the
-//! storefront already accepted but the warehouse has not been told about yet.
-//! Runs every `inventory_poll` and whenever the pipeline asks (`StockTrigger`).
+//! Inventory sync: every storefront channel shows what all warehouses together can
+//! sell minus what the channels already accepted but no warehouse has been told about
+//! yet. Runs every `inventory_poll` and whenever the pipeline asks (`StockTrigger`).
+//! With several warehouses, one that cannot be read counts with the stock it last had.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
 use crate::client::CallError;
-use crate::shipbob::{ShipBobApi, Stock};
-use crate::shopify::ShopifyApi;
+use crate::nodes::Nodes;
+use crate::shipbob::Stock;
 use crate::state::SharedBook;
 
-/// What startup learned from the storefront: where stock lives and which item is which SKU.
+/// Each warehouse's sellable units per SKU as last read (by warehouse index).
+#[derive(Clone, Default)]
+pub(crate) struct KnownStock(Arc<Mutex<HashMap<usize, HashMap<String, i64>>>>);
+
+impl KnownStock {
+    /// Remembers what the warehouse just said; returns it per SKU.
+    pub(crate) fn record(&self, warehouse: usize, levels: &[Stock]) -> HashMap<String, i64> {
+        let mut by_sku: HashMap<String, i64> = HashMap::new();
+        for item in levels {
+            *by_sku.entry(item.sku.clone()).or_default() += item.sellable;
+        }
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(warehouse, by_sku.clone());
+        by_sku
+    }
+
+    pub(crate) fn get(&self, warehouse: usize) -> Option<HashMap<String, i64>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&warehouse)
+            .cloned()
+    }
+}
+
+/// What startup learned from one storefront: where stock lives and which item is which SKU.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Catalog {
     pub(crate) location_id: u64,
@@ -78,10 +106,11 @@ pub(crate) fn plan_updates(
 
 #[derive(Clone)]
 pub(crate) struct StockSync {
-    pub(crate) shopify: ShopifyApi,
-    pub(crate) shipbob: ShipBobApi,
+    pub(crate) nodes: Nodes,
     pub(crate) book: SharedBook,
-    pub(crate) catalog: Arc<Catalog>,
+    /// One catalog per channel, in the channels' order.
+    pub(crate) catalogs: Arc<Vec<Catalog>>,
+    pub(crate) known: KnownStock,
     /// Defect `ignores-orders-not-at-warehouse`: subtract nothing for orders in flight.
     pub(crate) forget_pending: bool,
 }
@@ -105,8 +134,52 @@ impl StockSync {
         }
     }
 
+    /// Every warehouse's stock. With one warehouse a failed read fails the sync (there
+    /// is nothing else to go by); with several, each is asked once and one that does
+    /// not answer counts with what it last said, so an outage at one does not keep the
+    /// sync (and so the integration) busy retrying, nor freeze the others' stock.
+    async fn warehouse_stock(&self) -> Result<Vec<Stock>, CallError> {
+        if let [only] = self.nodes.warehouses.as_slice() {
+            let levels = only.api.inventory_levels().await?;
+            self.known.record(0, &levels);
+            return Ok(levels);
+        }
+        let mut all = Vec::new();
+        for (index, warehouse) in self.nodes.warehouses.iter().enumerate() {
+            // A warehouse still paced after a failure is not waited for: the sync (which
+            // counts as work in hand) would keep the integration busy the whole outage.
+            let answer = if warehouse.api.held_back() {
+                Err(None)
+            } else {
+                warehouse
+                    .api
+                    .probing()
+                    .inventory_levels()
+                    .await
+                    .map_err(Some)
+            };
+            match answer {
+                Ok(levels) => {
+                    self.known.record(index, &levels);
+                    all.extend(levels);
+                }
+                Err(err) => {
+                    if let Some(err) = err {
+                        tracing::debug!(warehouse = %warehouse.id, error = %err, "stock unreadable; using what it last said");
+                    }
+                    let last = self.known.get(index).unwrap_or_default();
+                    all.extend(
+                        last.into_iter()
+                            .map(|(sku, sellable)| Stock { sku, sellable }),
+                    );
+                }
+            }
+        }
+        Ok(all)
+    }
+
     pub(crate) async fn sync_once(&self) -> Result<(), CallError> {
-        // Reservations first, warehouse second: an order handed over in between is then
+        // Reservations first, warehouses second: an order handed over in between is then
         // subtracted twice (briefly under-selling) rather than not at all (overselling).
         let pending = if self.forget_pending {
             // DEFECT ignores-orders-not-at-warehouse: units the storefront sold that the
@@ -115,33 +188,34 @@ impl StockSync {
         } else {
             self.book.lock().pending_by_sku()
         };
-        let warehouse = self.shipbob.inventory_levels().await?;
-        let item_ids: Vec<u64> = {
-            let mut ids: Vec<u64> = self.catalog.items.values().copied().collect();
-            ids.sort_unstable();
-            ids.dedup();
-            ids
-        };
-        if item_ids.is_empty() {
-            return Ok(());
-        }
-        let current: HashMap<u64, i64> = self
-            .shopify
-            .inventory_levels(&item_ids, self.catalog.location_id)
-            .await?
-            .into_iter()
-            .filter_map(|level| Some((level.inventory_item_id, level.available?)))
-            .collect();
-        for (item_id, available) in
-            plan_updates(&warehouse, &pending, &self.catalog.items, &current)
-        {
-            tracing::info!(item_id, available, "pushing stock to the storefront");
-            if let Err(err) = self
-                .shopify
-                .set_inventory_level(self.catalog.location_id, item_id, available)
-                .await
+        let warehouse = self.warehouse_stock().await?;
+        for (channel, catalog) in self.nodes.channels.iter().zip(self.catalogs.iter()) {
+            let item_ids: Vec<u64> = {
+                let mut ids: Vec<u64> = catalog.items.values().copied().collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            };
+            if item_ids.is_empty() {
+                continue;
+            }
+            let current: HashMap<u64, i64> = channel
+                .api
+                .inventory_levels(&item_ids, catalog.location_id)
+                .await?
+                .into_iter()
+                .filter_map(|level| Some((level.inventory_item_id, level.available?)))
+                .collect();
+            for (item_id, available) in plan_updates(&warehouse, &pending, &catalog.items, &current)
             {
-                tracing::warn!(item_id, error = %err, "stock push failed");
+                tracing::info!(channel = %channel.id, item_id, available, "pushing stock to the storefront");
+                if let Err(err) = channel
+                    .api
+                    .set_inventory_level(catalog.location_id, item_id, available)
+                    .await
+                {
+                    tracing::warn!(item_id, error = %err, "stock push failed");
+                }
             }
         }
         Ok(())

@@ -1,15 +1,17 @@
-//! HTTP surface of the integration: `/health`, `/drydock/idle` (`idle.rs`) and the three
-//! webhook receivers.
-//! Each receiver verifies the signature, drops repeated deliveries (same webhook id /
-//! event id), enqueues a job and answers at once; the pipeline does the slow work.
-//! Bad signature → 401 and nothing changes.
+//! HTTP surface of the integration: `/health`, `/drydock/idle` (`idle.rs`) and one
+//! webhook receiver per node, `/webhooks/{node id}`, speaking that node's provider.
+//! Each receiver verifies the signature with its node's secret, drops repeated
+//! deliveries (same webhook id / event id from the same node), enqueues a job and
+//! answers at once; the pipeline does the slow work. Bad signature → 401 and nothing
+//! changes; a node this world does not have → 404.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 
@@ -22,16 +24,22 @@ use crate::stock::StockTrigger;
 use crate::work::{JobSender, Work};
 use crate::{idle, shipbob, shopify};
 
-/// Keys the receivers verify with.
-pub(crate) struct Secrets {
-    pub(crate) shopify: String,
-    pub(crate) easypost: String,
-    pub(crate) shipbob_key: Vec<u8>,
+/// What a node's deliveries are and the key they are verified with.
+pub(crate) enum Receiver {
+    /// A Shopify storefront channel (its index) and its app secret.
+    Storefront { channel: usize, secret: String },
+    /// An EasyPost account's webhook secret.
+    Carrier { secret: String },
+    /// A ShipBob warehouse's Standard Webhooks key.
+    Warehouse { key: Vec<u8> },
 }
+
+/// Every node's receiver, by node id.
+pub(crate) type Receivers = HashMap<String, Receiver>;
 
 #[derive(Clone)]
 pub(crate) struct AppState {
-    pub(crate) secrets: Arc<Secrets>,
+    pub(crate) receivers: Arc<Receivers>,
     pub(crate) book: SharedBook,
     pub(crate) jobs: JobSender,
     /// Work in hand and stock pushes asked for, for the idle endpoint.
@@ -46,11 +54,11 @@ pub(crate) struct AppState {
 /// deliveries, `skips-shipbob-signature-check`).
 fn checked(
     state: &AppState,
-    source: &str,
+    warehouse: bool,
     verified: Result<(), SignatureError>,
 ) -> Result<(), SignatureError> {
     if state.defects.has(Defect::SkipsSignatureCheck)
-        || (source == "shipbob" && state.defects.has(Defect::SkipsShipBobSignatureCheck))
+        || (warehouse && state.defects.has(Defect::SkipsShipBobSignatureCheck))
     {
         // DEFECT skips-signature-check: any body is believed, forged or not.
         return Ok(());
@@ -62,10 +70,30 @@ pub(crate) fn app(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/drydock/idle", get(idle::idle))
-        .route("/webhooks/shopify", post(shopify_webhook))
-        .route("/webhooks/easypost", post(easypost_webhook))
-        .route("/webhooks/shipbob", post(shipbob_webhook))
+        .route("/webhooks/{node}", post(webhook))
         .with_state(state)
+}
+
+async fn webhook(
+    State(state): State<AppState>,
+    Path(node): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    let _receiving = state.work.receiving();
+    match state.receivers.get(&node) {
+        Some(Receiver::Storefront { channel, secret }) => {
+            shopify_webhook(&state, &node, *channel, secret, &headers, &body)
+        }
+        Some(Receiver::Carrier { secret }) => {
+            easypost_webhook(&state, &node, secret, &headers, &body)
+        }
+        Some(Receiver::Warehouse { key }) => shipbob_webhook(&state, &node, key, &headers, &body),
+        None => {
+            tracing::warn!(node, "webhook for a node this world does not have");
+            StatusCode::NOT_FOUND
+        }
+    }
 }
 
 async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
@@ -111,25 +139,27 @@ fn enqueue(state: &AppState, delivery: Option<String>, job: Job) -> StatusCode {
     }
 }
 
-async fn shopify_webhook(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+fn shopify_webhook(
+    state: &AppState,
+    node: &str,
+    channel: usize,
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> StatusCode {
-    let _receiving = state.work.receiving();
-    let signature = header(&headers, "x-shopify-hmac-sha256");
-    let verified = signatures::verify_shopify(&state.secrets.shopify, &body, signature);
-    if let Err(err) = checked(&state, "shopify", verified) {
-        return refuse("shopify", &err);
+    let signature = header(headers, "x-shopify-hmac-sha256");
+    let verified = signatures::verify_shopify(secret, body, signature);
+    if let Err(err) = checked(state, false, verified) {
+        return refuse(node, &err);
     }
-    let topic = header(&headers, "x-shopify-topic").unwrap_or_default();
-    let delivery = header(&headers, "x-shopify-webhook-id").map(|id| format!("shopify:{id}"));
+    let topic = header(headers, "x-shopify-topic").unwrap_or_default();
+    let delivery = header(headers, "x-shopify-webhook-id").map(|id| format!("{node}:{id}"));
     let job = match topic {
-        "orders/create" => match parse::<shopify::Order>("shopify", &body) {
-            Ok(order) => Job::OrderCreated(order),
+        "orders/create" => match parse::<shopify::Order>(node, body) {
+            Ok(order) => Job::OrderCreated(channel, order),
             Err(status) => return status,
         },
-        "orders/cancelled" => match parse::<shopify::Order>("shopify", &body) {
+        "orders/cancelled" => match parse::<shopify::Order>(node, body) {
             Ok(order) => {
                 // Flag at once so a pipeline already working on the order stops early.
                 state.book.lock().request_cancel(order.id);
@@ -142,21 +172,22 @@ async fn shopify_webhook(
             return StatusCode::OK;
         }
     };
-    enqueue(&state, delivery, job)
+    enqueue(state, delivery, job)
 }
 
-async fn easypost_webhook(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+fn easypost_webhook(
+    state: &AppState,
+    node: &str,
+    secret: &str,
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> StatusCode {
-    let _receiving = state.work.receiving();
-    let signature = header(&headers, "x-hmac-signature");
-    let verified = signatures::verify_easypost(&state.secrets.easypost, &body, signature);
-    if let Err(err) = checked(&state, "easypost", verified) {
-        return refuse("easypost", &err);
+    let signature = header(headers, "x-hmac-signature");
+    let verified = signatures::verify_easypost(secret, body, signature);
+    if let Err(err) = checked(state, false, verified) {
+        return refuse(node, &err);
     }
-    let event = match parse::<Event>("easypost", &body) {
+    let event = match parse::<Event>(node, body) {
         Ok(event) => event,
         Err(status) => return status,
     };
@@ -172,30 +203,31 @@ async fn easypost_webhook(
         }
     };
     enqueue(
-        &state,
-        Some(format!("easypost:{}", event.id)),
+        state,
+        Some(format!("{node}:{}", event.id)),
         Job::TrackerUpdated(tracker),
     )
 }
 
-async fn shipbob_webhook(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
+fn shipbob_webhook(
+    state: &AppState,
+    node: &str,
+    key: &[u8],
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> StatusCode {
-    let _receiving = state.work.receiving();
-    let id = header(&headers, "webhook-id");
+    let id = header(headers, "webhook-id");
     let verified = signatures::verify_standard_webhook(
-        &state.secrets.shipbob_key,
-        &body,
+        key,
+        body,
         id,
-        header(&headers, "webhook-timestamp"),
-        header(&headers, "webhook-signature"),
+        header(headers, "webhook-timestamp"),
+        header(headers, "webhook-signature"),
     );
-    if let Err(err) = checked(&state, "shipbob", verified) {
-        return refuse("shipbob", &err);
+    if let Err(err) = checked(state, true, verified) {
+        return refuse(node, &err);
     }
-    let topic = header(&headers, "x-webhook-topic").unwrap_or_default();
+    let topic = header(headers, "x-webhook-topic").unwrap_or_default();
     let wrap: fn(shipbob::Shipment) -> Job = match topic {
         "order.shipped" => Job::Shipped,
         // Backorders and warehouse holds: the order cannot ship as it is.
@@ -209,13 +241,13 @@ async fn shipbob_webhook(
             return StatusCode::OK;
         }
     };
-    let shipment = match parse::<serde_json::Value>("shipbob", &body)
+    let shipment = match parse::<serde_json::Value>(node, body)
         .and_then(|v| shipbob::Shipment::from_body(v).map_err(|_| StatusCode::BAD_REQUEST))
     {
         Ok(shipment) => shipment,
         Err(status) => return status,
     };
-    enqueue(&state, id.map(|id| format!("shipbob:{id}")), wrap(shipment))
+    enqueue(state, id.map(|id| format!("{node}:{id}")), wrap(shipment))
 }
 
 #[cfg(test)]
@@ -247,11 +279,27 @@ mod tests {
         let jobs = JobSender::new(jobs, work.clone());
         let ready = Arc::new(AtomicBool::new(false));
         let state = AppState {
-            secrets: Arc::new(Secrets {
-                shopify: "shpss_test".into(),
-                easypost: "ep".into(),
-                shipbob_key: b"key".to_vec(),
-            }),
+            receivers: Arc::new(Receivers::from([
+                (
+                    "shopify".to_owned(),
+                    Receiver::Storefront {
+                        channel: 0,
+                        secret: "shpss_test".into(),
+                    },
+                ),
+                (
+                    "easypost".to_owned(),
+                    Receiver::Carrier {
+                        secret: "ep".into(),
+                    },
+                ),
+                (
+                    "shipbob".to_owned(),
+                    Receiver::Warehouse {
+                        key: b"key".to_vec(),
+                    },
+                ),
+            ])),
             book: SharedBook::default(),
             jobs,
             work,
@@ -346,7 +394,7 @@ mod tests {
         assert_eq!(post_order(&url, &signature, "w-1").await, 200);
         assert_eq!(post_order(&url, &signature, "w-1").await, 200);
         assert!(
-            matches!(rx.try_recv(), Ok(Job::OrderCreated(order)) if order.id == 5_500_000_000_001)
+            matches!(rx.try_recv(), Ok(Job::OrderCreated(0, order)) if order.id == 5_500_000_000_001)
         );
         assert!(rx.try_recv().is_err());
     }

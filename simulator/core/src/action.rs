@@ -129,8 +129,8 @@ impl World {
             Action::CancelOrder(cancel) => {
                 let channel = match cancel.channel {
                     Some(channel) => channel,
-                    // Ids are unique across the world; an unknown one is refused by the
-                    // first channel, which has no such order.
+                    // The channel holding the order, else the first, which then answers
+                    // that it has no such order.
                     None => self
                         .channel_holding(cancel.order)
                         .map_or_else(|| self.default_channel(), |c| c.id.clone()),

@@ -7,7 +7,7 @@ pub(crate) mod control;
 mod easypost;
 mod faults;
 mod hygiene;
-mod nodes;
+pub(crate) mod nodes;
 mod routes;
 mod shipbob;
 mod shopify;

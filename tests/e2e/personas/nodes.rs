@@ -148,7 +148,7 @@ async fn the_control_api_serves_the_manifest_as_the_env_carries_it() {
 
 /// A world with two ShipBob warehouses: `wh-east` (10 mugs) and `wh-eu` (4, in
 /// Rotterdam), the default channel and carrier.
-fn two_warehouses() -> WorldSpec {
+pub(crate) fn two_warehouses() -> WorldSpec {
     let warehouse = |id: &str, region: &str, mugs: i64, ship_from: Option<Address>| WarehouseNode {
         id: NodeId::parse(id).expect("a node id"),
         provider: "shipbob".into(),

@@ -1,14 +1,13 @@
 //! The pipeline's background duties, on real-time timers: queue the retries of held
-//! orders that are due, and poll the warehouse (orders whose `order.shipped` has not
-//! come) and the carrier (trackers ahead of what was pushed), so that no order depends
+//! orders that are due, and poll the warehouses (orders whose `order.shipped` has not
+//! come) and the carriers (trackers ahead of what was pushed), so that no order depends
 //! on one webhook arriving.
 //! Both only queue jobs; the pipeline worker does the work, one job at a time.
 
 use std::time::{Duration, Instant};
 
 use super::Job;
-use crate::easypost::EasyPostApi;
-use crate::shipbob::ShipBobApi;
+use crate::nodes::Nodes;
 use crate::state::SharedBook;
 use crate::tracking;
 use crate::work::JobSender;
@@ -18,8 +17,7 @@ const CARRIER_EVERY: u64 = 4;
 
 pub(crate) struct Background {
     pub(crate) book: SharedBook,
-    pub(crate) shipbob: ShipBobApi,
-    pub(crate) easypost: EasyPostApi,
+    pub(crate) nodes: Nodes,
     pub(crate) jobs: JobSender,
     /// How often due retries are looked for.
     pub(crate) retry_tick: Duration,
@@ -67,13 +65,20 @@ impl Background {
     /// Queues a fulfilment for orders the warehouse shipped; false once the pipeline is gone.
     async fn poll_warehouse(&self) -> bool {
         let waiting = self.book.lock().awaiting_warehouse();
+        // A warehouse that failed is not asked again this round; the others still are.
+        let mut failing = Vec::new();
         {
-            for (id, warehouse_order_id) in waiting {
-                let shipment = match self.shipbob.order_shipment(warehouse_order_id).await {
+            for (id, warehouse, warehouse_order_id) in waiting {
+                if failing.contains(&warehouse) {
+                    continue;
+                }
+                let api = &self.nodes.warehouse(warehouse).api;
+                let shipment = match api.order_shipment(warehouse_order_id).await {
                     Ok(shipment) => shipment,
                     Err(err) => {
                         tracing::debug!(id, error = %err, "warehouse poll failed; will try again");
-                        break;
+                        failing.push(warehouse);
+                        continue;
                     }
                 };
                 if !shipment.has_shipped() {
@@ -94,12 +99,18 @@ impl Background {
     /// Queues carrier updates newer than what was pushed; false once the pipeline is gone.
     async fn poll_carrier(&self) -> bool {
         let waiting = self.book.lock().awaiting_carrier();
-        for (id, tracking_code) in waiting {
-            let trackers = match self.easypost.trackers(&tracking_code).await {
+        let mut failing = Vec::new();
+        for (id, carrier, tracking_code) in waiting {
+            if failing.contains(&carrier) {
+                continue;
+            }
+            let api = &self.nodes.carrier(carrier).api;
+            let trackers = match api.trackers(&tracking_code).await {
                 Ok(trackers) => trackers,
                 Err(err) => {
                     tracing::debug!(id, error = %err, "tracker poll failed; will try again");
-                    break;
+                    failing.push(carrier);
+                    continue;
                 }
             };
             let (last_rank, last_at) = self

@@ -94,7 +94,7 @@ impl Pipeline {
         };
         let short = shortpick::shortfalls(&lines, shipment);
 
-        let orders = self.shopify.fulfillment_orders(id).await?;
+        let orders = self.storefront(id).fulfillment_orders(id).await?;
         let Some(fo) = orders
             .iter()
             .find(|fo| matches!(fo.status.as_str(), "open" | "in_progress" | "on_hold"))
@@ -109,12 +109,13 @@ impl Pipeline {
                     summary: "storefront has no open fulfillment order".to_owned(),
                     cause: format!("shopify order {id}"),
                     retryable: false,
+                    unanswered: false,
                 }),
             };
         };
         if fo.status == "on_hold" {
             // Held earlier (an outage, a warehouse exception) but shipped now: release first.
-            self.release_if_held(fo.id).await?;
+            self.release_if_held(id, fo.id).await?;
         }
         let lines_to_fulfil: Option<Vec<LineQuantity>> = if short.is_empty() {
             None
@@ -122,7 +123,7 @@ impl Pipeline {
             shortpick::lines_to_fulfil(&fo.line_items, &line_skus, &short)
         };
         let created = self
-            .shopify
+            .storefront(id)
             .create_fulfillment(fo.id, lines_to_fulfil.as_deref(), &info)
             .await;
         let fulfillment_id = match created {
@@ -156,7 +157,7 @@ impl Pipeline {
 
     /// An existing successful fulfillment of the order (with this tracking number, when known).
     async fn find_fulfillment(&self, id: u64, number: &str) -> Result<Option<u64>, CallError> {
-        let found = self.shopify.fulfillments(id).await?;
+        let found = self.storefront(id).fulfillments(id).await?;
         Ok(found
             .iter()
             .filter(|f| f.status.as_deref().is_none_or(|s| s == "success"))
@@ -265,17 +266,21 @@ impl Pipeline {
             message: newest.and_then(|d| d.message.clone()),
         };
         let mut pushed = self
-            .shopify
+            .storefront(id)
             .create_fulfillment_event(id, fulfillment_id, &event)
             .await;
         if let Err(err) = &pushed
             && err.outcome_unknown()
         {
             // The answer was lost: look before posting the same event a second time.
-            pushed = match self.shopify.fulfillment_events(id, fulfillment_id).await {
+            pushed = match self
+                .storefront(id)
+                .fulfillment_events(id, fulfillment_id)
+                .await
+            {
                 Ok(events) if events.iter().any(|e| e.status == status) => Ok(()),
                 Ok(_) => {
-                    self.shopify
+                    self.storefront(id)
                         .create_fulfillment_event(id, fulfillment_id, &event)
                         .await
                 }
@@ -331,6 +336,9 @@ impl Pipeline {
             .status
             .as_deref()
             .is_some_and(|s| s.to_ascii_lowercase().contains("backorder"));
+        if out_of_stock && self.reroute_out_of_stock(id).await {
+            return;
+        }
         let reason = if out_of_stock {
             HoldReason::InventoryOutOfStock
         } else {
@@ -350,7 +358,7 @@ impl Pipeline {
         match fo_id {
             Some(fo_id) => {
                 if let Err(err) = self
-                    .shopify
+                    .storefront(id)
                     .hold_fulfillment_order(fo_id, reason, &notes)
                     .await
                 {
@@ -367,7 +375,11 @@ impl Pipeline {
             tracing::warn!(?shipment.reference_id, "cancelled shipment for an order we cannot identify");
             return;
         };
-        if self.cancelled(id) {
+        let ours = shipment.order_id.is_some_and(|w| {
+            self.order(id, |o| o.withdrawn.contains(&w))
+                .unwrap_or(false)
+        });
+        if self.cancelled(id) || ours {
             tracing::info!(id, "warehouse confirmed our cancel");
             return;
         }

@@ -13,16 +13,21 @@ use crate::state::OrderRecord;
 /// Parcel weight per unit: no catalog weights, so every unit counts as one pound.
 const OUNCES_PER_UNIT: u32 = 16;
 
+/// The parcel weight of an order of `units` units, in ounces.
+pub(super) fn parcel_weight(units: u32) -> u32 {
+    units.max(1).saturating_mul(OUNCES_PER_UNIT)
+}
+
 /// Where the pipeline left an order that did not fail.
-enum Progress {
+pub(super) enum Progress {
     InWarehouse,
     Stopped,
 }
 
 impl Pipeline {
     /// Step 1, then steps 2–5 for a new order.
-    pub(super) async fn order_created(&self, order: &shopify::Order) {
-        let record = OrderRecord::from_shopify(order);
+    pub(super) async fn order_created(&self, channel: usize, order: &shopify::Order) {
+        let record = OrderRecord::from_shopify(order, channel);
         let name = record.name.clone();
         let reprocess = self.has(Defect::ProcessesDuplicateWebhooks);
         let fresh = {
@@ -70,8 +75,16 @@ impl Pipeline {
             return;
         }
         tracing::info!(order = %name, "retrying held order");
+        if self.nodes.warehouses.len() > 1
+            && let Err(failure) = self.choose_warehouse(id, &name, &[], false).await
+        {
+            // Still no warehouse that can take it: the hold stays as the customer sees
+            // it, instead of being released only to be put back.
+            self.retry_failed(id, &failure).await;
+            return;
+        }
         if let Some(fo_id) = held_fo
-            && let Err(err) = self.release_if_held(fo_id).await
+            && let Err(err) = self.release_if_held(id, fo_id).await
         {
             let failure = Failure::from(err);
             self.retry_failed(id, &failure).await;
@@ -101,8 +114,12 @@ impl Pipeline {
     }
 
     /// Releases the fulfillment order's hold if it has one.
-    pub(super) async fn release_if_held(&self, fo_id: u64) -> Result<(), crate::client::CallError> {
-        match self.shopify.release_hold(fo_id).await {
+    pub(super) async fn release_if_held(
+        &self,
+        id: u64,
+        fo_id: u64,
+    ) -> Result<(), crate::client::CallError> {
+        match self.storefront(id).release_hold(fo_id).await {
             Ok(()) => Ok(()),
             // Not on hold (any more): nothing to release.
             Err(err) if err.is_rejection() => Ok(()),
@@ -114,7 +131,7 @@ impl Pipeline {
         // Step 2: find and accept the fulfillment order.
         let fo_id = self.open_fulfillment_order(id).await?;
         self.update(id, |o| o.fulfillment_order_id = Some(fo_id));
-        match self.shopify.accept_fulfillment_request(fo_id).await {
+        match self.storefront(id).accept_fulfillment_request(fo_id).await {
             Ok(()) => {}
             // Already accepted (a replay) is fine; the request is still ours.
             Err(err) if err.status().is_some_and(|s| s.as_u16() == 422) => {
@@ -136,7 +153,7 @@ impl Pipeline {
         };
         let verified = if raw {
             // The defect: the storefront's address goes to the carrier as given, unchecked.
-            self.easypost.create_address(&address).await?
+            self.carrier(id).create_address(&address).await?
         } else {
             if self.has(Defect::HoldsValidAddresses)
                 && address.street2.as_deref().is_some_and(|u| !u.is_empty())
@@ -151,7 +168,7 @@ impl Pipeline {
                     .await;
                 return Ok(Progress::Stopped);
             }
-            self.easypost.verify_address(&address).await?
+            self.carrier(id).verify_address(&address).await?
         };
         if let Some(delivery) = verified
             .verifications
@@ -173,14 +190,33 @@ impl Pipeline {
             return Ok(Progress::Stopped);
         }
 
-        // Step 4: buy the cheapest label (or find the one a lost answer bought).
-        let weight = units.max(1).saturating_mul(OUNCES_PER_UNIT);
-        let label = self.purchase_label(id, &name, &verified.id, weight).await?;
-        self.hand_to_warehouse(id, &name, label).await
+        // Steps 4 and 5, per warehouse: route, buy the label from its address, hand it
+        // over; a warehouse that turns out to be down is left out and the order routed
+        // again (each round leaves one more out, so this ends).
+        self.update(id, |o| o.verified_address_id = Some(verified.id.clone()));
+        let weight = parcel_weight(units);
+        let mut down = Vec::new();
+        loop {
+            let warehouse = self.choose_warehouse(id, &name, &down, false).await?;
+            let label = self
+                .purchase_label(id, &name, &verified.id, weight, warehouse)
+                .await?;
+            match self.hand_to_warehouse(id, &name, label, warehouse).await {
+                Err(failure) if failure.unanswered && self.may_reroute() => {
+                    tracing::warn!(order = %name, warehouse = %self.nodes.warehouse(warehouse).id,
+                        cause = %failure.cause, "warehouse down; routing the order again");
+                    down.push(warehouse);
+                }
+                handed => return handed,
+            }
+        }
     }
 
     /// A label bought before, or one a purchase whose answer was lost did buy.
-    async fn label_so_far(&self, id: u64) -> Result<Option<Label>, Failure> {
+    async fn label_so_far(&self, id: u64, origin: usize) -> Result<Option<Label>, Failure> {
+        if !self.label_ships_from(id, origin).await? {
+            return Ok(None);
+        }
         let (label, pending) = self
             .order(id, |o| (o.label.clone(), o.purchase_shipment_id.clone()))
             .unwrap_or_default();
@@ -191,44 +227,50 @@ impl Pipeline {
             return Ok(None);
         };
         // An earlier purchase on this shipment ended without an answer: look before buying.
-        if let Some(label) = self.easypost.resume(&shipment_id).await? {
+        if let Some(label) = self.carrier(id).resume(&shipment_id).await? {
             return Ok(Some(label));
         }
-        let rates = self.easypost.rates(&shipment_id).await?;
+        let rates = self.carrier(id).rates(&shipment_id).await?;
         match easypost::cheapest(&rates) {
-            Some(rate) => Ok(Some(self.easypost.buy(&shipment_id, rate).await?)),
+            Some(rate) => Ok(Some(self.carrier(id).buy(&shipment_id, rate).await?)),
             None => Ok(None),
         }
     }
 
-    async fn purchase_label(
+    pub(super) async fn purchase_label(
         &self,
         id: u64,
         name: &str,
         to_address_id: &str,
         weight: u32,
+        origin: usize,
     ) -> Result<Label, Failure> {
-        let label = match self.label_so_far(id).await? {
+        let label = match self.label_so_far(id, origin).await? {
             Some(label) => label,
             None => {
                 let reference = id.to_string();
+                let from = &self.nodes.warehouse(origin).ship_from;
                 let shipment = self
-                    .easypost
-                    .create_shipment(to_address_id, &self.ship_from, weight, &reference)
+                    .carrier(id)
+                    .create_shipment(to_address_id, from, weight, &reference)
                     .await?;
                 let Some(rate) = easypost::cheapest(&shipment.rates) else {
                     return Err(Failure {
                         summary: "carrier offered no rates".to_owned(),
                         cause: format!("easypost shipment {}", shipment.id),
                         retryable: true,
+                        unanswered: false,
                     });
                 };
-                self.update(id, |o| o.purchase_shipment_id = Some(shipment.id.clone()));
+                self.update(id, |o| {
+                    o.purchase_shipment_id = Some(shipment.id.clone());
+                    o.label_origin = Some(origin);
+                });
                 if self.has(Defect::SecondLabelAfterTimeout) {
-                    self.buy_blindly(id, to_address_id, weight, &shipment.id, rate)
+                    self.buy_blindly(id, to_address_id, weight, &shipment.id, rate, from)
                         .await?
                 } else {
-                    self.easypost.buy(&shipment.id, rate).await?
+                    self.carrier(id).buy(&shipment.id, rate).await?
                 }
             }
         };
@@ -251,8 +293,9 @@ impl Pipeline {
         weight: u32,
         shipment_id: &str,
         rate: &easypost::Rate,
+        from: &crate::config::ShipFrom,
     ) -> Result<Label, Failure> {
-        let answer = self.easypost.buy_once(shipment_id, rate).await;
+        let answer = self.carrier(id).buy_once(shipment_id, rate).await;
         if let Ok(shipment) = &answer
             && let Some(label) = crate::labels::label_of(shipment, Some(rate))
         {
@@ -268,24 +311,26 @@ impl Pipeline {
             "purchase answer lost; buying on a new shipment"
         );
         let again = self
-            .easypost
-            .create_shipment(to_address_id, &self.ship_from, weight, &id.to_string())
+            .carrier(id)
+            .create_shipment(to_address_id, from, weight, &id.to_string())
             .await?;
         let rate = easypost::cheapest(&again.rates).ok_or_else(|| Failure {
             summary: "carrier offered no rates".to_owned(),
             cause: format!("easypost shipment {}", again.id),
             retryable: true,
+            unanswered: false,
         })?;
         self.update(id, |o| o.purchase_shipment_id = Some(again.id.clone()));
-        Ok(self.easypost.buy(&again.id, rate).await?)
+        Ok(self.carrier(id).buy(&again.id, rate).await?)
     }
 
     /// Step 5: hand the order and its label to the warehouse.
-    async fn hand_to_warehouse(
+    pub(super) async fn hand_to_warehouse(
         &self,
         id: u64,
         name: &str,
         label: Label,
+        warehouse: usize,
     ) -> Result<Progress, Failure> {
         if self.cancelled(id) {
             // The cancel job, queued behind this one, refunds the label.
@@ -309,8 +354,14 @@ impl Pipeline {
             products: lines,
             tags,
         };
-        let warehouse_order = self.shipbob.create_order(&new_order).await?;
+        let warehouse_order = self
+            .nodes
+            .warehouse(warehouse)
+            .api
+            .create_order(&new_order)
+            .await?;
         self.update(id, |o| {
+            o.warehouse = Some(warehouse);
             o.warehouse_order_id = Some(warehouse_order.id);
             o.reserved = false;
         });
@@ -323,7 +374,7 @@ impl Pipeline {
     async fn reject_address(&self, id: u64, name: &str, fo_id: u64, verdict: &str, why: &str) {
         let notes = format!("Address {verdict}: {why}");
         if let Err(err) = self
-            .shopify
+            .storefront(id)
             .hold_fulfillment_order(fo_id, HoldReason::IncorrectAddress, &notes)
             .await
         {
@@ -339,7 +390,7 @@ impl Pipeline {
         self.stock.push_soon();
     }
 
-    async fn hold_after_failure(&self, id: u64, name: &str, failure: Failure) {
+    pub(super) async fn hold_after_failure(&self, id: u64, name: &str, failure: Failure) {
         if self.has(Defect::DropsOrderDuringOutage) {
             // DEFECT drops-order-during-outage: the order is forgotten: no hold on the
             // storefront, no alert, no retry; only a log line nobody reads.
@@ -373,7 +424,7 @@ impl Pipeline {
         };
         self.update(id, |o| o.fulfillment_order_id = Some(fo_id));
         if let Err(err) = self
-            .shopify
+            .storefront(id)
             .hold_fulfillment_order(fo_id, HoldReason::Other, &notes)
             .await
         {
@@ -406,7 +457,7 @@ impl Pipeline {
         };
         let mut parcel_stays_home = !shipped;
         if let (Some(warehouse_id), false) = (warehouse_order_id, shipped) {
-            if let Err(err) = self.shipbob.cancel_order(warehouse_id).await {
+            if let Err(err) = self.warehouse_of(order.id).cancel_order(warehouse_id).await {
                 parcel_stays_home = false;
                 self.slack
                     .alert(&format!(
@@ -419,7 +470,7 @@ impl Pipeline {
             }
         }
         if let Some(label) = label.filter(|_| parcel_stays_home) {
-            match self.easypost.refund(&label.shipment_id).await {
+            match self.carrier(order.id).refund(&label.shipment_id).await {
                 Ok(()) => {
                     tracing::info!(order = %name, shipment = %label.shipment_id, "label refunded")
                 }
