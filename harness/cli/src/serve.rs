@@ -176,7 +176,7 @@ fn node_lines(world: &drydock_simulator::WorldHandle) -> String {
         .map(|p| {
             let provider = p.provider();
             [
-                provider.role().name(),
+                provider.role().as_str(),
                 p.node.as_str(),
                 provider.name(),
                 &p.url,

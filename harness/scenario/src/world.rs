@@ -82,6 +82,8 @@ impl NodeProviders {
             Role::Channel => &self.channel,
             Role::Warehouse => &self.warehouse,
             Role::Carrier => &self.carrier,
+            // The alerts node is fixed: no scenario declares one.
+            Role::Alerts => &[],
         }
     }
 }
@@ -296,6 +298,7 @@ pub(crate) fn node_ids(s: &Scenario, role: Role) -> Vec<String> {
         Role::Channel => spec.channel_nodes().into_iter().map(|n| n.id).collect(),
         Role::Warehouse => spec.warehouse_nodes().into_iter().map(|n| n.id).collect(),
         Role::Carrier => spec.carrier_nodes().into_iter().map(|n| n.id).collect(),
+        Role::Alerts => return vec![drydock_core::spec::ALERTS_NODE.0.to_string()],
     };
     ids.into_iter().map(String::from).collect()
 }
@@ -359,8 +362,8 @@ impl KnownNodes {
         match role {
             Role::Channel => known(id, "channel", &self.channels, p),
             Role::Warehouse => known(id, "warehouse", &self.warehouses, p),
-            // No step names a carrier.
-            Role::Carrier => {}
+            // No step names a carrier or the alerts node.
+            Role::Carrier | Role::Alerts => {}
         }
     }
 }

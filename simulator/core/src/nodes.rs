@@ -4,9 +4,10 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::WorldError;
+use crate::vocabulary::{self, Vocabulary};
 
 /// The longest node id: a letter and up to 30 more characters.
 pub const MAX_NODE_ID_LEN: usize = 31;
@@ -80,9 +81,9 @@ impl PartialEq<&str> for NodeId {
     }
 }
 
-/// The part a node plays in the world.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The part a node plays in the world: the one role vocabulary of the core, the fault
+/// rules and the server's providers. Its words are [`Role::as_str`]'s, in serde too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
     /// A storefront: customers place orders there.
     Channel,
@@ -90,17 +91,43 @@ pub enum Role {
     Warehouse,
     /// A carrier: labels, trackers, scans.
     Carrier,
+    /// The fixed alerts node: it takes the integration's messages and sends no webhooks.
+    Alerts,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Channel, Role::Warehouse, Role::Carrier];
+    /// The roles a world declares nodes of (`channels:`, `warehouses:`, `carriers:`); the
+    /// alerts node is fixed.
+    pub const NODES: [Role; 3] = [Role::Channel, Role::Warehouse, Role::Carrier];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Channel => "channel",
             Role::Warehouse => "warehouse",
             Role::Carrier => "carrier",
+            Role::Alerts => "alerts",
         }
+    }
+}
+
+impl Vocabulary for Role {
+    const WHAT: &'static str = "node role";
+    const ALL: &'static [Self] = &[Role::Channel, Role::Warehouse, Role::Carrier, Role::Alerts];
+
+    fn word(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Role {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        vocabulary::deserialize::<D, Role>(d)
     }
 }
 
@@ -233,5 +260,17 @@ mod tests {
         assert!(ok.is_ok());
         let bad: Result<NodeId, _> = serde_json::from_str("\"WH\"");
         assert!(bad.is_err());
+    }
+
+    #[test]
+    fn roles_serialize_and_read_back_as_their_words() {
+        for role in Role::ALL {
+            let json = serde_json::to_string(role).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", role.as_str()));
+            let back: Role = serde_json::from_str(&json).expect("deserialize");
+            assert_eq!(back, *role);
+        }
+        let bad = serde_json::from_str::<Role>("\"shop\"").expect_err("not a role");
+        assert!(bad.to_string().contains("alerts"), "{bad}");
     }
 }

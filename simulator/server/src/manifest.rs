@@ -37,7 +37,7 @@ fn node(world: &World, persona: &Persona) -> Value {
         .collect();
     let mut node = json!({
         "id": persona.node,
-        "role": provider.role().name(),
+        "role": provider.role().as_str(),
         "provider": provider.name(),
         "url": persona.url,
         "env_prefix": persona.env_prefix(),

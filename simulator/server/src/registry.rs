@@ -151,7 +151,7 @@ pub fn planned_ports(
             .filter(|p| p.get().role() == role)
             .ok_or_else(|| SimulatorError::UnknownProvider {
                 node: id.to_string(),
-                role: role.name(),
+                role: role.as_str(),
                 provider: name.clone(),
                 known: providers_of(role),
             })?;

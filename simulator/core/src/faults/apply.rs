@@ -4,9 +4,9 @@
 
 use super::effect::{Effect, WorldChange};
 use super::rule::FaultRule;
-use super::target::{TargetNode, TargetRole};
+use super::target::TargetNode;
 use crate::nodes::{Node, NodeId};
-use crate::{World, WorldError};
+use crate::{Role, World, WorldError};
 
 impl World {
     /// The nodes a fault rule may target: every channel, warehouse and carrier, and the
@@ -16,17 +16,17 @@ impl World {
         out.extend(
             self.channels
                 .iter()
-                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Channel, n.provider())),
+                .map(|n| TargetNode::new(n.id.as_str(), Role::Channel, n.provider())),
         );
         out.extend(
             self.warehouses
                 .iter()
-                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Warehouse, n.provider())),
+                .map(|n| TargetNode::new(n.id.as_str(), Role::Warehouse, n.provider())),
         );
         out.extend(
             self.carriers
                 .iter()
-                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Carrier, n.provider())),
+                .map(|n| TargetNode::new(n.id.as_str(), Role::Carrier, n.provider())),
         );
         out.push(TargetNode::alerts());
         out

@@ -20,5 +20,5 @@ pub use effect::{
     WorldChange,
 };
 pub use rule::FaultRule;
-pub use target::{Target, TargetNode, TargetRole};
+pub use target::{Target, TargetNode};
 pub use trigger::Trigger;

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::effect::{EffectFamily, EffectKind};
-use crate::NodeId;
+use crate::{NodeId, Role};
 
 /// The nodes a rule targets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -18,37 +18,16 @@ pub enum Target {
     Persona(String),
 }
 
-/// The part a node plays, as far as a fault's effect cares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TargetRole {
-    Channel,
-    Warehouse,
-    Carrier,
-    /// The alerts node: it takes messages and sends no webhooks.
-    Alerts,
-}
-
-impl TargetRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TargetRole::Channel => "channel",
-            TargetRole::Warehouse => "warehouse",
-            TargetRole::Carrier => "carrier",
-            TargetRole::Alerts => "alerts",
-        }
-    }
-}
-
 /// A node a rule may target: its id, role and provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetNode {
     pub id: String,
-    pub role: TargetRole,
+    pub role: Role,
     pub provider: String,
 }
 
 impl TargetNode {
-    pub fn new(id: &str, role: TargetRole, provider: &str) -> TargetNode {
+    pub fn new(id: &str, role: Role, provider: &str) -> TargetNode {
         TargetNode {
             id: id.to_string(),
             role,
@@ -59,7 +38,7 @@ impl TargetNode {
     /// The alerts node.
     pub fn alerts() -> TargetNode {
         let (id, provider) = crate::spec::ALERTS_NODE;
-        TargetNode::new(id, TargetRole::Alerts, provider)
+        TargetNode::new(id, Role::Alerts, provider)
     }
 }
 
@@ -71,17 +50,17 @@ impl crate::WorldSpec {
         out.extend(
             self.channel_nodes()
                 .iter()
-                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Channel, &n.provider)),
+                .map(|n| TargetNode::new(n.id.as_str(), Role::Channel, &n.provider)),
         );
         out.extend(
             self.warehouse_nodes()
                 .iter()
-                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Warehouse, &n.provider)),
+                .map(|n| TargetNode::new(n.id.as_str(), Role::Warehouse, &n.provider)),
         );
         out.extend(
             self.carrier_nodes()
                 .iter()
-                .map(|n| TargetNode::new(n.id.as_str(), TargetRole::Carrier, &n.provider)),
+                .map(|n| TargetNode::new(n.id.as_str(), Role::Carrier, &n.provider)),
         );
         out.push(TargetNode::alerts());
         out
@@ -133,7 +112,7 @@ impl Target {
         let wanted = roles_for(effect);
         let mut out = Vec::new();
         for node in hit {
-            if node.role == TargetRole::Alerts && family_of(effect) == EffectFamily::Webhook {
+            if node.role == Role::Alerts && family_of(effect) == EffectFamily::Webhook {
                 out.push(format!(
                     "{} sends no webhooks; `{}` acts on webhooks of a channel, warehouse or carrier node",
                     node.id,
@@ -156,8 +135,8 @@ impl Target {
 }
 
 /// The roles whose nodes an effect can act on.
-fn roles_for(effect: EffectKind) -> Vec<TargetRole> {
-    use TargetRole::*;
+fn roles_for(effect: EffectKind) -> Vec<Role> {
+    use Role::*;
     match (effect, family_of(effect)) {
         (EffectKind::AddressRejected, _) => vec![Carrier],
         (EffectKind::ApiVersionRetired, _) => vec![Channel, Warehouse],
@@ -168,7 +147,7 @@ fn roles_for(effect: EffectKind) -> Vec<TargetRole> {
 }
 
 /// `; use node: shipbob` when one node would do.
-fn suggestion(roles: &[TargetRole], nodes: &[TargetNode]) -> String {
+fn suggestion(roles: &[Role], nodes: &[TargetNode]) -> String {
     nodes
         .iter()
         .find(|n| roles.contains(&n.role))

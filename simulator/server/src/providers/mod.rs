@@ -19,6 +19,7 @@ pub mod surface;
 use std::sync::Arc;
 use std::time::Duration as RealDuration;
 
+pub use drydock_core::nodes::Role;
 use drydock_core::nodes::{Node, NodeId, Nodes};
 use drydock_core::{Duration, World, WorldEvent};
 use serde::Serialize;
@@ -66,30 +67,6 @@ impl ProviderId {
 
     pub fn from_name(name: &str) -> Option<ProviderId> {
         ProviderId::ALL.into_iter().find(|p| p.name() == name)
-    }
-}
-
-/// What a provider's nodes stand in for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A sales channel (storefront).
-    Channel,
-    /// A warehouse or 3PL.
-    Warehouse,
-    Carrier,
-    /// Where the integration tells people what went wrong.
-    Alerts,
-}
-
-impl Role {
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Channel => "channel",
-            Role::Warehouse => "warehouse",
-            Role::Carrier => "carrier",
-            Role::Alerts => "alerts",
-        }
     }
 }
 
