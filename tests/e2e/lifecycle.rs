@@ -1,14 +1,15 @@
 //! The integration's lifecycle, through the `drydock` binary as a user runs it: nothing a
 //! `--sut-cmd` forks outlives the run or its Ctrl-C, an integration that exits mid-scenario
 //! is reported with its code and step, and the README's `--endpoint` recipe passes when
-//! followed literally against a long-running `drydock-reference`.
+//! followed literally against a long-running `drydock-reference`, and a service run that
+//! way finds each scenario's nodes in `.drydock/world.json`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{built_binary, repo, temp_dir};
+use crate::support::{TWO_OF_EACH_NODES, built_binary, repo, temp_dir, world_file};
 
 /// Processes whose command line contains `marker` (read from /proc).
 fn processes_with(marker: &str) -> Vec<String> {
@@ -233,9 +234,9 @@ fn an_integration_that_exits_mid_scenario_is_reported_with_its_code_and_step() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Five consecutive free loopback ports (control + four personas) and one more; `slot`
+/// `count` consecutive free loopback ports (control + the nodes) and one more; `slot`
 /// keeps tests of one process apart.
-fn free_ports(slot: u16) -> (u16, u16) {
+fn free_ports(slot: u16, count: u16) -> (u16, u16) {
     let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
     let sut = std::net::TcpListener::bind(("127.0.0.1", 0))
         .and_then(|l| l.local_addr())
@@ -244,8 +245,8 @@ fn free_ports(slot: u16) -> (u16, u16) {
     let start = 21_000 + (std::process::id() % 400) as u16 * 20 + slot * 10;
     let base = (0..200)
         .map(|i| start.wrapping_add(i * 20))
-        .find(|b| (0..5).all(|o| free(b + o)) && !(*b..b + 5).contains(&sut))
-        .expect("five free ports");
+        .find(|b| (0..count).all(|o| free(b + o)) && !(*b..b + count).contains(&sut))
+        .expect("free ports");
     (base, sut)
 }
 
@@ -279,7 +280,7 @@ fn the_readme_endpoint_recipe_passes_twice_against_one_running_service() {
     // Two scenarios with one catalog (the reference loads it once, at start); the first
     // expects an alert naming order #1001 and snapshots it, whatever its real number.
     scenarios(&dir, &["address-rejected", "stock-drift"]);
-    let (base, sut) = free_ports(0);
+    let (base, sut) = free_ports(0, 5);
     let lines = recipe(base, sut);
     assert_eq!(lines.len(), 3, "{lines:?}");
     let sh = |line: &str| {
@@ -321,7 +322,7 @@ fn the_readme_endpoint_recipe_passes_twice_against_one_running_service() {
 fn a_port_in_use_is_exit_2_naming_the_port() {
     let dir = temp_dir("lifecycle-port");
     scenarios(&dir, &["happy-path"]);
-    let (base, _) = free_ports(1);
+    let (base, _) = free_ports(1, 5);
     let taken = std::net::TcpListener::bind(("127.0.0.1", base + 2)).expect("bind");
     let done = finish(
         drydock(
@@ -344,5 +345,42 @@ fn a_port_in_use_is_exit_2_naming_the_port() {
         "{}",
         done.stderr
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_endpoint_run_writes_the_scenarios_world_before_its_first_step() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("lifecycle-world-file");
+    scenarios(&dir, &["multi-channel-fulfilment"]);
+    // Control, six declared nodes and slack; nothing listens at the endpoint, so the run
+    // stops at the health check, after the world was written.
+    let (base, closed) = free_ports(2, 8);
+    let done = finish(
+        drydock(
+            &dir,
+            &[
+                "run",
+                "--endpoint",
+                &format!("http://127.0.0.1:{closed}"),
+                "--port-base",
+                &base.to_string(),
+                "--ready-timeout",
+                "1",
+            ],
+        ),
+        Duration::from_secs(30),
+    );
+    assert_ne!(done.code, Some(0), "{}", done.stdout);
+    let (manifest, ids) = world_file(&dir);
+    assert_eq!(ids, TWO_OF_EACH_NODES, "{manifest}\n{}", done.stderr);
+    assert_eq!(
+        manifest["sut_url"],
+        format!("http://127.0.0.1:{closed}"),
+        "{manifest}"
+    );
+    let file = dir.join(".drydock").join("world.json");
+    let mode = std::fs::metadata(&file).map(|m| m.permissions().mode() & 0o777);
+    assert_eq!(mode.ok(), Some(0o600));
     let _ = std::fs::remove_dir_all(&dir);
 }

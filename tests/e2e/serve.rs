@@ -324,28 +324,8 @@ fn serve_world_prints_every_node_and_writes_each_ones_variables_and_the_manifest
             "{var} not in {env}"
         );
     }
-    let manifest: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.join(".drydock").join("world.json")).expect("world.json"),
-    )
-    .expect("world.json is JSON");
-    let ids: Vec<&str> = manifest["nodes"]
-        .as_array()
-        .expect("nodes")
-        .iter()
-        .filter_map(|n| n["id"].as_str())
-        .collect();
-    assert_eq!(
-        ids,
-        [
-            "shop",
-            "shop-eu",
-            "wh-east",
-            "wh-eu",
-            "easypost",
-            "easypost-eu",
-            "slack"
-        ]
-    );
+    let (manifest, ids) = crate::support::world_file(&dir);
+    assert_eq!(ids, crate::support::TWO_OF_EACH_NODES, "{manifest}");
     assert_eq!(manifest["nodes"][3]["ship_from"]["city"], "Rotterdam");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -21,6 +21,35 @@ pub(crate) fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// The node ids of a world with two channels, two warehouses and two carriers (as
+/// `multi-channel-fulfilment` declares them), in the manifest's order.
+pub(crate) const TWO_OF_EACH_NODES: [&str; 7] = [
+    "shop",
+    "shop-eu",
+    "wh-east",
+    "wh-eu",
+    "easypost",
+    "easypost-eu",
+    "slack",
+];
+
+/// The manifest `drydock` left in `dir/.drydock/world.json` (`Null` when there is none
+/// or it is not JSON) and its nodes' ids in order.
+pub(crate) fn world_file(dir: &Path) -> (serde_json::Value, Vec<String>) {
+    let text = std::fs::read_to_string(dir.join(".drydock").join("world.json")).unwrap_or_default();
+    let manifest: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let ids = manifest["nodes"]
+        .as_array()
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter_map(|n| n["id"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    (manifest, ids)
+}
+
 /// How many scenario files the bundled suite has.
 pub(crate) fn bundled_count() -> usize {
     std::fs::read_dir(repo("scenarios"))

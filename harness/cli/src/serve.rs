@@ -13,7 +13,7 @@ use drydock_simulator::refusal::Dialect;
 use drydock_simulator::serving;
 use drydock_simulator::{PortPlan, Simulator};
 
-use drydock_runner::endpoint::{PROJECT_DIR, Project};
+use drydock_runner::endpoint::{PROJECT_DIR, Project, WORLD_FILE, write_manifest};
 
 use crate::args::ServeArgs;
 use crate::control_token;
@@ -107,9 +107,8 @@ pub async fn serve(a: ServeArgs) -> u8 {
     }
     // The manifest beside it, for integrations that discover their nodes from a file.
     let manifest_file = a.env_file.with_file_name(WORLD_FILE);
-    let manifest = serde_json::to_string_pretty(&world.manifest(&a.sut_url)).unwrap_or_default();
-    if let Err(e) = files::write_privately(&manifest_file, format!("{manifest}\n").as_bytes()) {
-        eprintln!("warning: cannot write {}: {e}", manifest_file.display());
+    if let Err(e) = write_manifest(&manifest_file, &world, &a.sut_url) {
+        eprintln!("warning: {e}");
     }
     if a.env_only {
         world.shut_down();
@@ -164,9 +163,6 @@ pub async fn serve(a: ServeArgs) -> u8 {
     world.shut_down();
     EXIT_PASSED
 }
-
-/// The manifest's file name, beside the env file (`.drydock/world.json`).
-pub const WORLD_FILE: &str = "world.json";
 
 /// One line per node: its role, id, provider and URL.
 fn node_lines(world: &drydock_simulator::WorldHandle) -> String {

@@ -2,17 +2,35 @@
 //! environment): every world it sees listens on the same fixed ports and has the same
 //! credentials, derived from a project secret created once in `.drydock/`; each world
 //! gets an id space of its own from a counter kept there, so ids and order numbers never
-//! repeat across scenarios and runs against the same service.
+//! repeat across scenarios and runs against the same service. Each world's manifest is
+//! written to `.drydock/world.json` before its first step, so a service finds every node
+//! of the current world there, including nodes a scenario declares beyond the default.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use drydock_simulator::WorldHandle;
 use drydock_simulator::handle::WorldSettings;
 
 /// Where drydock keeps a project's state (logs, the secret, the id-space counter).
 pub const PROJECT_DIR: &str = ".drydock";
+
+/// The manifest's file name in the project folder, beside `serve.env`.
+pub const WORLD_FILE: &str = "world.json";
+
+/// Writes `world`'s manifest (`DRYDOCK_WORLD_JSON`, pretty-printed) to `path`, owner-only
+/// from the moment it exists: it holds every node's credentials.
+pub fn write_manifest(path: &Path, world: &WorldHandle, sut_url: &str) -> Result<(), String> {
+    let manifest = serde_json::to_string_pretty(&world.manifest(sut_url))
+        .map_err(|e| format!("cannot render the manifest: {e}"))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    crate::files::write_privately(path, format!("{manifest}\n").as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
 
 /// A project's state for long-running integrations.
 #[derive(Debug, Clone)]
@@ -80,6 +98,11 @@ integration again from the new serve.env)",
             .and_then(|()| crate::files::write_privately(&path, format!("{next}\n").as_bytes()))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         Ok(next)
+    }
+
+    /// Where the current world's manifest goes: `.drydock/world.json`.
+    pub fn world_file(&self) -> PathBuf {
+        self.dir.join(WORLD_FILE)
     }
 
     /// `base` for a world a long-running integration will see: the project's

@@ -125,11 +125,17 @@ pub async fn start(
                 stop: Stop::Child(child),
             })
         }
-        SutMode::Endpoint { url, .. } => Ok(RunningSut {
-            url: url.trim_end_matches('/').to_string(),
-            log: None,
-            stop: Stop::Nothing,
-        }),
+        SutMode::Endpoint { url, .. } => {
+            let url = url.trim_end_matches('/').to_string();
+            // The running service finds this world's nodes here before the first step.
+            let file = Project::at(PROJECT_DIR).world_file();
+            crate::endpoint::write_manifest(&file, world, &url).map_err(RunError::SutStart)?;
+            Ok(RunningSut {
+                url,
+                log: None,
+                stop: Stop::Nothing,
+            })
+        }
     }
 }
 
