@@ -321,7 +321,7 @@ impl KnownNodes {
     /// The nodes a condition names exist, each where the condition needs it.
     pub(crate) fn check_condition(&self, c: &Condition, p: &mut Problems<'_>) {
         if let Some(channel) = &c.channel {
-            known(channel, "channel", &self.channels, p);
+            known(channel, Role::Channel, &self.channels, p);
             if c.storefront.is_none() {
                 p.at(
                     channel,
@@ -331,7 +331,7 @@ impl KnownNodes {
             }
         }
         if let Some(warehouse) = c.warehouse_node() {
-            known(warehouse, "warehouse", &self.warehouses, p);
+            known(warehouse, Role::Warehouse, &self.warehouses, p);
             if c.sellable.is_none() && c.on_hand.is_none() {
                 p.at(
                     warehouse,
@@ -344,7 +344,7 @@ impl KnownNodes {
         if let Some(from) = &c.shipped_from
             && from.value != "none"
         {
-            known(from, "warehouse", &self.warehouses, p);
+            known(from, Role::Warehouse, &self.warehouses, p);
         }
     }
 }
@@ -360,8 +360,8 @@ impl KnownNodes {
     ) {
         let Some(id) = id else { return };
         match role {
-            Role::Channel => known(id, "channel", &self.channels, p),
-            Role::Warehouse => known(id, "warehouse", &self.warehouses, p),
+            Role::Channel => known(id, role, &self.channels, p),
+            Role::Warehouse => known(id, role, &self.warehouses, p),
             // No step names a carrier or the alerts node.
             Role::Carrier | Role::Alerts => {}
         }
@@ -369,7 +369,7 @@ impl KnownNodes {
 }
 
 /// A node a condition names must be one of the world's nodes of that role.
-fn known(id: &Spanned<String>, role: &str, ids: &[String], p: &mut Problems<'_>) {
+fn known(id: &Spanned<String>, role: Role, ids: &[String], p: &mut Problems<'_>) {
     if !ids.contains(&id.value) {
         p.at(
             id,
