@@ -165,8 +165,11 @@ fn ctrl_c_mid_run_stops_every_integration_and_prints_the_closing_line() {
         "{}",
         done.stdout
     );
+    // The integrations exist, but under load one may still be starting (no step played
+    // yet): each interrupted scenario says where the interrupt found it, either way.
     assert!(
-        done.stdout.contains("interrupted during step"),
+        done.stdout.contains("interrupted during step")
+            || done.stdout.contains("interrupted before the first step"),
         "{}",
         done.stdout
     );
