@@ -9,7 +9,7 @@ use drydock_core::World;
 use serde_json::{Map, Value, json};
 
 use crate::persona::Persona;
-use crate::providers::{Role, node_of};
+use crate::providers::Role;
 
 /// The variable that carries the manifest, on one line.
 pub const ENV_NAME: &str = "DRYDOCK_WORLD_JSON";
@@ -47,7 +47,7 @@ fn node(world: &World, persona: &Persona) -> Value {
         node["webhook_secret"] = json!(persona.credentials.webhook_secret);
     }
     if provider.role() == Role::Warehouse {
-        let warehouse = node_of(&world.warehouses, &persona.node);
+        let warehouse = persona.warehouse(world);
         node["region"] = json!(warehouse.region);
         node["ship_from"] = json!(warehouse.ship_from);
     }

@@ -10,15 +10,18 @@ use axum::body::Bytes;
 use axum::extract::ConnectInfo;
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, Method, Uri};
+use drydock_core::carrier::Carrier;
 use drydock_core::faults::{Fired, RequestEffect, RequestFacts};
-use drydock_core::{NodeId, Timestamp};
+use drydock_core::storefront::Storefront;
+use drydock_core::warehouse::Warehouse;
+use drydock_core::{NodeId, Timestamp, World};
 use serde::Serialize;
 
 use crate::credentials::NodeCredentials;
 use crate::fault_plan::{self, Plan, Spoil};
 use crate::handle::WorldHandle;
 use crate::journal::{Direction, JournalEntry, body_text, keep_headers};
-use crate::providers::{Provider, ProviderId};
+use crate::providers::{Provider, ProviderId, node_of};
 use crate::severable::Severer;
 use crate::wire::{WireRequest, WireResponse};
 
@@ -37,6 +40,21 @@ pub struct Persona {
 impl Persona {
     pub fn provider(&self) -> &'static dyn Provider {
         self.provider.get()
+    }
+
+    /// The channel this persona serves (a channel provider's persona).
+    pub(crate) fn channel<'w>(&self, world: &'w World) -> &'w Storefront {
+        node_of(&world.channels, &self.node)
+    }
+
+    /// The warehouse this persona serves (a warehouse provider's persona).
+    pub(crate) fn warehouse<'w>(&self, world: &'w World) -> &'w Warehouse {
+        node_of(&world.warehouses, &self.node)
+    }
+
+    /// The carrier this persona serves (a carrier provider's persona).
+    pub(crate) fn carrier<'w>(&self, world: &'w World) -> &'w Carrier {
+        node_of(&world.carriers, &self.node)
     }
 
     /// `DRYDOCK_` + the node id upper-cased, `-` as `_`, + `_` (`DRYDOCK_WH_EAST_`).

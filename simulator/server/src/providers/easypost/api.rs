@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 use super::wire;
 use crate::handle::WorldHandle;
 use crate::persona::Persona;
-use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse, iso};
 
 fn error(status: u16, code: &str, message: &str, errors: Value) -> WireResponse {
@@ -171,7 +170,7 @@ fn render_address(
     status: u16,
     wrapped: bool,
 ) -> WireResponse {
-    world.read(|w| match node_of(&w.carriers, &persona.node).address(id) {
+    world.read(|w| match persona.carrier(w).address(id) {
         Ok(a) => {
             let v = wire::address(a);
             WireResponse::json(status, &if wrapped { json!({"address": v}) } else { v })
@@ -203,7 +202,8 @@ fn create_address(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest
     };
     if strict {
         let failed = world.read(|w| {
-            node_of(&w.carriers, &persona.node)
+            persona
+                .carrier(w)
                 .address(&id)
                 .ok()
                 .and_then(|a| a.verification.clone())
@@ -253,7 +253,8 @@ fn create_and_verify(
         Err(e) => return world_error(e),
     };
     let verification = world.read(|w| {
-        node_of(&w.carriers, &persona.node)
+        persona
+            .carrier(w)
             .address(&id)
             .ok()
             .and_then(|a| a.verification.clone())
@@ -354,11 +355,8 @@ fn base_url(persona: &Persona) -> String {
 
 fn get_shipment(world: &WorldHandle, persona: &Persona, id: &str, status: u16) -> WireResponse {
     let base = base_url(persona);
-    world.read(|w| match node_of(&w.carriers, &persona.node).shipment(id) {
-        Ok(s) => WireResponse::json(
-            status,
-            &wire::shipment(node_of(&w.carriers, &persona.node), s, &base),
-        ),
+    world.read(|w| match persona.carrier(w).shipment(id) {
+        Ok(s) => WireResponse::json(status, &wire::shipment(persona.carrier(w), s, &base)),
         Err(e) => world_error(e),
     })
 }
@@ -366,12 +364,13 @@ fn get_shipment(world: &WorldHandle, persona: &Persona, id: &str, status: u16) -
 fn list_shipments(world: &WorldHandle, persona: &Persona) -> WireResponse {
     let base = base_url(persona);
     world.read(|w| {
-        let list: Vec<Value> = node_of(&w.carriers, &persona.node)
+        let list: Vec<Value> = persona
+            .carrier(w)
             .shipments
             .values()
             .rev()
             .take(100)
-            .map(|s| wire::shipment(node_of(&w.carriers, &persona.node), s, &base))
+            .map(|s| wire::shipment(persona.carrier(w), s, &base))
             .collect();
         WireResponse::json(200, &json!({"shipments": list, "has_more": false}))
     })
@@ -398,7 +397,7 @@ fn refund(world: &Arc<WorldHandle>, persona: &Persona, id: &str) -> WireResponse
 }
 
 fn get_tracker(world: &WorldHandle, persona: &Persona, id: &str) -> WireResponse {
-    world.read(|w| match node_of(&w.carriers, &persona.node).tracker(id) {
+    world.read(|w| match persona.carrier(w).tracker(id) {
         Ok(t) => WireResponse::json(200, &wire::tracker(t)),
         Err(e) => world_error(e),
     })
@@ -424,7 +423,8 @@ fn create_tracker(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest
 fn list_trackers(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> WireResponse {
     let code = req.query().get("tracking_code").cloned();
     world.read(|w| {
-        let list: Vec<Value> = node_of(&w.carriers, &persona.node)
+        let list: Vec<Value> = persona
+            .carrier(w)
             .trackers
             .values()
             .filter(|t| code.as_ref().is_none_or(|c| &t.tracking_code == c))
@@ -452,23 +452,20 @@ fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest
         return world_error(WorldError::invalid("webhook.url", message));
     }
     match world.act_in_background(|w| w.subscribe_carrier(&persona.node, &url, h.webhook_secret)) {
-        Ok(id) => world.read(|w| {
-            match node_of(&w.carriers, &persona.node)
-                .webhooks
-                .iter()
-                .find(|h| h.id == id)
-            {
+        Ok(id) => world.read(
+            |w| match persona.carrier(w).webhooks.iter().find(|h| h.id == id) {
                 Some(h) => WireResponse::json(201, &webhook_json(h)),
                 None => not_found(),
-            }
-        }),
+            },
+        ),
         Err(e) => world_error(e),
     }
 }
 
 fn list_webhooks(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
-        let list: Vec<Value> = node_of(&w.carriers, &persona.node)
+        let list: Vec<Value> = persona
+            .carrier(w)
             .webhooks
             .iter()
             .map(webhook_json)

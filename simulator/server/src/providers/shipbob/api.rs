@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 use super::wire;
 use crate::handle::WorldHandle;
 use crate::persona::Persona;
-use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -177,7 +176,7 @@ fn channel_ok(
     persona: &Persona,
     req: &WireRequest,
 ) -> Result<(), WireResponse> {
-    let expected = world.read(|w| node_of(&w.warehouses, &persona.node).channel_id);
+    let expected = world.read(|w| persona.warehouse(w).channel_id);
     match req
         .header("shipbob_channel_id")
         .map(|c| c.trim().parse::<u64>())
@@ -274,10 +273,8 @@ fn create_order(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) 
         tags,
     };
     match world.act_in_background(|w| w.create_warehouse_order(&persona.node, request)) {
-        Ok(id) => world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
-            Ok(o) => {
-                WireResponse::json(201, &wire::order(node_of(&w.warehouses, &persona.node), o))
-            }
+        Ok(id) => world.read(|w| match persona.warehouse(w).order(id) {
+            Ok(o) => WireResponse::json(201, &wire::order(persona.warehouse(w), o)),
             Err(e) => world_error(e, &req.path),
         }),
         Err(e) => world_error(e, &req.path),
@@ -285,8 +282,8 @@ fn create_order(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest) 
 }
 
 fn get_order(world: &WorldHandle, persona: &Persona, id: u64, path: &str) -> WireResponse {
-    world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
-        Ok(o) => WireResponse::json(200, &wire::order(node_of(&w.warehouses, &persona.node), o)),
+    world.read(|w| match persona.warehouse(w).order(id) {
+        Ok(o) => WireResponse::json(200, &wire::order(persona.warehouse(w), o)),
         Err(e) => world_error(e, path),
     })
 }
@@ -305,13 +302,14 @@ fn list_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> Wir
         .unwrap_or(50)
         .clamp(1, 250);
     world.read(|w| {
-        let list: Vec<Value> = node_of(&w.warehouses, &persona.node)
+        let list: Vec<Value> = persona
+            .warehouse(w)
             .orders
             .values()
             .filter(|o| refs.as_ref().is_none_or(|r| r.contains(&o.reference_id)))
             .filter(|o| ids.as_ref().is_none_or(|i| i.contains(&o.id)))
             .take(limit)
-            .map(|o| wire::order(node_of(&w.warehouses, &persona.node), o))
+            .map(|o| wire::order(persona.warehouse(w), o))
             .collect();
         WireResponse::json(200, &Value::Array(list))
     })
@@ -327,12 +325,12 @@ fn cancel_order(
         return r;
     }
     match world.act_in_background(|w| w.cancel_warehouse_order(&persona.node, id)) {
-        Ok(()) => world.read(|w| match node_of(&w.warehouses, &persona.node).order(id) {
+        Ok(()) => world.read(|w| match persona.warehouse(w).order(id) {
             Ok(o) => WireResponse::json(
                 200,
                 &json!({
                     "order_id": o.id,
-                    "order": wire::order(node_of(&w.warehouses, &persona.node), o),
+                    "order": wire::order(persona.warehouse(w), o),
                     "status": "Success",
                     "canceled_shipment_results": [{"shipment_id": o.shipment_id, "is_success": true, "reason": Value::Null, "action": "Cancel"}],
                 }),
@@ -350,7 +348,7 @@ fn list_inventory(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> 
         .get("InventoryIds")
         .map(|r| r.split(',').filter_map(|s| s.trim().parse().ok()).collect());
     world.read(|w| {
-        let items: Vec<Value> = node_of(&w.warehouses, &persona.node)
+        let items: Vec<Value> = persona.warehouse(w)
             .stock
             .iter()
             .filter(|(sku, l)| {
@@ -368,7 +366,8 @@ fn list_inventory(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> 
 
 fn get_inventory(world: &WorldHandle, persona: &Persona, id: u64, path: &str) -> WireResponse {
     world.read(|w| {
-        match node_of(&w.warehouses, &persona.node)
+        match persona
+            .warehouse(w)
             .stock
             .iter()
             .find(|(_, l)| l.inventory_id == id)
@@ -402,19 +401,15 @@ fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest
     match world
         .act_in_background(|w| w.subscribe_warehouse(&persona.node, &topics, &url, &description))
     {
-        Ok(id) => world.read(|w| {
-            match node_of(&w.warehouses, &persona.node)
-                .webhooks
-                .iter()
-                .find(|s| s.id == id)
-            {
+        Ok(id) => world.read(
+            |w| match persona.warehouse(w).webhooks.iter().find(|s| s.id == id) {
                 Some(s) => WireResponse::json(
                     200,
                     &wire::subscription(s, Some(&world.credentials.shipbob_webhook_secret)),
                 ),
                 None => problem(404, "Not Found", "", &req.path),
-            }
-        }),
+            },
+        ),
         Err(WorldError::Invalid { field, message }) => validation(422, &field, &message),
         Err(e) => world_error(e, &req.path),
     }
@@ -422,7 +417,8 @@ fn create_webhook(world: &Arc<WorldHandle>, persona: &Persona, req: &WireRequest
 
 fn list_webhooks(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
-        let items: Vec<Value> = node_of(&w.warehouses, &persona.node)
+        let items: Vec<Value> = persona
+            .warehouse(w)
             .webhooks
             .iter()
             .map(|s| wire::subscription(s, None))

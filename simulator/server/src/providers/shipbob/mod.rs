@@ -104,9 +104,7 @@ impl Provider for ShipBob {
             ("TOKEN", persona.credentials.key.clone()),
             (
                 "CHANNEL_ID",
-                node_of(&world.warehouses, &persona.node)
-                    .channel_id
-                    .to_string(),
+                persona.warehouse(world).channel_id.to_string(),
             ),
             ("WEBHOOK_SECRET", persona.credentials.webhook_secret.clone()),
         ]

@@ -15,7 +15,6 @@ use super::fulfillments::{
 use super::wire;
 use crate::handle::WorldHandle;
 use crate::persona::Persona;
-use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse};
 
 /// The version the persona's base URL names.
@@ -223,7 +222,7 @@ fn list_locations(world: &WorldHandle, persona: &Persona) -> WireResponse {
         WireResponse::json(
             200,
             &json!({"locations": [{
-                "id": node_of(&w.channels, &persona.node).location_id,
+                "id": persona.channel(w).location_id,
                 "name": w.warehouses.first().location_name,
                 "active": true,
                 "address1": w.ship_from.street1,
@@ -239,7 +238,7 @@ fn list_locations(world: &WorldHandle, persona: &Persona) -> WireResponse {
 
 fn list_products(world: &WorldHandle, persona: &Persona) -> WireResponse {
     world.read(|w| {
-        let channel = node_of(&w.channels, &persona.node);
+        let channel = persona.channel(w);
         let products: Vec<Value> = w
             .catalog
             .values()
@@ -277,7 +276,8 @@ fn selected_orders<'a>(
     let ids: Option<Vec<u64>> = q
         .get("ids")
         .map(|s| s.split(',').filter_map(|i| i.trim().parse().ok()).collect());
-    node_of(&w.channels, &persona.node)
+    persona
+        .channel(w)
         .orders
         .values()
         .filter(|o| ids.as_ref().is_none_or(|ids| ids.contains(&o.id)))
@@ -301,7 +301,7 @@ fn list_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> Wir
         let orders: Vec<Value> = selected_orders(w, persona, req)
             .into_iter()
             .take(limit)
-            .map(|o| wire::order(node_of(&w.channels, &persona.node), o))
+            .map(|o| wire::order(persona.channel(w), o))
             .collect();
         WireResponse::json(200, &json!({"orders": orders}))
     })
@@ -317,11 +317,8 @@ fn count_orders(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> Wi
 }
 
 fn get_order(world: &WorldHandle, persona: &Persona, id: u64) -> WireResponse {
-    world.read(|w| match node_of(&w.channels, &persona.node).order(id) {
-        Ok(o) => WireResponse::json(
-            200,
-            &json!({"order": wire::order(node_of(&w.channels, &persona.node), o)}),
-        ),
+    world.read(|w| match persona.channel(w).order(id) {
+        Ok(o) => WireResponse::json(200, &json!({"order": wire::order(persona.channel(w), o)})),
         Err(e) => world_error(e),
     })
 }
@@ -358,11 +355,12 @@ fn list_levels(world: &WorldHandle, persona: &Persona, req: &WireRequest) -> Wir
         );
     }
     world.read(|w| {
-        let loc = node_of(&w.channels, &persona.node).location_id;
+        let loc = persona.channel(w).location_id;
         let levels: Vec<Value> = if locations.as_ref().is_some_and(|l| !l.contains(&loc)) {
             Vec::new()
         } else {
-            node_of(&w.channels, &persona.node)
+            persona
+                .channel(w)
                 .inventory
                 .iter()
                 .filter(|(id, _)| items.as_ref().is_none_or(|i| i.contains(id)))
@@ -403,7 +401,7 @@ fn set_level(
         world.act_in_background(|w| w.set_available(&persona.node, item, location, available))
     };
     match result {
-        Ok(()) => world.read(|w| match node_of(&w.channels, &persona.node).inventory.get(&item) {
+        Ok(()) => world.read(|w| match persona.channel(w).inventory.get(&item) {
             Some(l) => WireResponse::json(
                 200,
                 &json!({"inventory_level": wire::inventory_level(item, location, l.available, l.updated_at)}),
@@ -416,7 +414,8 @@ fn set_level(
 
 fn list_webhooks(world: &WorldHandle, persona: &Persona, version: &str) -> WireResponse {
     world.read(|w| {
-        let hooks: Vec<Value> = node_of(&w.channels, &persona.node)
+        let hooks: Vec<Value> = persona
+            .channel(w)
             .webhooks
             .iter()
             .map(|h| wire::webhook(h, version))
@@ -440,16 +439,12 @@ fn create_webhook(
         return world_error(WorldError::invalid("address", message));
     }
     match world.act_in_background(|w| w.subscribe_storefront(&persona.node, &topic, &address)) {
-        Ok(id) => world.read(|w| {
-            match node_of(&w.channels, &persona.node)
-                .webhooks
-                .iter()
-                .find(|h| h.id == id)
-            {
+        Ok(id) => world.read(
+            |w| match persona.channel(w).webhooks.iter().find(|h| h.id == id) {
                 Some(h) => WireResponse::json(201, &json!({"webhook": wire::webhook(h, version)})),
                 None => not_found(),
-            }
-        }),
+            },
+        ),
         Err(e) => world_error(e),
     }
 }

@@ -11,7 +11,6 @@ use super::api::{bad_body, not_found, world_error};
 use super::wire;
 use crate::handle::WorldHandle;
 use crate::persona::Persona;
-use crate::providers::node_of;
 use crate::wire::{WireRequest, WireResponse};
 
 pub(super) fn list_fulfillment_orders(
@@ -19,24 +18,18 @@ pub(super) fn list_fulfillment_orders(
     persona: &Persona,
     order_id: u64,
 ) -> WireResponse {
-    world.read(
-        |w| match node_of(&w.channels, &persona.node).order(order_id) {
-            Ok(o) => {
-                let fos: Vec<Value> = o
-                    .fulfillment_order_ids
-                    .iter()
-                    .filter_map(|id| {
-                        node_of(&w.channels, &persona.node)
-                            .fulfillment_orders
-                            .get(id)
-                    })
-                    .map(|fo| wire::fulfillment_order(node_of(&w.channels, &persona.node), fo))
-                    .collect();
-                WireResponse::json(200, &json!({"fulfillment_orders": fos}))
-            }
-            Err(e) => world_error(e),
-        },
-    )
+    world.read(|w| match persona.channel(w).order(order_id) {
+        Ok(o) => {
+            let fos: Vec<Value> = o
+                .fulfillment_order_ids
+                .iter()
+                .filter_map(|id| persona.channel(w).fulfillment_orders.get(id))
+                .map(|fo| wire::fulfillment_order(persona.channel(w), fo))
+                .collect();
+            WireResponse::json(200, &json!({"fulfillment_orders": fos}))
+        }
+        Err(e) => world_error(e),
+    })
 }
 
 pub(super) fn get_fulfillment_order(
@@ -44,10 +37,10 @@ pub(super) fn get_fulfillment_order(
     persona: &Persona,
     id: u64,
 ) -> WireResponse {
-    world.read(|w| match node_of(&w.channels, &persona.node).fulfillment_order(id) {
+    world.read(|w| match persona.channel(w).fulfillment_order(id) {
         Ok(fo) => WireResponse::json(
             200,
-            &json!({"fulfillment_order": wire::fulfillment_order(node_of(&w.channels, &persona.node), fo)}),
+            &json!({"fulfillment_order": wire::fulfillment_order(persona.channel(w), fo)}),
         ),
         Err(e) => world_error(e),
     })
@@ -124,15 +117,14 @@ pub(super) fn create_fulfillment(
         })
         .collect();
     let _ = f.notify_customer;
-    match world.act_in_background(|w| {
-        w.fulfill(
-            &persona.node,
-            &scopes,
-            tracking_info(f.tracking_info),
-        )
-    }) {
-        Ok(id) => world.read(|w| match node_of(&w.channels, &persona.node).fulfillment(id) {
-            Ok(f) => WireResponse::json(201, &json!({"fulfillment": wire::fulfillment(node_of(&w.channels, &persona.node), f)})),
+    match world
+        .act_in_background(|w| w.fulfill(&persona.node, &scopes, tracking_info(f.tracking_info)))
+    {
+        Ok(id) => world.read(|w| match persona.channel(w).fulfillment(id) {
+            Ok(f) => WireResponse::json(
+                201,
+                &json!({"fulfillment": wire::fulfillment(persona.channel(w), f)}),
+            ),
             Err(e) => world_error(e),
         }),
         Err(e) => world_error(e),
@@ -158,8 +150,11 @@ pub(super) fn update_tracking(
         );
     };
     match world.act_in_background(|w| w.update_tracking(&persona.node, id, tracking)) {
-        Ok(()) => world.read(|w| match node_of(&w.channels, &persona.node).fulfillment(id) {
-            Ok(f) => WireResponse::json(200, &json!({"fulfillment": wire::fulfillment(node_of(&w.channels, &persona.node), f)})),
+        Ok(()) => world.read(|w| match persona.channel(w).fulfillment(id) {
+            Ok(f) => WireResponse::json(
+                200,
+                &json!({"fulfillment": wire::fulfillment(persona.channel(w), f)}),
+            ),
             Err(e) => world_error(e),
         }),
         Err(e) => world_error(e),
@@ -171,20 +166,18 @@ pub(super) fn list_fulfillments(
     persona: &Persona,
     order_id: u64,
 ) -> WireResponse {
-    world.read(
-        |w| match node_of(&w.channels, &persona.node).order(order_id) {
-            Ok(o) => {
-                let fs: Vec<Value> = o
-                    .fulfillment_ids
-                    .iter()
-                    .filter_map(|id| node_of(&w.channels, &persona.node).fulfillments.get(id))
-                    .map(|f| wire::fulfillment(node_of(&w.channels, &persona.node), f))
-                    .collect();
-                WireResponse::json(200, &json!({"fulfillments": fs}))
-            }
-            Err(e) => world_error(e),
-        },
-    )
+    world.read(|w| match persona.channel(w).order(order_id) {
+        Ok(o) => {
+            let fs: Vec<Value> = o
+                .fulfillment_ids
+                .iter()
+                .filter_map(|id| persona.channel(w).fulfillments.get(id))
+                .map(|f| wire::fulfillment(persona.channel(w), f))
+                .collect();
+            WireResponse::json(200, &json!({"fulfillments": fs}))
+        }
+        Err(e) => world_error(e),
+    })
 }
 
 fn parse_time(
@@ -247,7 +240,8 @@ pub(super) fn create_event(
         )
     }) {
         Ok(event_id) => world.read(|w| {
-            let event = node_of(&w.channels, &persona.node)
+            let event = persona
+                .channel(w)
                 .fulfillments
                 .get(&fid)
                 .and_then(|f| f.events.iter().find(|e| e.id == event_id));
@@ -270,7 +264,8 @@ pub(super) fn list_events(
     fid: u64,
 ) -> WireResponse {
     world.read(|w| {
-        match node_of(&w.channels, &persona.node)
+        match persona
+            .channel(w)
             .fulfillments
             .get(&fid)
             .filter(|f| f.order_id == order_id)

@@ -100,10 +100,7 @@ impl Provider for Shopify {
             ("URL", persona.url.clone()),
             ("ACCESS_TOKEN", persona.credentials.key.clone()),
             ("WEBHOOK_SECRET", persona.credentials.webhook_secret.clone()),
-            (
-                "SHOP_DOMAIN",
-                node_of(&world.channels, &persona.node).shop_domain.clone(),
-            ),
+            ("SHOP_DOMAIN", persona.channel(world).shop_domain.clone()),
         ]
     }
 
@@ -168,7 +165,7 @@ impl Provider for Shopify {
         d: &PendingDelivery,
     ) -> Vec<(String, String)> {
         let hmac = signature(&persona.credentials.webhook_secret, &d.body);
-        let domain = world.read(|w| node_of(&w.channels, &persona.node).shop_domain.clone());
+        let domain = world.read(|w| persona.channel(w).shop_domain.clone());
         vec![
             ("content-type".into(), "application/json".into()),
             ("x-shopify-topic".into(), d.topic.clone()),
