@@ -18,17 +18,20 @@ pub(super) fn list_fulfillment_orders(
     persona: &Persona,
     order_id: u64,
 ) -> WireResponse {
-    world.read(|w| match persona.channel(w).order(order_id) {
-        Ok(o) => {
-            let fos: Vec<Value> = o
-                .fulfillment_order_ids
-                .iter()
-                .filter_map(|id| persona.channel(w).fulfillment_orders.get(id))
-                .map(|fo| wire::fulfillment_order(persona.channel(w), fo))
-                .collect();
-            WireResponse::json(200, &json!({"fulfillment_orders": fos}))
+    world.read(|w| {
+        let channel = persona.channel(w);
+        match channel.order(order_id) {
+            Ok(o) => {
+                let fos: Vec<Value> = o
+                    .fulfillment_order_ids
+                    .iter()
+                    .filter_map(|id| channel.fulfillment_orders.get(id))
+                    .map(|fo| wire::fulfillment_order(channel, fo))
+                    .collect();
+                WireResponse::json(200, &json!({"fulfillment_orders": fos}))
+            }
+            Err(e) => world_error(e),
         }
-        Err(e) => world_error(e),
     })
 }
 
@@ -166,17 +169,20 @@ pub(super) fn list_fulfillments(
     persona: &Persona,
     order_id: u64,
 ) -> WireResponse {
-    world.read(|w| match persona.channel(w).order(order_id) {
-        Ok(o) => {
-            let fs: Vec<Value> = o
-                .fulfillment_ids
-                .iter()
-                .filter_map(|id| persona.channel(w).fulfillments.get(id))
-                .map(|f| wire::fulfillment(persona.channel(w), f))
-                .collect();
-            WireResponse::json(200, &json!({"fulfillments": fs}))
+    world.read(|w| {
+        let channel = persona.channel(w);
+        match channel.order(order_id) {
+            Ok(o) => {
+                let fs: Vec<Value> = o
+                    .fulfillment_ids
+                    .iter()
+                    .filter_map(|id| channel.fulfillments.get(id))
+                    .map(|f| wire::fulfillment(channel, f))
+                    .collect();
+                WireResponse::json(200, &json!({"fulfillments": fs}))
+            }
+            Err(e) => world_error(e),
         }
-        Err(e) => world_error(e),
     })
 }
 
